@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class MakerCategory(models.TextChoices):
+    """The categories a maker may claim for fee discounts; staff verify the evidence."""
+
+    NONE = "", _("None of these")
+    TENANT_MEMBER = "tenant_member", _("Member of a tenant company")
+    DISTRICT_RESIDENT = "district_resident", _("District resident")
+    SMALL_MANUFACTURER = "small_manufacturer", _("Registered small manufacturer")
+    SOCIAL_ENTERPRISE = "social_enterprise", _("Social enterprise")
+    STUDENT_YOUTH = "student_youth", _("Student / youth")
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, email: str):
+        return self.get(email__iexact=email)
+
+    def _create(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required")
+        user = self.model(email=self.normalize_email(email).strip(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(_("e-mail address"), max_length=254, unique=True)
+    full_name = models.CharField(_("full name"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=5, choices=[("ko", "한국어"), ("en", "English")], default="ko"
+    )
+    category_claimed = models.CharField(
+        _("category claimed"),
+        max_length=30,
+        choices=MakerCategory.choices,
+        blank=True,
+        help_text=_("Staff check the evidence before a discount applies."),
+    )
+    is_staff = models.BooleanField(
+        _("admin site access"), default=False, help_text=_("May log in to the admin site.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} <{self.email}>" if self.full_name else self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return self.full_name or self.email

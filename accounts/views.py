@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import reverse, reverse_lazy
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView
+
+from . import services
+from .forms import LanguageForm, LoginForm, ProfileForm, SignUpForm
+
+
+def _set_language_cookie(response, language: str) -> None:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=365 * 24 * 3600,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+
+
+class SignUpView(FormView):
+    template_name = "accounts/user_signup.html"
+    form_class = SignUpForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return redirect(settings.LOGIN_REDIRECT_URL)
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            user = services.maker_sign_up(
+                email=data["email"],
+                full_name=data["full_name"],
+                password=data["password1"],
+                preferred_language=data["preferred_language"],
+                category_claimed=data["category_claimed"],
+            )
+        except ValidationError as err:
+            for field, errors in err.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+            return self.form_invalid(form)
+        login(self.request, user, backend="accounts.backends.EmailBackend")
+        translation.activate(user.preferred_language)
+        messages.success(self.request, _("Welcome! Your maker account is ready."))
+        response = redirect(settings.LOGIN_REDIRECT_URL)
+        _set_language_cookie(response, user.preferred_language)
+        return response
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/user_login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        _set_language_cookie(response, form.get_user().preferred_language)
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+class ProfileView(LoginRequiredMixin, FormView):
+    template_name = "accounts/user_profile.html"
+    form_class = ProfileForm
+    success_url = reverse_lazy("accounts:profile")
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.request.user
+        return kwargs
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            user = services.user_update_profile(
+                user=self.request.user,
+                full_name=data["full_name"],
+                phone=data["phone"],
+                preferred_language=data["preferred_language"],
+                category_claimed=data["category_claimed"],
+            )
+        except ValidationError as err:
+            for field, errors in err.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+            return self.form_invalid(form)
+        translation.activate(user.preferred_language)
+        messages.success(self.request, _("Your profile was saved."))
+        response = HttpResponseRedirect(self.get_success_url())
+        _set_language_cookie(response, user.preferred_language)
+        return response
+
+
+class LanguageSwitchView(View):
+    """Switch the interface language; a logged-in user's choice is also saved to their profile."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        form = LanguageForm(request.POST)
+        next_url = request.POST.get("next") or "/"
+        if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
+            next_url = "/"
+        response = HttpResponseRedirect(next_url)
+        if not form.is_valid():
+            messages.error(request, _("That language is not available."))
+            return response
+        language = form.cleaned_data["language"]
+        if request.user.is_authenticated:
+            services.user_set_language(user=request.user, language=language)
+        _set_language_cookie(response, language)
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    html_email_template_name = "accounts/email/password_reset.html"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change_form.html"
+
+    def get_success_url(self):
+        messages.success(self.request, _("Your password was changed."))
+        return reverse("accounts:profile")

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, TemplateView
+
+from accounts.roles import Role, has_role
+
+from . import policy, selectors, services
+from .filters import AnchorFilter
+from .forms import AnchorPublicInfoForm
+from .mixins import PolicyRequiredMixin
+from .models import Anchor
+
+
+class AnchorListView(TemplateView):
+    """The public homepage: every anchor, filterable by district, industry, status and kind."""
+
+    template_name = "anchors/anchor_list.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        anchor_filter = AnchorFilter(self.request.GET or None, queryset=selectors.anchor_list())
+        ctx["filter"] = anchor_filter
+        ctx["anchors"] = anchor_filter.qs if anchor_filter.is_bound else selectors.anchor_list()
+        ctx["programme_milestones"] = selectors.programme_milestones()
+        return ctx
+
+
+class AnchorObjectMixin:
+    _anchor: Anchor | None = None
+
+    def get_anchor(self) -> Anchor:
+        if self._anchor is None:
+            try:
+                self._anchor = selectors.anchor_detail(slug=self.kwargs["slug"])
+            except Anchor.DoesNotExist as err:
+                raise Http404(_("No anchor facility with that address.")) from err
+        return self._anchor
+
+    def get_policy_object(self) -> Anchor:
+        return self.get_anchor()
+
+
+class AnchorDetailView(AnchorObjectMixin, PolicyRequiredMixin, TemplateView):
+    template_name = "anchors/anchor_detail.html"
+    policy_action = "anchors.view_anchor"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        anchor = self.get_anchor()
+        ctx["anchor"] = anchor
+        ctx["can_edit"] = policy.may(self.request.user, "anchors.change_anchor", anchor)
+        ctx["can_oversee"] = policy.may(self.request.user, "anchors.oversee_anchor", anchor)
+        return ctx
+
+
+class AnchorUpdateView(AnchorObjectMixin, PolicyRequiredMixin, FormView):
+    template_name = "anchors/anchor_update.html"
+    form_class = AnchorPublicInfoForm
+    policy_action = "anchors.change_anchor"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.get_anchor()
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["anchor"] = self.get_anchor()
+        return ctx
+
+    def form_valid(self, form):
+        try:
+            anchor = services.anchor_update_public_info(anchor=self.get_anchor(), **form.cleaned_data)
+        except ValidationError as err:
+            for field, errors in err.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The anchor's public information was saved."))
+        return redirect(anchor.get_absolute_url())
+
+
+class DashboardView(PolicyRequiredMixin, TemplateView):
+    """Where each role lands after logging in: the anchors in their scope and what they can do there."""
+
+    template_name = "anchors/dashboard.html"
+    policy_action = "anchors.view_dashboard"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        ctx["scope_anchors"] = policy.anchors_in_scope(user).order_by("sort_order", "name_en")
+        ctx["managed_ids"] = policy.managed_anchor_ids(user)
+        ctx["is_city_admin"] = policy.is_city_admin(user)
+        ctx["is_officer"] = has_role(user, Role.DISTRICT_OFFICER)
+        ctx["is_staff_member"] = has_role(user, Role.FACILITY_STAFF)
+        ctx["is_maker"] = has_role(user, Role.MAKER)
+        ctx["officer_districts"] = user.officer_assignments.select_related("district").order_by("district__name_en")
+        ctx["operating_anchors"] = selectors.anchor_list().filter(status="operating")
+        return ctx

@@ -1,0 +1,18 @@
+"""Test settings: the real settings with a test secret, fast hashing and in-memory mail.
+
+DATABASE_URL and REDIS_URL come from the environment (`make test` sets PostgreSQL and Redis).
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-only-for-the-test-suite-0123456789-abcdefghijklmnop")
+os.environ.setdefault("STATICFILES_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage")
+
+from config.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405

@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.static import serve
+
+from anchors.views import AnchorListView, DashboardView
+from common.health import healthz
+
+admin.site.site_header = _("Seoul anchor facilities: administration")
+admin.site.site_title = _("Anchor facilities admin")
+admin.site.index_title = _("Administration")
+
+urlpatterns = [
+    path("", AnchorListView.as_view(), name="home"),
+    path("dashboard/", DashboardView.as_view(), name="dashboard"),
+    path("anchors/", include("anchors.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+]
+
+if settings.DEBUG:
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
