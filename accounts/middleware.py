@@ -2,26 +2,30 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 
-class PreferredLanguageMiddleware:
-    """A logged-in user without a language cookie gets their saved language, not the browser's.
+class LanguageMiddleware:
+    """Korean first: the language is the chosen one (cookie), else the user's saved one, else Korean.
 
-    The cookie is set from the saved language at login and whenever the user switches language,
-    so for a logged-in user the two agree; this covers a new browser with a remembered session.
+    Unlike Django's LocaleMiddleware the browser's Accept-Language is not consulted, so a Seoul
+    portal opens in Korean on any browser; English is one click away and then remembered.
     """
+
+    supported = frozenset(code for code, _name in settings.LANGUAGES)
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
-            and user.preferred_language
-        ):
-            translation.activate(user.preferred_language)
-            request.LANGUAGE_CODE = user.preferred_language
-        return self.get_response(request)
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in self.supported:
+            user = getattr(request, "user", None)
+            saved = getattr(user, "preferred_language", None) if user is not None and user.is_authenticated else None
+            language = saved if saved in self.supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", language)
+        return response

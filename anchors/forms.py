@@ -10,6 +10,8 @@ from .services import STAFF_EDITABLE_FIELDS
 
 
 class AnchorPublicInfoForm(forms.ModelForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Anchor
         fields = list(STAFF_EDITABLE_FIELDS)

@@ -19,7 +19,7 @@ def upsert(model: type[models.Model], lookup: dict[str, Any], values: dict[str, 
         obj = model(**lookup, **values)
         obj.full_clean()
         obj.save()
-        tally[f"{model._meta.verbose_name_plural} created"] += 1
+        tally[f"{model.__name__} created"] += 1
         return obj
     changed = [f for f, v in values.items() if getattr(obj, f) != v]
     if changed:
@@ -27,7 +27,7 @@ def upsert(model: type[models.Model], lookup: dict[str, Any], values: dict[str, 
             setattr(obj, f, values[f])
         obj.full_clean()
         obj.save()
-        tally[f"{model._meta.verbose_name_plural} updated"] += 1
+        tally[f"{model.__name__} updated"] += 1
     return obj
 
 

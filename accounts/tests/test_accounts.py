@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from accounts.models import User
+from accounts.roles import Role, has_role
+from accounts.services import maker_sign_up
+from accounts.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+GOOD = {
+    "email": "New.Maker@Example.com",
+    "full_name": "김메이커",
+    "password1": "sewing-overlock-2026",
+    "password2": "sewing-overlock-2026",
+    "preferred_language": "en",
+    "category_claimed": "small_manufacturer",
+}
+
+
+@pytest.mark.smoke
+def test_a_maker_signs_up_is_logged_in_and_lands_on_the_dashboard_in_their_language(client):
+    response = client.post("/accounts/signup/", GOOD)
+    assert response.status_code == 302 and response.url == "/dashboard/"
+    user = User.objects.get(email__iexact="new.maker@example.com")
+    assert has_role(user, Role.MAKER)
+    assert user.category_claimed == "small_manufacturer"
+    assert response.cookies["anchor_language"].value == "en"
+    html = client.get("/dashboard/").content.decode()
+    assert "Your maker account" in html and "awaiting staff check" in html
+
+
+@pytest.mark.smoke
+def test_sign_up_refuses_an_email_that_differs_only_in_case(client):
+    UserFactory(email="new.maker@example.com")
+    client.cookies["anchor_language"] = "en"
+    response = client.post("/accounts/signup/", GOOD)
+    assert response.status_code == 200
+    assert "An account with this e-mail address already exists." in response.content.decode()
+    assert User.objects.filter(email__iexact="new.maker@example.com").count() == 1
+
+
+def test_the_service_and_the_database_also_refuse_a_case_variant_duplicate():
+    UserFactory(email="dup@example.com")
+    with pytest.raises(ValidationError):
+        maker_sign_up(email="DUP@example.com", full_name="x", password="whatever-long-1")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.create(email="Dup@Example.com", full_name="y")
+
+
+def test_sign_up_with_mismatched_or_weak_passwords_shows_field_errors_in_korean(client):
+    bad = {**GOOD, "password2": "something-else-99"}
+    html = client.post("/accounts/signup/", bad).content.decode()
+    assert "두 비밀번호가 일치하지 않습니다" in html
+    weak = {**GOOD, "password1": "12345678901", "password2": "12345678901"}
+    html = client.post("/accounts/signup/", weak).content.decode()
+    assert "is-invalid" in html
+    assert not User.objects.filter(email__iexact=GOOD["email"]).exists()
+
+
+def test_sign_up_with_an_invalid_email_re_renders_without_a_500(client):
+    response = client.post("/accounts/signup/", {**GOOD, "email": "not an email"})
+    assert response.status_code == 200 and "is-invalid" in response.content.decode()
+
+
+def test_login_by_email_is_case_insensitive_and_sets_the_saved_language(client):
+    UserFactory(email="maker@example.com", preferred_language="en")
+    response = client.post("/accounts/login/", {"username": "Maker@Example.COM", "password": "correct-horse-battery"})
+    assert response.status_code == 302
+    assert response.cookies["anchor_language"].value == "en"
+
+
+def test_a_wrong_password_gets_a_clear_message(client):
+    UserFactory(email="maker@example.com")
+    client.cookies["anchor_language"] = "en"
+    html = client.post("/accounts/login/", {"username": "maker@example.com", "password": "nope"}).content.decode()
+    assert "Please enter a correct e-mail address and password" in html
+
+
+def test_switching_language_saves_it_to_the_profile_and_sets_the_cookie(client):
+    user = UserFactory(preferred_language="ko")
+    client.force_login(user)
+    response = client.post("/accounts/language/", {"language": "en", "next": "/anchors/"})
+    assert response.status_code == 302 and response.url == "/anchors/"
+    user.refresh_from_db()
+    assert user.preferred_language == "en"
+    assert response.cookies["anchor_language"].value == "en"
+
+
+def test_switching_to_an_unknown_language_or_an_outside_next_url_is_harmless(client):
+    response = client.post("/accounts/language/", {"language": "xx", "next": "https://evil.example/"})
+    assert response.status_code == 302 and response.url == "/"
+    assert "anchor_language" not in response.cookies
+
+
+def test_password_reset_sends_a_link_that_lets_the_user_choose_a_new_password(client):
+    UserFactory(email="maker@example.com")
+    response = client.post("/accounts/password/reset/", {"email": "maker@example.com"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    body = mail.outbox[0].body
+    link = next(line for line in body.splitlines() if "/accounts/password/reset/" in line)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    response = client.get("/" + path, follow=True)
+    form_url = response.redirect_chain[-1][0]
+    response = client.post(form_url, {"new_password1": "brand-new-pattern-7", "new_password2": "brand-new-pattern-7"})
+    assert response.status_code == 302
+    assert client.login(email="maker@example.com", password="brand-new-pattern-7")
+
+
+def test_the_profile_saves_name_phone_and_language(client):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post(
+        "/accounts/profile/",
+        {"full_name": "새 이름", "phone": "010-0000-0000", "preferred_language": "en", "category_claimed": "student_youth"},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert (user.full_name, user.phone, user.preferred_language, user.category_claimed) == (
+        "새 이름", "010-0000-0000", "en", "student_youth")
+
+
+def test_a_bad_profile_category_re_renders_and_changes_nothing(client):
+    user = UserFactory(full_name="원래 이름")
+    client.force_login(user)
+    response = client.post("/accounts/profile/", {"full_name": "", "preferred_language": "zz", "category_claimed": "king"})
+    assert response.status_code == 200 and "is-invalid" in response.content.decode()
+    user.refresh_from_db()
+    assert user.full_name == "원래 이름"

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import gettext
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PO = ROOT / "locale" / "ko" / "LC_MESSAGES" / "django.po"
+MO = PO.with_suffix(".mo")
+
+
+def _po_entries(text: str):
+    """(msgid, msgstr) pairs of a .po file, with multi-line strings joined; the header is skipped."""
+    entries, key, buf, cur = [], None, {}, None
+    for line in text.splitlines() + [""]:
+        m = re.match(r'^(msgid|msgid_plural|msgstr(?:\[0\])?) "(.*)"$', line)
+        if m:
+            cur = m.group(1)
+            buf[cur] = m.group(2)
+        elif line.startswith('"') and cur:
+            buf[cur] += line[1:-1]
+        elif not line.strip():
+            if "msgid" in buf and buf["msgid"]:
+                entries.append((buf["msgid"], buf.get("msgstr", buf.get("msgstr[0]", ""))))
+            buf, cur = {}, None
+    return entries
+
+
+@pytest.mark.smoke
+def test_every_message_has_a_korean_translation_and_none_is_fuzzy():
+    text = PO.read_text(encoding="utf-8")
+    assert "#, fuzzy" not in text.split("\n\n", 1)[1]
+    untranslated = [mid for mid, mstr in _po_entries(text) if not mstr]
+    assert untranslated == []
+
+
+@pytest.mark.smoke
+def test_the_compiled_catalogue_matches_the_po_file():
+    catalogue = gettext.GNUTranslations(MO.open("rb"))
+    stale = [mid for mid, mstr in _po_entries(PO.read_text(encoding="utf-8"))
+             if catalogue.gettext(mid.encode().decode("unicode_escape") if "\\" in mid else mid) == mid]
+    assert stale == [], "run `make messages` to recompile locale/ko/LC_MESSAGES/django.mo"
+
+
+def test_check_deploy_reports_no_issue_with_production_variables():
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": "a-production-like-secret-key-with-enough-length-and-variety-0123456789",
+        "ALLOWED_HOSTS": "anchors.seoul.example",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_settings_refuse_to_start_without_a_secret_key_when_debug_is_off():
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    env.update(DJANGO_SETTINGS_MODULE="config.settings", DEBUG="0")
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
