@@ -14,7 +14,9 @@ from .services import email_is_taken
 
 class SignUpForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    full_name = forms.CharField(label=_("Full name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
     password1 = forms.CharField(
         label=_("Password"),
         strip=False,
@@ -58,7 +60,9 @@ class SignUpForm(forms.Form):
 
 
 class LoginForm(AuthenticationForm):
-    username = forms.EmailField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}))
+    username = forms.EmailField(
+        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -56,9 +56,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         help_text=_("Staff check the evidence before a discount applies."),
     )
-    is_staff = models.BooleanField(
-        _("admin site access"), default=False, help_text=_("May log in to the admin site.")
-    )
+    is_staff = models.BooleanField(_("admin site access"), default=False, help_text=_("May log in to the admin site."))
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 

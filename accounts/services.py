@@ -31,7 +31,10 @@ def maker_sign_up(
     if email_is_taken(email):
         raise ValidationError({"email": _("An account with this e-mail address already exists.")})
     user = User(
-        email=email, full_name=full_name.strip(), preferred_language=preferred_language, category_claimed=category_claimed
+        email=email,
+        full_name=full_name.strip(),
+        preferred_language=preferred_language,
+        category_claimed=category_claimed,
     )
     user.set_password(password)
     user.full_clean(exclude=["password"])

@@ -26,8 +26,18 @@ class DemoAccount:
 
 DEMO_ACCOUNTS = [
     DemoAccount("admin@demo.anchors.example", "데모 시 관리자 (Demo city admin)", Role.CITY_ADMIN, admin_site=True),
-    DemoAccount("officer.guro@demo.anchors.example", "데모 구로구 담당관 (Demo Guro-gu officer)", Role.DISTRICT_OFFICER, districts=("guro",)),
-    DemoAccount("staff.geumcheon@demo.anchors.example", "데모 금천 직원 (Demo Geumcheon staff)", Role.FACILITY_STAFF, anchors=("geumcheon",)),
+    DemoAccount(
+        "officer.guro@demo.anchors.example",
+        "데모 구로구 담당관 (Demo Guro-gu officer)",
+        Role.DISTRICT_OFFICER,
+        districts=("guro",),
+    ),
+    DemoAccount(
+        "staff.geumcheon@demo.anchors.example",
+        "데모 금천 직원 (Demo Geumcheon staff)",
+        Role.FACILITY_STAFF,
+        anchors=("geumcheon",),
+    ),
     DemoAccount("maker@demo.anchors.example", "데모 메이커 (Demo maker)", Role.MAKER),
 ]
 
@@ -40,8 +50,12 @@ def create_demo_accounts(*, reset_passwords: bool = False) -> list[tuple[DemoAcc
         user = User.objects.filter(email__iexact=spec.email).first()
         password = None
         if user is None:
-            user = User(email=spec.email, full_name=spec.full_name, is_staff=spec.admin_site,
-                        is_superuser=spec.role == Role.CITY_ADMIN)
+            user = User(
+                email=spec.email,
+                full_name=spec.full_name,
+                is_staff=spec.admin_site,
+                is_superuser=spec.role == Role.CITY_ADMIN,
+            )
             password = secrets.token_urlsafe(12)
         elif reset_passwords:
             password = secrets.token_urlsafe(12)

@@ -14,7 +14,9 @@ class AnchorFilter(django_filters.FilterSet):
         label=_("District"),
         empty_label=_("All districts"),
     )
-    industry = django_filters.ChoiceFilter(choices=Industry.choices, label=_("Industry"), empty_label=_("All industries"))
+    industry = django_filters.ChoiceFilter(
+        choices=Industry.choices, label=_("Industry"), empty_label=_("All industries")
+    )
     status = django_filters.ChoiceFilter(choices=AnchorStatus.choices, label=_("Status"), empty_label=_("All statuses"))
     kind = django_filters.ChoiceFilter(choices=AnchorKind.choices, label=_("Kind"), empty_label=_("All kinds"))
 

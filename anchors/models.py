@@ -63,20 +63,14 @@ class Anchor(TimeStampedModel):
     official_name_en = models.CharField(_("official name (English)"), max_length=150, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=AnchorKind.choices)
     status = models.CharField(_("status"), max_length=20, choices=AnchorStatus.choices)
-    district = models.ForeignKey(
-        District, verbose_name=_("district"), on_delete=models.PROTECT, related_name="anchors"
-    )
+    district = models.ForeignKey(District, verbose_name=_("district"), on_delete=models.PROTECT, related_name="anchors")
     industry = models.CharField(_("industry"), max_length=20, choices=Industry.choices)
     address_ko = models.CharField(_("address (Korean)"), max_length=200, blank=True)
     address_en = models.CharField(_("address (English)"), max_length=200, blank=True)
     lot_address_ko = models.CharField(_("lot address (Korean)"), max_length=200, blank=True)
     lot_address_en = models.CharField(_("lot address (English)"), max_length=200, blank=True)
-    floor_area_m2 = models.DecimalField(
-        _("floor area (m²)"), max_digits=9, decimal_places=1, null=True, blank=True
-    )
-    site_area_m2 = models.DecimalField(
-        _("site area (m²)"), max_digits=9, decimal_places=1, null=True, blank=True
-    )
+    floor_area_m2 = models.DecimalField(_("floor area (m²)"), max_digits=9, decimal_places=1, null=True, blank=True)
+    site_area_m2 = models.DecimalField(_("site area (m²)"), max_digits=9, decimal_places=1, null=True, blank=True)
     area_note_ko = models.CharField(_("area note (Korean)"), max_length=200, blank=True)
     area_note_en = models.CharField(_("area note (English)"), max_length=200, blank=True)
     floors_above = models.PositiveSmallIntegerField(_("floors above ground"), null=True, blank=True)

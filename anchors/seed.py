@@ -69,7 +69,9 @@ def load() -> Counter:
             c = dict(c)
             upsert(ManagementContract, {"anchor": anchor, "year": c.pop("year")}, c, tally)
         for m in milestones:
-            upsert(Milestone, {"anchor": anchor, "date": m["date"], "title_ko": m["title_ko"]}, _milestone_values(m), tally)
+            upsert(
+                Milestone, {"anchor": anchor, "date": m["date"], "title_ko": m["title_ko"]}, _milestone_values(m), tally
+            )
 
     for m in seed_data.PROGRAMME_MILESTONES:
         upsert(Milestone, {"anchor": None, "date": m["date"], "title_ko": m["title_ko"]}, _milestone_values(m), tally)

@@ -12,8 +12,12 @@ def check_postgres(url: str) -> str | None:
     parts = urlsplit(url)
     try:
         conn = psycopg2.connect(
-            host=parts.hostname, port=parts.port or 5432, user=parts.username or "postgres",
-            password=parts.password or None, dbname="postgres", connect_timeout=3,
+            host=parts.hostname,
+            port=parts.port or 5432,
+            user=parts.username or "postgres",
+            password=parts.password or None,
+            dbname="postgres",
+            connect_timeout=3,
         )
         conn.close()
     except psycopg2.OperationalError as err:

@@ -16,7 +16,7 @@ MO = PO.with_suffix(".mo")
 
 def _po_entries(text: str):
     """(msgid, msgstr) pairs of a .po file, with multi-line strings joined; the header is skipped."""
-    entries, key, buf, cur = [], None, {}, None
+    entries, buf, cur = [], {}, None
     for line in text.splitlines() + [""]:
         m = re.match(r'^(msgid|msgid_plural|msgstr(?:\[0\])?) "(.*)"$', line)
         if m:
@@ -42,8 +42,11 @@ def test_every_message_has_a_korean_translation_and_none_is_fuzzy():
 @pytest.mark.smoke
 def test_the_compiled_catalogue_matches_the_po_file():
     catalogue = gettext.GNUTranslations(MO.open("rb"))
-    stale = [mid for mid, mstr in _po_entries(PO.read_text(encoding="utf-8"))
-             if catalogue.gettext(mid.encode().decode("unicode_escape") if "\\" in mid else mid) == mid]
+    stale = [
+        mid
+        for mid, mstr in _po_entries(PO.read_text(encoding="utf-8"))
+        if catalogue.gettext(mid.encode().decode("unicode_escape") if "\\" in mid else mid) == mid
+    ]
     assert stale == [], "run `make messages` to recompile locale/ko/LC_MESSAGES/django.mo"
 
 
@@ -57,7 +60,11 @@ def test_check_deploy_reports_no_issue_with_production_variables():
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -66,6 +73,8 @@ def test_check_deploy_reports_no_issue_with_production_variables():
 def test_settings_refuse_to_start_without_a_secret_key_when_debug_is_off():
     env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
     env.update(DJANGO_SETTINGS_MODULE="config.settings", DEBUG="0")
-    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr

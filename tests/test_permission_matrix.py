@@ -24,8 +24,15 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "anchors:detail": ("/anchors/geumcheon/", EVERYONE),
     "anchors:update": (
         "/anchors/geumcheon/edit/",
-        {"anonymous": 302, "maker": 403, "geumcheon_staff": 200, "changsin_staff": 403,
-         "guro_officer": 403, "jongno_officer": 403, "city_admin": 200},
+        {
+            "anonymous": 302,
+            "maker": 403,
+            "geumcheon_staff": 200,
+            "changsin_staff": 403,
+            "guro_officer": 403,
+            "jongno_officer": 403,
+            "city_admin": 200,
+        },
     ),
     "accounts:signup": ("/accounts/signup/", ANON_ONLY),
     "accounts:login": ("/accounts/login/", ANON_ONLY),
@@ -60,8 +67,13 @@ def test_every_named_url_of_the_portal_is_in_the_matrix():
 @pytest.fixture
 def users(maker, geumcheon_staff, changsin_staff, guro_officer, jongno_officer, city_admin):
     return {
-        "anonymous": None, "maker": maker, "geumcheon_staff": geumcheon_staff, "changsin_staff": changsin_staff,
-        "guro_officer": guro_officer, "jongno_officer": jongno_officer, "city_admin": city_admin,
+        "anonymous": None,
+        "maker": maker,
+        "geumcheon_staff": geumcheon_staff,
+        "changsin_staff": changsin_staff,
+        "guro_officer": guro_officer,
+        "jongno_officer": jongno_officer,
+        "city_admin": city_admin,
     }
 
 

@@ -117,18 +117,29 @@ def test_the_profile_saves_name_phone_and_language(client):
     client.force_login(user)
     response = client.post(
         "/accounts/profile/",
-        {"full_name": "새 이름", "phone": "010-0000-0000", "preferred_language": "en", "category_claimed": "student_youth"},
+        {
+            "full_name": "새 이름",
+            "phone": "010-0000-0000",
+            "preferred_language": "en",
+            "category_claimed": "student_youth",
+        },
     )
     assert response.status_code == 302
     user.refresh_from_db()
     assert (user.full_name, user.phone, user.preferred_language, user.category_claimed) == (
-        "새 이름", "010-0000-0000", "en", "student_youth")
+        "새 이름",
+        "010-0000-0000",
+        "en",
+        "student_youth",
+    )
 
 
 def test_a_bad_profile_category_re_renders_and_changes_nothing(client):
     user = UserFactory(full_name="원래 이름")
     client.force_login(user)
-    response = client.post("/accounts/profile/", {"full_name": "", "preferred_language": "zz", "category_claimed": "king"})
+    response = client.post(
+        "/accounts/profile/", {"full_name": "", "preferred_language": "zz", "category_claimed": "king"}
+    )
     assert response.status_code == 200 and "is-invalid" in response.content.decode()
     user.refresh_from_db()
     assert user.full_name == "원래 이름"

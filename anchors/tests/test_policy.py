@@ -6,7 +6,9 @@ from anchors.policy import anchors_in_scope, may
 pytestmark = pytest.mark.django_db
 
 
-def test_only_city_admins_and_the_anchors_own_staff_may_change_it(seeded, geumcheon_staff, changsin_staff, guro_officer, maker, city_admin):
+def test_only_city_admins_and_the_anchors_own_staff_may_change_it(
+    seeded, geumcheon_staff, changsin_staff, guro_officer, maker, city_admin
+):
     g = seeded["geumcheon"]
     assert may(city_admin, "anchors.change_anchor", g)
     assert may(geumcheon_staff, "anchors.change_anchor", g)

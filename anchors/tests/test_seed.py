@@ -17,8 +17,16 @@ def test_every_site_of_the_domain_is_loaded_with_its_kind_district_and_status():
     seed.load()
     sites = {a.slug: a for a in Anchor.objects.select_related("district")}
     assert set(sites) == {
-        "geumcheon", "changsin", "gaebong", "jung-printing", "jungnang-sewing",
-        "guro-metal", "mapo-design", "jung-sewing", "seongdong-shoes", "dobong-socks",
+        "geumcheon",
+        "changsin",
+        "gaebong",
+        "jung-printing",
+        "jungnang-sewing",
+        "guro-metal",
+        "mapo-design",
+        "jung-sewing",
+        "seongdong-shoes",
+        "dobong-socks",
     }
     expected = {
         "geumcheon": ("solution_anchor", "Geumcheon-gu", "operating", "sewing"),
@@ -65,11 +73,22 @@ def test_geumcheon_contracts_and_history_follow_the_report():
     seed.load()
     c2020 = ManagementContract.objects.get(anchor__slug="geumcheon", year=2020)
     assert c2020.amount_won == 200_000_000
-    assert (c2020.starts_on, c2020.ends_on, c2020.selected_on) == (date(2020, 7, 1), date(2020, 12, 31), date(2020, 6, 30))
+    assert (c2020.starts_on, c2020.ends_on, c2020.selected_on) == (
+        date(2020, 7, 1),
+        date(2020, 12, 31),
+        date(2020, 6, 30),
+    )
     c2021 = ManagementContract.objects.get(anchor__slug="geumcheon", year=2021)
     assert c2021.contractor_ko == "㈜디쓰리디, 금천패션협회" and c2021.selected_on == date(2021, 1, 7)
     dates = list(Milestone.objects.filter(anchor__slug="geumcheon").values_list("date", flat=True))
-    for d in [date(2020, 2, 13), date(2020, 2, 14), date(2020, 6, 30), date(2020, 9, 15), date(2020, 11, 18), date(2021, 1, 7)]:
+    for d in [
+        date(2020, 2, 13),
+        date(2020, 2, 14),
+        date(2020, 6, 30),
+        date(2020, 9, 15),
+        date(2020, 11, 18),
+        date(2021, 1, 7),
+    ]:
         assert d in dates
     assert Milestone.objects.get(anchor__slug="geumcheon", date=date(2020, 2, 13)).attendees == 12
     assert Milestone.objects.get(anchor__slug="mapo-design", date=date(2020, 6, 1)).amount_won == 2_500_000_000
@@ -83,7 +102,12 @@ def test_a_second_run_changes_nothing_and_says_so():
     second = StringIO()
     call_command("load_seed_data", stdout=second)
     assert "nothing changed" in second.getvalue()
-    assert (Anchor.objects.count(), District.objects.count(), Milestone.objects.count(), Anchor.history.count()) == counts
+    assert (
+        Anchor.objects.count(),
+        District.objects.count(),
+        Milestone.objects.count(),
+        Anchor.history.count(),
+    ) == counts
 
 
 def test_a_run_after_someone_edited_a_seeded_figure_restores_it_and_reports_one_update():

@@ -57,10 +57,18 @@ def test_geumcheons_page_shows_its_facts_contacts_and_history(client, seeded, dj
     with django_assert_max_num_queries(8):
         html = _en(client).get("/anchors/geumcheon/").content.decode()
     for text in [
-        "Geumcheon Smart Solution Anchor", "Seoul Fashion Smart Center Geumcheon Solution Anchor",
-        "1,247 m² floor area", "solution anchor 900 m² + mask manufacturing facility 347 m²",
-        "2,000 million won", "350 million won", "2020-11-18", "Local Economy Division", "1300",
-        "D3D Co., Ltd. and Geumcheon Fashion Association", "Opening ceremony", "2019-06",
+        "Geumcheon Smart Solution Anchor",
+        "Seoul Fashion Smart Center Geumcheon Solution Anchor",
+        "1,247 m² floor area",
+        "solution anchor 900 m² + mask manufacturing facility 347 m²",
+        "2,000 million won",
+        "350 million won",
+        "2020-11-18",
+        "Local Economy Division",
+        "1300",
+        "D3D Co., Ltd. and Geumcheon Fashion Association",
+        "Opening ceremony",
+        "2019-06",
     ]:
         assert text in html, text
 
@@ -86,7 +94,13 @@ def test_staff_edit_their_anchors_public_information_and_it_is_kept_in_history(c
     before = anchor.history.count()
     response = client.post(
         "/anchors/geumcheon/edit/",
-        {"phone": "02-000-0000", "email": "desk@geumcheon.example", "website": "", "description_ko": "새 소개", "description_en": "New intro"},
+        {
+            "phone": "02-000-0000",
+            "email": "desk@geumcheon.example",
+            "website": "",
+            "description_ko": "새 소개",
+            "description_en": "New intro",
+        },
     )
     assert response.status_code == 302
     anchor.refresh_from_db()
@@ -120,3 +134,20 @@ def test_each_role_lands_on_a_dashboard_showing_its_scope(client, seeded, guro_o
 def test_the_login_redirect_goes_to_the_dashboard(client, seeded, maker):
     response = client.post("/accounts/login/", {"username": "MAKER@example.com", "password": "correct-horse-battery"})
     assert response.status_code == 302 and response.url == "/dashboard/"
+
+
+def test_the_anchor_list_runs_a_fixed_number_of_queries_whatever_the_number_of_anchors(client, seeded):
+    from anchors.tests.factories import AnchorFactory
+
+    def count():
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/anchors/?status=operating").status_code == 200
+        return len(ctx)
+
+    before = count()
+    AnchorFactory.create_batch(30)
+    assert count() == before
+    assert before <= 5

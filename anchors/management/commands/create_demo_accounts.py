@@ -18,8 +18,10 @@ class Command(BaseCommand):
         results = create_demo_accounts(reset_passwords=options["reset_passwords"])
         new = [(spec, pw) for spec, pw in results if pw]
         if not new:
-            self.stdout.write("Demo accounts already exist; passwords unchanged "
-                              "(python manage.py create_demo_accounts --reset-passwords prints new ones).")
+            self.stdout.write(
+                "Demo accounts already exist; passwords unchanged "
+                "(python manage.py create_demo_accounts --reset-passwords prints new ones)."
+            )
             return
         self.stdout.write(self.style.WARNING("Demo accounts (shown once; for local use only):"))
         for spec, pw in new:
