@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
@@ -37,6 +38,7 @@ class AnchorAdmin(SimpleHistoryAdmin):
     search_fields = ["name_ko", "name_en", "official_name_ko", "address_ko", "lot_address_ko", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
     inlines = [AnchorContactInline, MilestoneInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     history_list_display = ["status", "cost_won"]
 
 
