@@ -55,6 +55,7 @@ class AnchorDetailView(AnchorObjectMixin, PolicyRequiredMixin, TemplateView):
         ctx["anchor"] = anchor
         ctx["can_edit"] = policy.may(self.request.user, "anchors.change_anchor", anchor)
         ctx["can_oversee"] = policy.may(self.request.user, "anchors.oversee_anchor", anchor)
+        ctx["can_manage"] = policy.may(self.request.user, "facilities.manage_anchor", anchor)
         return ctx
 
 

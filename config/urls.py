@@ -14,6 +14,7 @@ admin.site.index_title = _("Administration")
 urlpatterns = [
     path("", AnchorListView.as_view(), name="home"),
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
+    path("", include("facilities.urls")),
     path("anchors/", include("anchors.urls")),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,345 @@
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+
+import holidays as holidays_lib
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from anchors.models import Anchor
+
+from .models import (
+    CategoryDiscount,
+    Certification,
+    Closure,
+    Equipment,
+    EquipmentKind,
+    EquipmentStatus,
+    OpeningHours,
+    OpeningHoursException,
+    RateRule,
+    RateTableVersion,
+    Space,
+)
+from .pricing import SEOUL, PriceRule, Quote, Tariff, compute_quote
+
+Resource = Space | Equipment
+
+
+# --- holidays and hours --------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=32)
+def _kr_holidays(year: int, language: str) -> dict[date, str]:
+    return dict(holidays_lib.KR(years=year, language=language))
+
+
+def public_holidays(start: date, end: date, language: str = "ko") -> dict[date, str]:
+    """Korean public holidays (incl. substitute holidays) between two dates, inclusive."""
+    found: dict[date, str] = {}
+    for year in range(start.year, end.year + 1):
+        for day, name in _kr_holidays(year, "en" if language == "en" else "ko").items():
+            if start <= day <= end:
+                found[day] = name
+    return found
+
+
+@dataclass(frozen=True)
+class DayHours:
+    day: date
+    opens: time | None
+    closes: time | None
+    reason: str = ""  # why closed or changed: a holiday's name or the exception's reason
+
+    @property
+    def is_open(self) -> bool:
+        return self.opens is not None
+
+
+def anchor_hours(*, anchor: Anchor, start: date, end: date, language: str = "ko") -> list[DayHours]:
+    """The opening hours of each day from start to end (inclusive), in two queries.
+
+    Order of precedence: a dated exception, then a public holiday (closed), then the weekday's hours.
+    """
+    regular = {h.weekday: h for h in OpeningHours.objects.filter(anchor=anchor)}
+    exceptions = {e.date: e for e in OpeningHoursException.objects.filter(anchor=anchor, date__range=(start, end))}
+    hols = public_holidays(start, end, language)
+    days = []
+    day = start
+    while day <= end:
+        if day in exceptions:
+            e = exceptions[day]
+            days.append(DayHours(day, e.opens, e.closes, e.reason))
+        elif day in hols:
+            days.append(DayHours(day, None, None, hols[day]))
+        elif day.weekday() in regular:
+            h = regular[day.weekday()]
+            days.append(DayHours(day, h.opens, h.closes))
+        else:
+            days.append(DayHours(day, None, None))
+        day += timedelta(days=1)
+    return days
+
+
+def closures_overlapping(
+    *, anchor: Anchor, start: datetime, end: datetime, space: Space | None = None
+) -> QuerySet[Closure]:
+    """Closures of the whole anchor, or of the given space, that overlap [start, end)."""
+    qs = Closure.objects.filter(anchor=anchor, starts_at__lt=end, ends_at__gt=start).select_related("space")
+    if space is not None:
+        qs = qs.filter(Q(space__isnull=True) | Q(space=space))
+    return qs.order_by("starts_at")
+
+
+# --- spaces, equipment, certifications -----------------------------------------------------------
+
+
+def anchor_spaces(*, anchor: Anchor) -> QuerySet[Space]:
+    return (
+        Space.objects.filter(anchor=anchor)
+        .prefetch_related(
+            "photos",
+            Prefetch(
+                "equipment",
+                queryset=Equipment.objects.exclude(status=EquipmentStatus.RETIRED)
+                .select_related("kind")
+                .order_by("kind__name_en", "name_en"),
+            ),
+        )
+        .order_by("sort_order", "name_en")
+    )
+
+
+def required_trainings(*, anchor: Anchor) -> QuerySet[EquipmentKind]:
+    """Equipment kinds at the anchor that need a certification before a maker may book them."""
+    return (
+        EquipmentKind.objects.filter(requires_certification=True, units__space__anchor=anchor)
+        .exclude(units__status=EquipmentStatus.RETIRED)
+        .distinct()
+        .order_by("name_en")
+    )
+
+
+def valid_certifications(*, user, on: date | None = None) -> QuerySet[Certification]:
+    on = on or timezone.localdate()
+    return Certification.objects.filter(
+        user=user, revoked_at__isnull=True, granted_on__lte=on, expires_on__gte=on
+    ).select_related("kind")
+
+
+def user_is_certified(*, user, kind: EquipmentKind, on: date | None = None) -> bool:
+    """Certifications are honoured at every anchor of the city: no anchor filter here on purpose."""
+    if not kind.requires_certification:
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return valid_certifications(user=user, on=on).filter(kind=kind).exists()
+
+
+# --- rate tables and quotes ----------------------------------------------------------------------
+
+
+def rate_versions(*, anchor: Anchor) -> list[RateTableVersion]:
+    """Every version of the anchor's rate table with its rules and discounts, oldest first (3 queries)."""
+    return list(
+        RateTableVersion.objects.filter(table__anchor=anchor)
+        .prefetch_related(
+            Prefetch(
+                "rules",
+                queryset=RateRule.objects.select_related("space", "equipment_kind").order_by(
+                    "space__sort_order", "equipment_kind__name_en", "pk"
+                ),
+            ),
+            Prefetch("discounts", queryset=CategoryDiscount.objects.order_by("category")),
+        )
+        .order_by("effective_from")
+    )
+
+
+def current_and_next_version(
+    versions: list[RateTableVersion], today: date
+) -> tuple[RateTableVersion | None, RateTableVersion | None]:
+    current = next_ = None
+    for v in versions:
+        if v.effective_from <= today:
+            current = v
+        elif next_ is None:
+            next_ = v
+    return current, next_
+
+
+def _rule_for(version: RateTableVersion, resource: Resource) -> RateRule | None:
+    for rule in version.rules.all():
+        if isinstance(resource, Space) and rule.space_id == resource.pk:
+            return rule
+        if isinstance(resource, Equipment) and rule.equipment_kind_id == resource.kind_id:
+            return rule
+    return None
+
+
+def tariffs_for(*, resource: Resource, versions: list[RateTableVersion]) -> list[Tariff]:
+    tariffs = []
+    for v in versions:
+        rule = _rule_for(v, resource)
+        tariffs.append(
+            Tariff(
+                effective_from=v.effective_from,
+                version_id=v.pk,
+                rule=None
+                if rule is None
+                else PriceRule(
+                    unit=rule.unit,
+                    base_price_won=rule.base_price_won,
+                    evening_surcharge_pct=rule.evening_surcharge_pct,
+                    weekend_surcharge_pct=rule.weekend_surcharge_pct,
+                    holiday_surcharge_pct=rule.holiday_surcharge_pct,
+                    deposit_won=rule.deposit_won,
+                ),
+                evening_starts=v.evening_starts,
+                discounts={d.category: d.percent for d in v.discounts.all()},
+                discount_rule=v.discount_rule,
+                rounding_won=v.rounding_won,
+                vat_included=v.vat_included,
+            )
+        )
+    return tariffs
+
+
+def resource_anchor(resource: Resource) -> Anchor:
+    return resource.anchor
+
+
+def quote_for(
+    *,
+    resource: Resource,
+    start: datetime,
+    end: datetime,
+    categories: Collection[str] = (),
+    versions: list[RateTableVersion] | None = None,
+) -> Quote:
+    """The quote of a booking of a space or equipment unit, from its anchor's rate table (reads only)."""
+    if versions is None:
+        versions = rate_versions(anchor=resource_anchor(resource))
+    local_start, local_end = start.astimezone(SEOUL).date(), end.astimezone(SEOUL).date()
+    hols = public_holidays(local_start, local_end)
+    return compute_quote(
+        tariffs=tariffs_for(resource=resource, versions=versions),
+        start=start,
+        end=end,
+        categories=categories,
+        holidays=hols,
+    )
+
+
+@dataclass(frozen=True)
+class DiffRow:
+    subject: str
+    field: str
+    old: str
+    new: str
+
+
+_RULE_FIELDS = [
+    "unit",
+    "base_price_won",
+    "evening_surcharge_pct",
+    "weekend_surcharge_pct",
+    "holiday_surcharge_pct",
+    "deposit_won",
+]
+_VERSION_FIELDS = ["basis_ko", "evening_starts", "discount_rule", "rounding_won", "vat_included"]
+
+
+def _display(obj, field: str) -> str:
+    value = getattr(obj, field)
+    getter = getattr(obj, f"get_{field}_display", None)
+    if getter is not None:
+        return str(getter())
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def version_diff(older: RateTableVersion, newer: RateTableVersion) -> list[DiffRow]:
+    """A readable diff between two versions (both with rules and discounts prefetched)."""
+    rows: list[DiffRow] = []
+    for f in _VERSION_FIELDS:
+        if getattr(older, f) != getattr(newer, f):
+            rows.append(
+                DiffRow(
+                    str(RateTableVersion._meta.verbose_name),
+                    str(RateTableVersion._meta.get_field(f).verbose_name),
+                    _display(older, f),
+                    _display(newer, f),
+                )
+            )
+
+    def keyed(version):
+        return {(r.space_id, r.equipment_kind_id): r for r in version.rules.all()}
+
+    old_rules, new_rules = keyed(older), keyed(newer)
+    for key in sorted(set(old_rules) | set(new_rules), key=lambda k: str(k)):
+        o, n = old_rules.get(key), new_rules.get(key)
+        subject = str((n or o).target.name)
+        if o is None:
+            rows.append(DiffRow(subject, "—", "—", f"{n.base_price_won:,} {n.get_unit_display()}"))
+        elif n is None:
+            rows.append(DiffRow(subject, "—", f"{o.base_price_won:,} {o.get_unit_display()}", "—"))
+        else:
+            for f in _RULE_FIELDS:
+                if getattr(o, f) != getattr(n, f):
+                    rows.append(
+                        DiffRow(subject, str(RateRule._meta.get_field(f).verbose_name), _display(o, f), _display(n, f))
+                    )
+    old_d = {d.category: d for d in older.discounts.all()}
+    new_d = {d.category: d for d in newer.discounts.all()}
+    for cat in sorted(set(old_d) | set(new_d)):
+        o, n = old_d.get(cat), new_d.get(cat)
+        if (o and o.percent) != (n and n.percent):
+            label = (n or o).get_category_display()
+            rows.append(
+                DiffRow(
+                    str(CategoryDiscount._meta.verbose_name),
+                    str(label),
+                    f"{o.percent} %" if o else "—",
+                    f"{n.percent} %" if n else "—",
+                )
+            )
+    return rows
+
+
+def quotable_resources(*, anchor: Anchor) -> list[tuple[str, str, Resource]]:
+    """Bookable spaces and in-service equipment of an anchor, as (form key, label, object), in 2 queries."""
+    spaces = list(Space.objects.filter(anchor=anchor, bookable=True).order_by("sort_order", "name_en"))
+    units = list(
+        Equipment.objects.filter(space__anchor=anchor, bookable=True)
+        .exclude(status=EquipmentStatus.RETIRED)
+        .select_related("kind", "space__anchor")
+        .order_by("kind__name_en", "name_en")
+    )
+    for s in spaces:
+        s.anchor = anchor
+    return [(f"space:{s.pk}", s.name, s) for s in spaces] + [
+        (f"equipment:{e.pk}", f"{e.name} ({e.kind.name})", e) for e in units
+    ]
+
+
+def quote_error_message(err) -> str:
+    from django.utils.translation import gettext as _
+
+    messages = {
+        "empty": _("The end must be after the start."),
+        "naive_time": _("Give a date and times."),
+        "no_rate": _("No rate table is in effect for that date yet."),
+        "not_priced": _("The rate table in effect on that date has no price for this space or equipment."),
+    }
+    return messages.get(err.code, str(err))
+
+
+def staff_anchors(*, user) -> list[Anchor]:
+    return list(Anchor.objects.filter(staff_assignments__user=user).order_by("sort_order"))
