@@ -52,8 +52,13 @@ def main() -> None:
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         from anchors import seed
+        from facilities import seed as facilities_seed
 
         seed.load()
+        facilities_seed.load()
+        from facilities.models import Space
+
+        cutting = Space.objects.get(anchor__slug="geumcheon", slug="cutting-room").pk
         n = int(os.environ.get("BENCH_N", "300"))
         with override_settings(ROOT_URLCONF=__name__, ALLOWED_HOSTS=["*"]):
             client = Client()
@@ -64,6 +69,12 @@ def main() -> None:
                 ("anchor list", "/anchors/"),
                 ("anchor list, filtered", "/anchors/?district=guro"),
                 ("anchor detail (Geumcheon)", "/anchors/geumcheon/"),
+                ("facilities (Geumcheon)", "/anchors/geumcheon/facilities/"),
+                ("rate table (Gaebong)", "/anchors/gaebong/rates/"),
+                (
+                    "rates + quote (Geumcheon)",
+                    f"/anchors/geumcheon/rates/?resource=space:{cutting}&date=2026-12-03&start=14:00&end=19:30",
+                ),
                 ("healthz", "/healthz"),
             ]:
                 rps, ms = measure(client, url, n)

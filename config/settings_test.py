@@ -16,3 +16,4 @@ SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # live-server threads must not keep connections past a test

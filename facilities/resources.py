@@ -18,11 +18,33 @@ from anchors.models import Anchor
 from .models import Equipment, EquipmentKind, InventoryItem, RateRule, RateTable, RateTableVersion, Space
 
 
+class WonWidget(widgets.IntegerWidget):
+    """A whole number of won: "18,000" and 18000 are fine; "삼천원", 1.5 or blanks in required columns are not."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return None
+        text = str(value).replace(",", "").replace("원", "").strip()
+        try:
+            number = float(text) if not text.lstrip("-").isdigit() else int(text)
+        except ValueError as err:
+            raise ValueError(_("“%(value)s” is not a whole number of won.") % {"value": value}) from err
+        if number != int(number):
+            raise ValueError(_("“%(value)s” is not a whole number of won.") % {"value": value})
+        return int(number)
+
+
 class StrictResource(resources.ModelResource):
     """Korean column headers are mapped to field names; validation errors roll back the whole file."""
 
     header_aliases: dict[str, str] = {}
     unique_in_file: tuple[str, ...] = ()
+
+    @classmethod
+    def widget_from_django_field(cls, f, default=widgets.Widget):
+        if f.name.endswith("_won"):
+            return WonWidget
+        return super().widget_from_django_field(f, default)
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
@@ -309,6 +331,11 @@ class RateRuleResource(StrictResource):
     def __init__(self, *args, today: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        if dataset.headers and "version" not in dataset.headers:
+            dataset.append_col([""] * len(dataset), header="version")  # filled per row from anchor + date
 
     def get_export_fields(self, selected_fields=None):
         return [f for f in super().get_export_fields(selected_fields) if f.column_name != "version"]

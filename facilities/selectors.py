@@ -100,6 +100,7 @@ def closures_overlapping(
 def anchor_spaces(*, anchor: Anchor) -> QuerySet[Space]:
     return (
         Space.objects.filter(anchor=anchor)
+        .select_related("anchor")
         .prefetch_related(
             "photos",
             Prefetch(

@@ -15,6 +15,28 @@ EVERYONE = {r: 200 for r in ROLES}
 LOGGED_IN = {**{r: 200 for r in ROLES}, "anonymous": 302}
 ANON_ONLY = {**{r: 302 for r in ROLES}, "anonymous": 200}
 POST_ONLY = {r: 405 for r in ROLES}
+MANAGE_GEUMCHEON = {
+    "anonymous": 302,
+    "maker": 403,
+    "geumcheon_staff": 200,
+    "changsin_staff": 403,
+    "guro_officer": 403,
+    "jongno_officer": 403,
+    "city_admin": 200,
+}
+# A POST-only staff action opened with GET: the policy answers first (302/403), then the method (405).
+MANAGE_GEUMCHEON_POST = {**MANAGE_GEUMCHEON, "geumcheon_staff": 405, "city_admin": 405}
+STAFF_ANYWHERE = {
+    "anonymous": 302,
+    "maker": 403,
+    "geumcheon_staff": 200,
+    "changsin_staff": 200,
+    "guro_officer": 403,
+    "jongno_officer": 403,
+    "city_admin": 200,
+}
+STAFF_ANYWHERE_POST = {**STAFF_ANYWHERE, "geumcheon_staff": 405, "changsin_staff": 405, "city_admin": 405}
+LOGGED_IN_POST = {**POST_ONLY, "anonymous": 302}
 
 MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "home": ("/", EVERYONE),
@@ -45,6 +67,20 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "accounts:password_reset_complete": ("/accounts/password/reset/complete/", EVERYONE),
     "accounts:language": ("/accounts/language/", POST_ONLY),
     "admin:index": ("/admin/", {**{r: 302 for r in ROLES}, "city_admin": 200}),
+    "facilities:anchor_facilities": ("/anchors/geumcheon/facilities/", EVERYONE),
+    "facilities:space_detail": ("/anchors/geumcheon/spaces/cutting-room/", EVERYONE),
+    "facilities:rates": ("/anchors/geumcheon/rates/", EVERYONE),
+    "facilities:closures": ("/anchors/geumcheon/closures/", MANAGE_GEUMCHEON),
+    "facilities:inventory": ("/anchors/geumcheon/inventory/", MANAGE_GEUMCHEON),
+    "facilities:closure_delete": ("/closures/{closure}/delete/", MANAGE_GEUMCHEON_POST),
+    "facilities:equipment_detail": ("/equipment/{equipment}/", EVERYONE),
+    "facilities:equipment_report": ("/equipment/{equipment}/report/", LOGGED_IN_POST),
+    "facilities:equipment_status": ("/equipment/{equipment}/status/", MANAGE_GEUMCHEON_POST),
+    "facilities:maintenance_resolve": ("/maintenance/{maintenance}/resolve/", MANAGE_GEUMCHEON_POST),
+    "facilities:certifications": ("/certifications/", STAFF_ANYWHERE),
+    "facilities:certification_revoke": ("/certifications/{certification}/revoke/", STAFF_ANYWHERE_POST),
+    "facilities:inventory_checkout": ("/inventory/{item}/checkout/", MANAGE_GEUMCHEON_POST),
+    "facilities:loan_return": ("/loans/{loan}/return/", MANAGE_GEUMCHEON_POST),
 }
 
 
@@ -65,7 +101,51 @@ def test_every_named_url_of_the_portal_is_in_the_matrix():
 
 
 @pytest.fixture
-def users(maker, geumcheon_staff, changsin_staff, guro_officer, jongno_officer, city_admin):
+def objects(seeded, maker, city_admin):
+    """One object of each kind at Geumcheon, for the URLs that name one."""
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from facilities import seed as facilities_seed
+    from facilities import services
+    from facilities.models import EquipmentKind, InventoryItem
+
+    facilities_seed.load()
+    g = seeded["geumcheon"]
+    equipment = g.spaces.get(slug="cutting-room").equipment.first()
+    now = timezone.now()
+    closure = services.closure_create(
+        anchor=g,
+        space=None,
+        starts_at=now + timedelta(days=3),
+        ends_at=now + timedelta(days=4),
+        reason="점검",
+        created_by=city_admin,
+    )
+    entry = services.equipment_report_fault(equipment=equipment, reported_by=maker, description="소리가 이상해요")
+    cert = services.certification_grant(
+        user=maker, kind=EquipmentKind.objects.get(slug="laser-cutter"), granted_by=city_admin, reason="교육"
+    )
+    item = InventoryItem.objects.get(asset_tag="GC-INV-001")
+    loan = services.inventory_loan_checkout(
+        item=InventoryItem.objects.get(asset_tag="GC-INV-002"),
+        borrower_name="x",
+        due_on=date(2099, 1, 1),
+        checked_out_by=city_admin,
+    )
+    return {
+        "closure": closure.pk,
+        "equipment": equipment.pk,
+        "maintenance": entry.pk,
+        "certification": cert.pk,
+        "item": item.pk,
+        "loan": loan.pk,
+    }
+
+
+@pytest.fixture
+def users(objects, maker, geumcheon_staff, changsin_staff, guro_officer, jongno_officer, city_admin):
     return {
         "anonymous": None,
         "maker": maker,
@@ -78,11 +158,12 @@ def users(maker, geumcheon_staff, changsin_staff, guro_officer, jongno_officer, 
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_each_role_gets_the_status_the_policy_promises(client, users, role):
+def test_each_role_gets_the_status_the_policy_promises(client, users, objects, role):
     if users[role] is not None:
         client.force_login(users[role])
     wrong = {}
     for name, (url, expected) in MATRIX.items():
+        url = url.format(**objects)
         status = client.get(url).status_code
         if status != expected[role]:
             wrong[name] = (url, expected[role], status)
@@ -99,3 +180,28 @@ def test_a_forbidden_page_is_a_proper_403_page_in_the_users_language(client, see
     client.cookies["anchor_language"] = "ko"
     response = client.get("/anchors/geumcheon/edit/")
     assert "이 페이지를 열 수 없습니다" in response.content.decode()
+
+
+def test_staff_of_another_anchor_cannot_post_a_closure_or_lend_an_item_here(client, objects, changsin_staff):
+    from facilities.models import Closure, InventoryLoan
+
+    client.force_login(changsin_staff)
+    closures, loans = Closure.objects.count(), InventoryLoan.objects.count()
+    response = client.post(
+        "/anchors/geumcheon/closures/", {"starts_at": "2026-12-01T09:00", "ends_at": "2026-12-01T18:00", "reason": "x"}
+    )
+    assert response.status_code == 403
+    response = client.post(f"/inventory/{objects['item']}/checkout/", {"borrower_name": "x", "due_on": "2099-01-01"})
+    assert response.status_code == 403
+    assert (Closure.objects.count(), InventoryLoan.objects.count()) == (closures, loans)
+
+
+def test_a_guessed_id_that_does_not_exist_is_a_404_not_a_500(client, objects, geumcheon_staff):
+    client.force_login(geumcheon_staff)
+    for url in [
+        "/equipment/999999/",
+        "/closures/999999/delete/",
+        "/loans/999999/return/",
+        "/anchors/nowhere/closures/",
+    ]:
+        assert client.post(url).status_code == 404, url

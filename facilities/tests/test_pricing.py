@@ -467,16 +467,27 @@ def cases(draw) -> Case:
     start = EPOCH + timedelta(minutes=GRID * draw(st.integers(0, SLOTS - 1)))
     end = start + timedelta(minutes=GRID * draw(st.integers(1, MAX_SLOTS)))
     unit = draw(st.sampled_from(UNITS))
-    # The earliest version is in effect at the start; the others anywhere in 2026-2027, all on distinct days.
-    earliest = draw(st.dates(FIRST_DAY, start.date()))
-    later = draw(st.lists(st.dates(earliest + timedelta(days=1), LAST_DAY), max_size=2, unique=True))
+    # The earliest version is in effect at the start; the others anywhere later in 2026-2027, all on distinct
+    # days. Half of the draws keep the version changes within a few days of the booking, so that they fall inside it.
+    start_day, end_day = start.date(), end.date()
+    earliest = draw(st.dates(FIRST_DAY, start_day) | st.dates(max(FIRST_DAY, start_day - timedelta(days=3)), start_day))
+    later = []
+    if earliest < LAST_DAY:
+        later_dates = st.dates(earliest + timedelta(days=1), LAST_DAY)
+        near_from = max(earliest, start_day - timedelta(days=1)) + timedelta(days=1)
+        near_to = min(end_day + timedelta(days=1), LAST_DAY)
+        if near_from <= near_to:
+            later_dates |= st.dates(near_from, near_to)
+        later = draw(st.lists(later_dates, max_size=2, unique=True))
     days = [earliest, *later]
     tariffs = tuple(draw(tariff(unit, day, version_id)) for version_id, day in enumerate(days, start=1))
     holidays = draw(
         st.frozensets(st.dates(start.date() - timedelta(days=3), end.date() + timedelta(days=3)), max_size=3)
     )
     categories = tuple(draw(st.lists(st.sampled_from(CATEGORIES), max_size=3, unique=True)))
-    return Case(tariffs=draw(st.permutations(tariffs)), start=start, end=end, categories=categories, holidays=holidays)
+    return Case(
+        tariffs=tuple(draw(st.permutations(tariffs))), start=start, end=end, categories=categories, holidays=holidays
+    )
 
 
 PROPERTY = settings(max_examples=200, deadline=None)
