@@ -34,6 +34,7 @@ def _rule_form_data(client, url):
 @time_machine.travel(TODAY, tick=False)
 def test_an_admin_raises_a_price_and_finds_who_changed_what_in_the_history(client, future_version, city_admin):
     client.force_login(city_admin)
+    client.cookies["anchor_language"] = "en"
     rule = future_version.rules.get(space__slug="cutting-room")
     url = reverse("admin:facilities_raterule_change", args=[rule.pk])
     data = _rule_form_data(client, url)
@@ -53,6 +54,7 @@ def test_an_admin_raises_a_price_and_finds_who_changed_what_in_the_history(clien
 @time_machine.travel(TODAY, tick=False)
 def test_a_negative_price_or_a_discount_over_100_is_refused_until_fixed(client, future_version, city_admin):
     client.force_login(city_admin)
+    client.cookies["anchor_language"] = "en"
     rule = future_version.rules.get(space__slug="cutting-room")
     url = reverse("admin:facilities_raterule_change", args=[rule.pk])
     data = {**_rule_form_data(client, url), "base_price_won": -5, "version": future_version.pk}
@@ -70,6 +72,7 @@ def test_a_negative_price_or_a_discount_over_100_is_refused_until_fixed(client, 
 @time_machine.travel(TODAY, tick=False)
 def test_a_second_version_on_the_same_date_is_refused_in_the_admin(client, future_version, city_admin):
     client.force_login(city_admin)
+    client.cookies["anchor_language"] = "en"
     response = client.post(
         reverse("admin:facilities_ratetableversion_add"),
         {
@@ -94,6 +97,7 @@ def test_a_second_version_on_the_same_date_is_refused_in_the_admin(client, futur
 @time_machine.travel(TODAY, tick=False)
 def test_a_version_in_effect_is_read_only_so_quoted_prices_never_change(client, future_version, city_admin):
     client.force_login(city_admin)
+    client.cookies["anchor_language"] = "en"
     current = RateTableVersion.objects.get(table=future_version.table, effective_from=date(2026, 1, 1))
     rule = current.rules.get(space__slug="cutting-room")
     url = reverse("admin:facilities_raterule_change", args=[rule.pk])
@@ -109,6 +113,7 @@ def test_a_version_in_effect_is_read_only_so_quoted_prices_never_change(client, 
 def test_copy_as_a_new_version_and_read_the_diff_between_versions(client, seeded, city_admin):
     seed.load()
     client.force_login(city_admin)
+    client.cookies["anchor_language"] = "en"
     current = RateTableVersion.objects.get(table__anchor__slug="geumcheon")
     response = client.post(
         reverse("admin:facilities_ratetableversion_copy", args=[current.pk]),
@@ -119,7 +124,7 @@ def test_copy_as_a_new_version_and_read_the_diff_between_versions(client, seeded
     RateRule.objects.filter(version=new, space__slug="cutting-room").update(base_price_won=18_000)
     new.discounts.filter(category="tenant_member").update(percent=50)
     html = client.get(reverse("admin:facilities_ratetableversion_diff", args=[new.pk])).content.decode()
-    assert "재단실" in html and "15,000" in html and "18,000" in html
+    assert "Cutting room" in html and "15,000" in html and "18,000" in html
     assert "30 %" in html and "50 %" in html
     again = client.post(
         reverse("admin:facilities_ratetableversion_copy", args=[current.pk]),
