@@ -56,6 +56,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         help_text=_("Staff check the evidence before a discount applies."),
     )
+    category_verified_at = models.DateTimeField(
+        _("category verified at"), null=True, blank=True, help_text=_("Set when staff have checked the evidence.")
+    )
     is_staff = models.BooleanField(_("admin site access"), default=False, help_text=_("May log in to the admin site."))
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
@@ -82,3 +85,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name or self.email
+
+    @property
+    def verified_categories(self) -> list[str]:
+        """The categories that earn a discount: the claimed one, once staff verified it."""
+        return [self.category_claimed] if self.category_claimed and self.category_verified_at else []

@@ -50,9 +50,11 @@ def user_update_profile(
     user.full_name = full_name.strip()
     user.phone = phone.strip()
     user.preferred_language = preferred_language
+    if category_claimed != user.category_claimed:
+        user.category_verified_at = None  # a new claim needs new evidence
     user.category_claimed = category_claimed
     user.full_clean(exclude=["password"])
-    user.save(update_fields=["full_name", "phone", "preferred_language", "category_claimed"])
+    user.save(update_fields=["full_name", "phone", "preferred_language", "category_claimed", "category_verified_at"])
     return user
 
 

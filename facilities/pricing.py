@@ -8,7 +8,9 @@ segment alone and rounded on its own; exact arithmetic uses Fractions, never flo
 
 Segments: hourly prices split at local midnight (weekday, holiday and rate version change there)
 and at the evening start; half-day and day prices are charged per local calendar day (half days as
-started 4-hour blocks); monthly prices per calendar month touched.
+started 4-hour blocks); monthly prices per calendar month touched, at the dearest version in
+effect that month (so a mid-month version change neither bills the month twice nor makes booking
+more days cheaper).
 """
 
 from __future__ import annotations
@@ -128,8 +130,11 @@ def _segments(start: datetime, end: datetime, tariffs: Sequence[Tariff]) -> list
         midnight = _local_midnight(day)
         tariff = _tariff_on(tariffs, day)
         unit = tariff.rule.unit
+        # A month is charged once even when a version changes mid-month (only a change of unit cuts
+        # there); the dearest of that month's versions is charged, so booking more
+        # days can never make the month cheaper.
         if start < midnight and (
-            unit != "month" or day.day == 1 or _tariff_on(tariffs, day - timedelta(days=1)) is not tariff
+            unit != "month" or day.day == 1 or _tariff_on(tariffs, day - timedelta(days=1)).rule.unit != "month"
         ):
             cuts.add(midnight)
         if unit == "hour":
@@ -195,6 +200,17 @@ def _line(
     )
 
 
+def _month_tariffs(tariffs: Sequence[Tariff], seg_start: datetime, seg_end: datetime) -> list[Tariff]:
+    """The monthly versions in effect on any booked day of the segment; the dearest line is charged."""
+    last_day = (seg_end - timedelta(microseconds=1)).date()
+    later = [
+        t
+        for t in tariffs
+        if seg_start.date() < t.effective_from <= last_day and t.rule is not None and t.rule.unit == "month"
+    ]
+    return [_tariff_on(tariffs, seg_start.date()), *later]
+
+
 def compute_quote(
     *,
     tariffs: Sequence[Tariff],
@@ -211,7 +227,18 @@ def compute_quote(
     lines = []
     for seg_start, seg_end in _segments(start, end, tariffs):
         tariff = _tariff_on(tariffs, seg_start.date())
-        lines.append(_line(seg_start, seg_end, tariff, categories, holidays))
+        if tariff.rule.unit == "month":
+            lines.append(
+                max(
+                    (
+                        _line(seg_start, seg_end, t, categories, holidays)
+                        for t in _month_tariffs(tariffs, seg_start, seg_end)
+                    ),
+                    key=lambda line: line.amount_won,
+                )
+            )
+        else:
+            lines.append(_line(seg_start, seg_end, tariff, categories, holidays))
     start_tariff = _tariff_on(tariffs, start.date())
     return Quote(
         lines=tuple(lines),

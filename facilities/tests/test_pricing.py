@@ -554,3 +554,17 @@ def test_starting_earlier_never_lowers_the_total(case, data):
     longer = case.quote(start=case.start - timedelta(minutes=earlier_minutes))
 
     assert longer.total_won >= case.quote().total_won
+
+
+def test_a_mid_month_version_change_bills_that_month_once_at_the_dearer_price():
+    from datetime import date, datetime
+
+    from facilities.pricing import SEOUL, PriceRule, Tariff, compute_quote
+
+    tariffs = [
+        Tariff(effective_from=date(2026, 1, 1), rule=PriceRule("month", 300_000), version_id=1),
+        Tariff(effective_from=date(2026, 3, 15), rule=PriceRule("month", 330_000), version_id=2),
+    ]
+    q = compute_quote(tariffs=tariffs, start=datetime(2026, 3, 1, tzinfo=SEOUL), end=datetime(2026, 5, 1, tzinfo=SEOUL))
+    assert [(line.start.month, line.amount_won) for line in q.lines] == [(3, 330_000), (4, 330_000)]
+    assert q.total_won == 660_000
