@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views.generic import FormView, TemplateView
+from django.urls import reverse
+from django.views.generic import FormView, RedirectView, TemplateView
 
 from accounts.roles import Role, has_role
 
@@ -83,6 +84,21 @@ class AnchorUpdateView(AnchorObjectMixin, PolicyRequiredMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("The anchor's public information was saved."))
         return redirect(anchor.get_absolute_url())
+
+
+class LandingView(PolicyRequiredMixin, RedirectView):
+    """Where login sends people: staff of one anchor to its desk, everyone else to their dashboard."""
+
+    policy_action = "anchors.view_dashboard"
+
+    def get_redirect_url(self, *args, **kwargs):
+        user = self.request.user
+        managed = policy.managed_anchor_ids(user)
+        if len(managed) == 1 and not policy.is_city_admin(user):
+            anchor = Anchor.objects.filter(pk=next(iter(managed)), status="operating").first()
+            if anchor is not None:
+                return reverse("reservations:desk", kwargs={"slug": anchor.slug})
+        return reverse("dashboard")
 
 
 class DashboardView(PolicyRequiredMixin, TemplateView):

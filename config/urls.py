@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
-from anchors.views import AnchorListView, DashboardView
+from anchors.views import AnchorListView, DashboardView, LandingView
 from common.health import healthz
 
 admin.site.site_header = _("Seoul anchor facilities: administration")
@@ -14,7 +14,9 @@ admin.site.index_title = _("Administration")
 urlpatterns = [
     path("", AnchorListView.as_view(), name="home"),
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
+    path("welcome/", LandingView.as_view(), name="landing"),
     path("", include("facilities.urls")),
+    path("", include("reservations.urls")),
     path("anchors/", include("anchors.urls")),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),

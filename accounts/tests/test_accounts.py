@@ -25,7 +25,7 @@ GOOD = {
 @pytest.mark.smoke
 def test_a_maker_signs_up_is_logged_in_and_lands_on_the_dashboard_in_their_language(client):
     response = client.post("/accounts/signup/", GOOD)
-    assert response.status_code == 302 and response.url == "/dashboard/"
+    assert response.status_code == 302 and response.url == "/welcome/"
     user = User.objects.get(email__iexact="new.maker@example.com")
     assert has_role(user, Role.MAKER)
     assert user.category_claimed == "small_manufacturer"

@@ -133,7 +133,7 @@ def test_each_role_lands_on_a_dashboard_showing_its_scope(client, seeded, guro_o
 
 def test_the_login_redirect_goes_to_the_dashboard(client, seeded, maker):
     response = client.post("/accounts/login/", {"username": "MAKER@example.com", "password": "correct-horse-battery"})
-    assert response.status_code == 302 and response.url == "/dashboard/"
+    assert response.status_code == 302 and response.url == "/welcome/"
 
 
 def test_the_anchor_list_runs_a_fixed_number_of_queries_whatever_the_number_of_anchors(client, seeded):

@@ -1,0 +1,58 @@
+from django.contrib import admin
+
+from .models import BookingPolicy, CalendarFeed, Quota, Reservation, ReservationEvent, Series
+
+
+class ReservationEventInline(admin.TabularInline):
+    model = ReservationEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["at", "by", "from_status", "to_status", "reason", "detail"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Reservation)
+class ReservationAdmin(admin.ModelAdmin):
+    """Read-mostly: bookings change through the desk and its services, which keep the rules and the log."""
+
+    list_display = ["pk", "anchor", "space", "equipment", "start_at", "end_at", "status", "user", "guest_name", "fee_won"]
+    list_filter = ["status", "anchor"]
+    search_fields = ["user__email", "user__full_name", "guest_name", "guest_organisation", "purpose", "checkin_code"]
+    date_hierarchy = "start_at"
+    list_select_related = ["anchor", "space", "equipment", "user"]
+    readonly_fields = [f.name for f in Reservation._meta.fields]
+    inlines = [ReservationEventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(BookingPolicy)
+class BookingPolicyAdmin(admin.ModelAdmin):
+    list_display = ["anchor", "lead_time_minutes", "maker_days_ahead", "approval_hold_hours", "free_cancellation_hours",
+                    "late_cancellation_pct", "no_show_pct"]
+    search_fields = ["anchor__name_ko", "anchor__name_en"]
+    list_filter = ["anchor"]
+
+
+@admin.register(Quota)
+class QuotaAdmin(admin.ModelAdmin):
+    list_display = ["anchor", "space_kind", "equipment_kind", "hours_per_week"]
+    list_filter = ["anchor", "space_kind", "equipment_kind"]
+    search_fields = ["anchor__name_ko", "anchor__name_en"]
+
+
+@admin.register(Series)
+class SeriesAdmin(admin.ModelAdmin):
+    list_display = ["pk", "frequency", "count", "created_by", "created_at"]
+    list_filter = ["frequency"]
+    search_fields = ["created_by__email"]
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    list_display = ["user", "created_at", "updated_at"]
+    search_fields = ["user__email"]
+    exclude = ["token"]

@@ -1,0 +1,273 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from anchors.models import Anchor
+from anchors.policy import may
+from facilities import selectors as facility_selectors
+from facilities.models import Equipment, EquipmentStatus, Space
+from facilities.pricing import SEOUL
+
+from .models import HOLDING, BookingPolicy, Reservation, Status
+
+Resource = Space | Equipment
+
+
+def policy_for(anchor: Anchor) -> BookingPolicy:
+    """The anchor's booking policy; an anchor without one gets the defaults (not saved)."""
+    try:
+        return anchor.booking_policy
+    except BookingPolicy.DoesNotExist:
+        return BookingPolicy(anchor=anchor)
+
+
+def resource_filter(resource: Resource) -> Q:
+    return Q(space=resource) if isinstance(resource, Space) else Q(equipment=resource)
+
+
+def holding_overlapping(*, resource: Resource, start: datetime, until: datetime, exclude_pk: int | None = None) -> QuerySet[Reservation]:
+    """Slot-holding reservations of a resource whose blocked range [start, blocked_until) meets [start, until)."""
+    qs = Reservation.objects.filter(resource_filter(resource), status__in=HOLDING, start_at__lt=until, blocked_until__gt=start)
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.order_by("start_at")
+
+
+def resource_by_key(key: str) -> Resource:
+    kind, _, pk = key.partition(":")
+    model = {"space": Space, "equipment": Equipment}.get(kind)
+    if model is None or not pk.isdigit():
+        raise Http404
+    qs = model.objects.select_related("anchor") if model is Space else model.objects.select_related("space__anchor", "kind")
+    obj = qs.filter(pk=int(pk)).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def resource_key(resource: Resource) -> str:
+    return f"{'space' if isinstance(resource, Space) else 'equipment'}:{resource.pk}"
+
+
+def anchor_resources(*, anchor: Anchor) -> list[Resource]:
+    """Bookable spaces, then bookable in-service-or-maintenance equipment, of an anchor (2 queries)."""
+    spaces = list(Space.objects.filter(anchor=anchor, bookable=True).select_related("anchor").order_by("sort_order", "name_en"))
+    units = list(
+        Equipment.objects.filter(space__anchor=anchor, bookable=True)
+        .exclude(status=EquipmentStatus.RETIRED)
+        .select_related("kind", "space__anchor")
+        .order_by("space__sort_order", "kind__name_en", "name_en")
+    )
+    return [*spaces, *units]
+
+
+# --- free and busy -------------------------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    start: datetime
+    end: datetime
+    state: str  # "free", "busy", "closed", "past"
+    reservation: Reservation | None = None
+
+
+@dataclass
+class Row:
+    resource: Resource
+    key: str
+    cells: list[Cell] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        return self.key.partition(":")[0]
+
+
+def _slot_starts(day_open: datetime, day_close: datetime, step: int) -> list[datetime]:
+    out, t = [], day_open
+    while t < day_close:
+        out.append(t)
+        t += timedelta(minutes=step)
+    return out
+
+
+def day_grid(*, anchor: Anchor, day: date, resources: list[Resource] | None = None, step: int = 30,
+             now: datetime | None = None) -> tuple[list[datetime], list[Row], facility_selectors.DayHours]:
+    """Resources × time slots of one day, in a fixed number of queries whatever the number of reservations."""
+    now = now or timezone.now()
+    hours = facility_selectors.anchor_hours(anchor=anchor, start=day, end=day)[0]
+    resources = resources if resources is not None else anchor_resources(anchor=anchor)
+    if hours.is_open:
+        open_at = datetime.combine(day, hours.opens, tzinfo=SEOUL)
+        close_at = datetime.combine(day, hours.closes, tzinfo=SEOUL)
+    else:
+        open_at = datetime.combine(day, time(9), tzinfo=SEOUL)
+        close_at = datetime.combine(day, time(18), tzinfo=SEOUL)
+    slots = _slot_starts(open_at, close_at, step)
+    reservations = list(
+        Reservation.objects.filter(anchor=anchor, status__in=HOLDING, start_at__lt=close_at, end_at__gt=open_at)
+        .select_related("user")
+        .order_by("start_at")
+    )
+    closures = list(facility_selectors.closures_overlapping(anchor=anchor, start=open_at, end=close_at))
+    rows = []
+    for resource in resources:
+        key = resource_key(resource)
+        mine = [r for r in reservations if (r.space_id if isinstance(resource, Space) else r.equipment_id) == resource.pk]
+        space_id = resource.pk if isinstance(resource, Space) else resource.space_id
+        row = Row(resource=resource, key=key)
+        for s in slots:
+            e = s + timedelta(minutes=step)
+            hit = next((r for r in mine if r.start_at < e and r.end_at > s), None)
+            if not hours.is_open or any(c.space_id in (None, space_id) and c.starts_at < e and c.ends_at > s for c in closures):
+                state = "closed"
+            elif hit is not None:
+                state = "busy"
+            elif isinstance(resource, Equipment) and resource.status == EquipmentStatus.MAINTENANCE:
+                state = "closed"
+            elif s < now:
+                state = "past"
+            else:
+                state = "free"
+            row.cells.append(Cell(s, e, state, hit))
+        rows.append(row)
+    return slots, rows, hours
+
+
+def week_days(day: date) -> list[date]:
+    monday = day - timedelta(days=day.weekday())
+    return [monday + timedelta(days=i) for i in range(7)]
+
+
+def resource_week(*, resource: Resource, week_of: date, now: datetime | None = None) -> tuple[list[date], list[time], dict]:
+    """One resource's week as days × slots: free, busy (never who), closed or past. Fixed query count."""
+    now = now or timezone.now()
+    anchor = resource.anchor
+    days = week_days(week_of)
+    hours = {h.day: h for h in facility_selectors.anchor_hours(anchor=anchor, start=days[0], end=days[-1])}
+    step = resource.booking_unit_minutes if resource.booking_unit_minutes >= 30 else 30
+    open_days = [h for h in hours.values() if h.is_open]
+    first = min((h.opens for h in open_days), default=time(9))
+    last = max((h.closes for h in open_days), default=time(18))
+    times = []
+    t = datetime.combine(days[0], first)
+    while t.time() < last and t.date() == days[0]:
+        times.append(t.time())
+        t += timedelta(minutes=step)
+    start = datetime.combine(days[0], time(0), tzinfo=SEOUL)
+    end = start + timedelta(days=7)
+    busy = list(holding_overlapping(resource=resource, start=start, until=end).only("start_at", "blocked_until", "end_at"))
+    space_id = resource.pk if isinstance(resource, Space) else resource.space_id
+    closures = list(facility_selectors.closures_overlapping(anchor=anchor, start=start, end=end))
+    in_maintenance = isinstance(resource, Equipment) and resource.status == EquipmentStatus.MAINTENANCE
+    grid: dict[tuple[date, time], str] = {}
+    for d in days:
+        h = hours[d]
+        for tm in times:
+            s = datetime.combine(d, tm, tzinfo=SEOUL)
+            e = s + timedelta(minutes=step)
+            if not h.is_open or tm < h.opens or e.timetz().replace(tzinfo=None) > h.closes and e.date() == d or in_maintenance:
+                state = "closed"
+            elif any(c.space_id in (None, space_id) and c.starts_at < e and c.ends_at > s for c in closures):
+                state = "closed"
+            elif any(r.start_at < e and r.blocked_until > s for r in busy):
+                state = "busy"
+            elif s < now:
+                state = "past"
+            else:
+                state = "free"
+            grid[(d, tm)] = state
+    return days, times, grid
+
+
+def next_free_slots(*, resource: Resource, start: datetime, duration: timedelta, count: int = 3,
+                    exclude_pk: int | None = None, now: datetime | None = None, search_days: int = 14) -> list[tuple[datetime, datetime]]:
+    """The next free slots of the same length, from `start` on, inside opening hours and clear of closures."""
+    now = now or timezone.now()
+    anchor = resource.anchor
+    step = timedelta(minutes=resource.booking_unit_minutes)
+    buffer = timedelta(minutes=resource.buffer_minutes)
+    first_day = start.astimezone(SEOUL).date()
+    last_day = first_day + timedelta(days=search_days)
+    window_start = datetime.combine(first_day, time(0), tzinfo=SEOUL)
+    window_end = datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=SEOUL)
+    busy = list(holding_overlapping(resource=resource, start=window_start, until=window_end, exclude_pk=exclude_pk))
+    space_id = resource.pk if isinstance(resource, Space) else resource.space_id
+    closures = list(facility_selectors.closures_overlapping(anchor=anchor, start=window_start, end=window_end))
+    found: list[tuple[datetime, datetime]] = []
+    for h in facility_selectors.anchor_hours(anchor=anchor, start=first_day, end=last_day):
+        if not h.is_open:
+            continue
+        s = datetime.combine(h.day, h.opens, tzinfo=SEOUL)
+        close = datetime.combine(h.day, h.closes, tzinfo=SEOUL)
+        while s + duration <= close:
+            e = s + duration
+            if s >= start and s >= now and not any(r.start_at < e + buffer and r.blocked_until > s for r in busy) and not any(
+                c.space_id in (None, space_id) and c.starts_at < e and c.ends_at > s for c in closures
+            ):
+                found.append((s, e))
+                if len(found) >= count:
+                    return found
+            s += step
+    return found
+
+
+# --- lists ---------------------------------------------------------------------------------------
+
+
+def reservation_list_for_anchor(*, anchor: Anchor, start: datetime, end: datetime) -> QuerySet[Reservation]:
+    return (
+        Reservation.objects.filter(anchor=anchor, start_at__lt=end, end_at__gt=start)
+        .select_related("user", "space", "equipment__kind", "booked_by")
+        .order_by("start_at")
+    )
+
+
+def pending_requests(*, anchor: Anchor) -> QuerySet[Reservation]:
+    return (
+        Reservation.objects.filter(anchor=anchor, status=Status.REQUESTED)
+        .select_related("user", "space", "equipment__kind")
+        .order_by("start_at")
+    )
+
+
+def my_reservations(*, user, now: datetime | None = None) -> tuple[list[Reservation], list[Reservation]]:
+    now = now or timezone.now()
+    qs = (
+        Reservation.objects.filter(user=user)
+        .select_related("anchor", "space__anchor", "equipment__kind", "equipment__space__anchor")
+        .order_by("start_at")
+    )
+    upcoming = list(qs.filter(end_at__gte=now, status__in=[Status.REQUESTED, Status.CONFIRMED, Status.CHECKED_IN]))
+    past = list(qs.filter(Q(end_at__lt=now) | ~Q(status__in=[Status.REQUESTED, Status.CONFIRMED, Status.CHECKED_IN])).order_by("-start_at")[:50])
+    return upcoming, past
+
+
+def reservation_for_viewer(*, pk: int, user) -> Reservation:
+    """A reservation its maker, its booker, its anchor's staff or a city admin may see; anyone else gets 404."""
+    r = (
+        Reservation.objects.select_related("anchor", "user", "booked_by", "space__anchor", "equipment__kind", "equipment__space__anchor", "series")
+        .filter(pk=pk)
+        .first()
+    )
+    if r is None or not user.is_authenticated:
+        raise Http404
+    if r.user_id == user.pk or r.booked_by_id == user.pk or may(user, "reservations.manage_anchor", r.anchor):
+        return r
+    raise Http404
+
+
+def desk_search(*, anchor: Anchor, query: str, day: date) -> QuerySet[Reservation]:
+    start = datetime.combine(day, time(0), tzinfo=SEOUL)
+    qs = reservation_list_for_anchor(anchor=anchor, start=start, end=start + timedelta(days=1)).filter(
+        status__in=[Status.CONFIRMED, Status.CHECKED_IN, Status.REQUESTED]
+    )
+    if query:
+        qs = qs.filter(Q(user__full_name__icontains=query) | Q(user__email__icontains=query) | Q(guest_name__icontains=query)
+                       | Q(guest_organisation__icontains=query))
+    return qs

@@ -1,0 +1,490 @@
+"""Every write to a reservation goes through here: the booking rules, the state machine and the fee.
+
+The database is the last word against double booking: on PostgreSQL an exclusion constraint per
+resource (migration 0002), on SQLite an IMMEDIATE transaction around the same check. The checks
+here come first so that a refusal says which rule refused and what is free instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from fractions import Fraction
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from facilities import selectors as facility_selectors
+from facilities.models import Equipment, EquipmentStatus, Space
+from facilities.pricing import SEOUL, Quote, QuoteError, round_half_up
+
+from . import selectors
+from .models import HOLDING, TRANSITIONS, Quota, Reservation, ReservationEvent, Series, Status
+
+Resource = Space | Equipment
+
+
+class BookingRefused(ValidationError):
+    """A booking rule said no. `code` names the rule; `suggestions` are free slots to offer instead."""
+
+    def __init__(self, message: str, code: str, suggestions: list[tuple[datetime, datetime]] | None = None):
+        super().__init__(message, code=code)
+        self.suggestions = suggestions or []
+
+
+def _local(dt: datetime) -> str:
+    return date_format(dt.astimezone(SEOUL), "Y-m-d H:i")
+
+
+def _hm(dt: datetime) -> str:
+    return dt.astimezone(SEOUL).strftime("%H:%M")
+
+
+@dataclass(frozen=True)
+class BookingCheck:
+    quote: Quote
+    status: str  # the status the reservation would be created with
+    hold_expires_at: datetime | None
+
+
+def _is_pg_exclusion_violation(err: IntegrityError) -> bool:
+    return getattr(getattr(err, "__cause__", None), "pgcode", None) == "23P01"
+
+
+def check_booking(
+    *, resource: Resource, start: datetime, end: datetime, user=None, as_staff: bool = False, party_size: int | None = None,
+    discount_category: str = "", exclude_pk: int | None = None, now: datetime | None = None,
+) -> BookingCheck:
+    """Apply every booking rule in order; raise BookingRefused naming the first one that fails."""
+    now = now or timezone.now()
+    anchor = resource.anchor
+    policy = selectors.policy_for(anchor)
+    if start is None or end is None or start.tzinfo is None or end.tzinfo is None:
+        raise BookingRefused(_("Give a date, a start and an end."), "invalid")
+    if end <= start:
+        raise BookingRefused(_("The end must be after the start."), "order")
+    if start < now - (timedelta(minutes=15) if as_staff else timedelta(0)):
+        raise BookingRefused(_("That time has already passed."), "past")
+    if not as_staff and start < now + timedelta(minutes=policy.lead_time_minutes):
+        raise BookingRefused(
+            _("Bookings must be made at least %(minutes)s minutes ahead.") % {"minutes": policy.lead_time_minutes}, "lead_time"
+        )
+    days_ahead = policy.staff_days_ahead if as_staff else policy.maker_days_ahead
+    if start > now + timedelta(days=days_ahead):
+        raise BookingRefused(_("Bookings can be made at most %(days)s days ahead.") % {"days": days_ahead}, "window")
+    if not resource.bookable:
+        raise BookingRefused(_("%(what)s cannot be booked online.") % {"what": resource.name}, "not_bookable")
+    if isinstance(resource, Equipment) and resource.status != EquipmentStatus.IN_SERVICE:
+        raise BookingRefused(_("%(what)s is in maintenance and cannot be booked.") % {"what": resource.name}, "maintenance")
+    minutes = int((end - start).total_seconds() // 60)
+    unit = resource.booking_unit_minutes
+    local_start = start.astimezone(SEOUL)
+    if (local_start.hour * 60 + local_start.minute) % unit or local_start.second or minutes % unit:
+        raise BookingRefused(_("Bookings of %(what)s go in steps of %(unit)s minutes.") % {"what": resource.name, "unit": unit}, "unit")
+    if minutes < resource.min_duration_minutes:
+        raise BookingRefused(_("The shortest booking is %(min)s minutes.") % {"min": resource.min_duration_minutes}, "min_duration")
+    if minutes > resource.max_duration_minutes:
+        raise BookingRefused(_("The longest booking is %(max)s minutes.") % {"max": resource.max_duration_minutes}, "max_duration")
+    if isinstance(resource, Space) and party_size and resource.capacity and party_size > resource.capacity:
+        raise BookingRefused(_("%(what)s holds at most %(n)s people.") % {"what": resource.name, "n": resource.capacity}, "capacity")
+    _check_hours_and_closures(resource=resource, start=start, end=end)
+    if user is not None and isinstance(resource, Equipment) and not facility_selectors.user_is_certified(
+        user=user, kind=resource.kind, on=local_start.date()
+    ):
+        raise BookingRefused(
+            _("%(kind)s needs a safety training first. A certification from any anchor in Seoul counts.") % {"kind": resource.kind.name},
+            "untrained",
+        )
+    if user is not None:
+        _check_quota(resource=resource, user=user, start=start, end=end, exclude_pk=exclude_pk)
+    buffer = timedelta(minutes=resource.buffer_minutes)
+    clash = selectors.holding_overlapping(resource=resource, start=start, until=end + buffer, exclude_pk=exclude_pk).first()
+    if clash is not None:
+        raise _clash(resource, start, end, clash, exclude_pk=exclude_pk, now=now)
+    categories = [discount_category] if discount_category else (user.verified_categories if user is not None else [])
+    try:
+        quote = facility_selectors.quote_for(resource=resource, start=start, end=end, categories=categories)
+    except QuoteError as err:
+        raise BookingRefused(facility_selectors.quote_error_message(err), "no_price") from err
+    if resource.requires_approval and not as_staff:
+        hold = min(now + timedelta(hours=policy.approval_hold_hours), start)
+        return BookingCheck(quote=quote, status=Status.REQUESTED, hold_expires_at=hold)
+    return BookingCheck(quote=quote, status=Status.CONFIRMED, hold_expires_at=None)
+
+
+def _check_hours_and_closures(*, resource: Resource, start: datetime, end: datetime) -> None:
+    local_start, local_end = start.astimezone(SEOUL), end.astimezone(SEOUL)
+    day = local_start.date()
+    hours = facility_selectors.anchor_hours(anchor=resource.anchor, start=day, end=day)[0]
+    if not hours.is_open:
+        if hours.reason:
+            raise BookingRefused(_("The anchor is closed on %(day)s (%(reason)s).") % {"day": day.isoformat(), "reason": hours.reason}, "closed_day")
+        raise BookingRefused(_("The anchor is closed on %(day)s.") % {"day": day.isoformat()}, "closed_day")
+    if local_end.date() != day and not (local_end.date() == day + timedelta(days=1) and local_end.time().hour == 0 == local_end.time().minute):
+        raise BookingRefused(_("A booking must end on the day it starts."), "hours")
+    end_time = local_end.time() if local_end.date() == day else None
+    if local_start.time() < hours.opens or end_time is None or end_time > hours.closes:
+        raise BookingRefused(
+            _("Open on %(day)s from %(opens)s to %(closes)s only.")
+            % {"day": day.isoformat(), "opens": hours.opens.strftime("%H:%M"), "closes": hours.closes.strftime("%H:%M")},
+            "hours",
+        )
+    space = resource if isinstance(resource, Space) else resource.space
+    closure = facility_selectors.closures_overlapping(anchor=resource.anchor, start=start, end=end, space=space).first()
+    if closure is not None:
+        raise BookingRefused(
+            _("%(what)s is closed from %(start)s to %(end)s: %(reason)s.")
+            % {"what": closure.space.name if closure.space else resource.anchor.name, "start": _local(closure.starts_at),
+               "end": _local(closure.ends_at), "reason": closure.reason},
+            "closure",
+        )
+
+
+def _quota_for(resource: Resource) -> Quota | None:
+    qs = Quota.objects.filter(anchor=resource.anchor)
+    if isinstance(resource, Space):
+        return qs.filter(space_kind=resource.kind).first()
+    return qs.filter(equipment_kind=resource.kind).first()
+
+
+def _check_quota(*, resource: Resource, user, start: datetime, end: datetime, exclude_pk: int | None) -> None:
+    quota = _quota_for(resource)
+    if quota is None:
+        return
+    local = start.astimezone(SEOUL)
+    week_start = datetime.combine(local.date() - timedelta(days=local.weekday()), datetime.min.time(), tzinfo=SEOUL)
+    week_end = week_start + timedelta(days=7)
+    same_kind = {"space__kind": resource.kind} if isinstance(resource, Space) else {"equipment__kind": resource.kind}
+    booked = Reservation.objects.filter(
+        user=user, anchor=resource.anchor, status__in=HOLDING, start_at__gte=week_start, start_at__lt=week_end, **same_kind
+    )
+    if exclude_pk is not None:
+        booked = booked.exclude(pk=exclude_pk)
+    used = sum(((r.end_at - r.start_at) for r in booked.only("start_at", "end_at")), timedelta())
+    if used + (end - start) > timedelta(hours=quota.hours_per_week):
+        left = max(timedelta(hours=quota.hours_per_week) - used, timedelta())
+        raise BookingRefused(
+            _("You may book %(limit)s hours a week of this kind; %(left)s hours are left this week.")
+            % {"limit": quota.hours_per_week, "left": f"{left.total_seconds() / 3600:g}"},
+            "quota",
+        )
+
+
+def _clash(resource: Resource, start: datetime, end: datetime, clash: Reservation, *, exclude_pk=None, now=None) -> BookingRefused:
+    suggestions = selectors.next_free_slots(resource=resource, start=start, duration=end - start, exclude_pk=exclude_pk, now=now)
+    return BookingRefused(
+        _("%(what)s is already booked from %(start)s to %(end)s.") % {"what": resource.name, "start": _local(clash.start_at), "end": _hm(clash.end_at)},
+        "clash",
+        suggestions,
+    )
+
+
+def _log(reservation: Reservation, *, to: str, by, at: datetime, from_status: str = "", reason: str = "", detail: dict | None = None) -> None:
+    ReservationEvent.objects.create(reservation=reservation, at=at, by=by, from_status=from_status, to_status=to, reason=reason, detail=detail or {})
+
+
+def _freeze_fee(reservation: Reservation, quote: Quote, discount_category: str) -> None:
+    reservation.fee_won = quote.total_won
+    reservation.deposit_won = quote.deposit_won
+    reservation.rate_version_ids = list(quote.version_ids)
+    reservation.discount_category = discount_category
+    reservation.fee_lines = [
+        {"start": line.start.isoformat(), "end": line.end.isoformat(), "unit": line.unit, "quantity": str(line.quantity),
+         "unit_price_won": line.unit_price_won, "surcharges": list(line.surcharges), "surcharge_pct": line.surcharge_pct,
+         "gross_won": line.gross_won, "discount_pct": line.discount_pct, "discount_won": line.discount_won,
+         "vat_won": line.vat_won, "amount_won": line.amount_won, "version_id": line.version_id}
+        for line in quote.lines
+    ]
+
+
+def _save_guarded(reservation: Reservation, resource: Resource, *, now: datetime, update_fields: list[str] | None = None) -> None:
+    """Save inside a savepoint; the exclusion constraint's refusal becomes the clash message."""
+    try:
+        with transaction.atomic():
+            reservation.save(update_fields=update_fields)
+    except IntegrityError as err:
+        if _is_pg_exclusion_violation(err):
+            clash = selectors.holding_overlapping(
+                resource=resource, start=reservation.start_at, until=reservation.blocked_until, exclude_pk=reservation.pk
+            ).first()
+            if clash is not None:
+                raise _clash(resource, reservation.start_at, reservation.end_at, clash, exclude_pk=reservation.pk, now=now) from err
+            raise BookingRefused(_("This slot was just booked by someone else."), "clash") from err
+        raise
+
+
+@transaction.atomic
+def reservation_create(
+    *, resource: Resource, start: datetime, end: datetime, booked_by, user=None, guest_name: str = "", guest_phone: str = "",
+    guest_organisation: str = "", as_staff: bool = False, purpose: str = "", party_size: int | None = None, notes: str = "",
+    discount_category: str = "", series: Series | None = None, now: datetime | None = None,
+) -> Reservation:
+    now = now or timezone.now()
+    if user is None and not guest_name.strip():
+        raise BookingRefused(_("Say who the booking is for: a maker's account or a guest's name."), "who")
+    if user is None and not as_staff:
+        raise BookingRefused(_("Only staff can book for a guest."), "who")
+    if discount_category and not as_staff:
+        discount_category = ""  # makers get the discount of their verified category, never one they pick
+    check = check_booking(resource=resource, start=start, end=end, user=user, as_staff=as_staff, party_size=party_size,
+                          discount_category=discount_category, now=now)
+    reservation = Reservation(
+        anchor=resource.anchor, space=resource if isinstance(resource, Space) else None,
+        equipment=resource if isinstance(resource, Equipment) else None, user=user, guest_name=guest_name.strip(),
+        guest_phone=guest_phone.strip(), guest_organisation=guest_organisation.strip(), booked_by=booked_by,
+        start_at=start, end_at=end, blocked_until=end + timedelta(minutes=resource.buffer_minutes), status=check.status,
+        hold_expires_at=check.hold_expires_at, purpose=purpose.strip(), party_size=party_size, notes=notes.strip(), series=series,
+    )
+    verified = user.verified_categories if user is not None else []
+    _freeze_fee(reservation, check.quote, discount_category or (verified[0] if verified else ""))
+    reservation.full_clean(exclude=["checkin_code"])
+    _save_guarded(reservation, resource, now=now)
+    _log(reservation, to=reservation.status, by=booked_by, at=now, detail={"fee_won": reservation.fee_won})
+    _notify(reservation, "requested" if reservation.status == Status.REQUESTED else "confirmed")
+    return reservation
+
+
+def _notify(reservation: Reservation, kind: str) -> None:
+    if reservation.user_id is None:
+        return
+    from .tasks import send_reservation_email
+
+    transaction.on_commit(lambda: send_reservation_email.delay(reservation.pk, kind))
+
+
+def _transition(reservation: Reservation, *, to: str, by, now: datetime, reason: str = "", detail: dict | None = None,
+                extra_fields: dict | None = None) -> Reservation:
+    """Move along the state machine under a row lock, so two desks cannot both act on one reservation."""
+    current = Reservation.objects.select_for_update().get(pk=reservation.pk)
+    old = current.status
+    if to not in TRANSITIONS[old]:
+        raise ValidationError(
+            _("A %(from)s reservation cannot become %(to)s.") % {"from": current.get_status_display(), "to": Status(to).label}
+        )
+    fields = {"status": to, **(extra_fields or {})}
+    for k, v in fields.items():
+        setattr(current, k, v)
+    current.save(update_fields=[*fields, "updated_at"])
+    _log(current, to=to, by=by, at=now, from_status=old, reason=reason, detail=detail)
+    return current
+
+
+@transaction.atomic
+def reservation_approve(*, reservation: Reservation, by, now: datetime | None = None) -> Reservation:
+    now = now or timezone.now()
+    if reservation.status == Status.REQUESTED and reservation.start_at <= now:
+        raise ValidationError(_("This request started already; it can no longer be approved."))
+    r = _transition(reservation, to=Status.CONFIRMED, by=by, now=now, extra_fields={"hold_expires_at": None})
+    _notify(r, "approved")
+    return r
+
+
+@transaction.atomic
+def reservation_reject(*, reservation: Reservation, by, reason: str, now: datetime | None = None) -> Reservation:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the maker a reason for the rejection.")})
+    r = _transition(reservation, to=Status.REJECTED, by=by, now=now or timezone.now(), reason=reason.strip(),
+                    extra_fields={"hold_expires_at": None})
+    _notify(r, "rejected")
+    return r
+
+
+def cancellation_charge(reservation: Reservation, *, now: datetime) -> int:
+    """What a cancellation now would cost under the anchor's policy (0 inside the free period)."""
+    if reservation.status == Status.REQUESTED:
+        return 0
+    policy = selectors.policy_for(reservation.anchor)
+    if now <= reservation.start_at - timedelta(hours=policy.free_cancellation_hours):
+        return 0
+    return round_half_up(_pct(reservation.fee_won, policy.late_cancellation_pct), 10)
+
+
+def _pct(amount: int, pct: int) -> Fraction:
+    return Fraction(amount * pct, 100)
+
+
+@transaction.atomic
+def reservation_cancel(*, reservation: Reservation, by, reason: str = "", now: datetime | None = None) -> Reservation:
+    now = now or timezone.now()
+    if reservation.status in (Status.CONFIRMED, Status.REQUESTED) and reservation.start_at <= now:
+        raise ValidationError(_("This reservation has started; ask the staff at the desk."))
+    charge = cancellation_charge(reservation, now=now)
+    r = _transition(reservation, to=Status.CANCELLED, by=by, now=now, reason=reason.strip(), detail={"charge_won": charge},
+                    extra_fields={"charge_won": charge, "hold_expires_at": None})
+    _notify(r, "cancelled")
+    return r
+
+
+@transaction.atomic
+def reservation_check_in(*, reservation: Reservation, by, now: datetime | None = None) -> Reservation:
+    now = now or timezone.now()
+    if reservation.start_at - timedelta(hours=1) > now:
+        raise ValidationError(_("Check-in opens an hour before the start (%(start)s).") % {"start": _local(reservation.start_at)})
+    if reservation.end_at <= now:
+        raise ValidationError(_("This reservation has already ended."))
+    return _transition(reservation, to=Status.CHECKED_IN, by=by, now=now)
+
+
+@transaction.atomic
+def reservation_complete(*, reservation: Reservation, by, now: datetime | None = None) -> Reservation:
+    return _transition(reservation, to=Status.COMPLETED, by=by, now=now or timezone.now())
+
+
+@transaction.atomic
+def reservation_mark_no_show(*, reservation: Reservation, by, now: datetime | None = None) -> Reservation:
+    now = now or timezone.now()
+    policy = selectors.policy_for(reservation.anchor)
+    if now < reservation.start_at + timedelta(minutes=policy.no_show_grace_minutes):
+        raise ValidationError(
+            _("A no-show can be marked %(minutes)s minutes after the start.") % {"minutes": policy.no_show_grace_minutes}
+        )
+    charge = round_half_up(_pct(reservation.fee_won, policy.no_show_pct), 10)
+    return _transition(reservation, to=Status.NO_SHOW, by=by, now=now, detail={"charge_won": charge}, extra_fields={"charge_won": charge})
+
+
+@transaction.atomic
+def reservation_waive_charge(*, reservation: Reservation, by, reason: str, now: datetime | None = None) -> Reservation:
+    r = Reservation.objects.select_for_update().get(pk=reservation.pk)
+    if r.charge_won == 0:
+        raise ValidationError(_("Nothing is owed on this reservation."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give a reason for waiving the charge.")})
+    waived = r.charge_won
+    r.charge_won = 0
+    r.charge_waived_reason = reason.strip()
+    r.save(update_fields=["charge_won", "charge_waived_reason", "updated_at"])
+    _log(r, to=r.status, from_status=r.status, by=by, at=now or timezone.now(), reason=reason.strip(), detail={"waived_won": waived})
+    return r
+
+
+@transaction.atomic
+def reservation_move(*, reservation: Reservation, start: datetime, end: datetime, by, as_staff: bool = False,
+                     now: datetime | None = None) -> Reservation:
+    """Move a reservation to another free slot of the same resource, re-quoted for the new time."""
+    now = now or timezone.now()
+    r = Reservation.objects.select_for_update(of=("self",)).select_related("space__anchor", "equipment__space__anchor", "equipment__kind", "user").get(pk=reservation.pk)
+    if r.status not in (Status.REQUESTED, Status.CONFIRMED):
+        raise ValidationError(_("Only a requested or confirmed reservation can be moved."))
+    policy = selectors.policy_for(r.anchor)
+    if not as_staff and now > r.start_at - timedelta(hours=policy.free_cancellation_hours):
+        raise ValidationError(
+            _("It can be moved until %(hours)s hours before the start; after that, cancel it or ask the staff.")
+            % {"hours": policy.free_cancellation_hours}
+        )
+    resource = r.resource
+    check = check_booking(resource=resource, start=start, end=end, user=r.user, as_staff=as_staff, party_size=r.party_size,
+                          discount_category=r.discount_category if as_staff else "", exclude_pk=r.pk, now=now)
+    old = {"start": r.start_at.isoformat(), "end": r.end_at.isoformat(), "fee_won": r.fee_won}
+    r.start_at, r.end_at = start, end
+    r.blocked_until = end + timedelta(minutes=resource.buffer_minutes)
+    if r.status == Status.REQUESTED:
+        r.hold_expires_at = check.hold_expires_at
+    _freeze_fee(r, check.quote, r.discount_category)
+    _save_guarded(r, resource, now=now)
+    _log(r, to=r.status, from_status=r.status, by=by, at=now, reason=_("moved"), detail={"from": old, "fee_won": r.fee_won})
+    _notify(r, "moved")
+    return r
+
+
+# --- recurring -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    start: datetime
+    end: datetime
+    problem: str = ""
+    code: str = ""
+
+
+def series_occurrences(*, start: datetime, end: datetime, frequency: str, count: int) -> list[tuple[datetime, datetime]]:
+    """Occurrences keep their local wall-clock time (a class stays at 10:00 across any clock change)."""
+    step = {"daily": 1, "weekly": 7}[frequency]
+    local_start, local_end = start.astimezone(SEOUL), end.astimezone(SEOUL)
+    out = []
+    for i in range(count):
+        s = (local_start.replace(tzinfo=None) + timedelta(days=step * i)).replace(tzinfo=SEOUL)
+        e = (local_end.replace(tzinfo=None) + timedelta(days=step * i)).replace(tzinfo=SEOUL)
+        out.append((s, e))
+    return out
+
+
+def series_preview(*, resource: Resource, start: datetime, end: datetime, frequency: str, count: int, user=None,
+                   as_staff: bool = False, party_size: int | None = None, now: datetime | None = None) -> list[Occurrence]:
+    if count < 2 or count > 52:
+        raise ValidationError({"count": _("A series has between 2 and 52 occurrences.")})
+    result = []
+    for s, e in series_occurrences(start=start, end=end, frequency=frequency, count=count):
+        try:
+            check_booking(resource=resource, start=s, end=e, user=user, as_staff=as_staff, party_size=party_size, now=now)
+        except BookingRefused as err:
+            result.append(Occurrence(s, e, " ".join(err.messages), err.code))
+        else:
+            result.append(Occurrence(s, e))
+    return result
+
+
+@transaction.atomic
+def series_create(*, resource: Resource, start: datetime, end: datetime, frequency: str, count: int, booked_by, skip_problems: bool,
+                  user=None, guest_name: str = "", guest_phone: str = "", guest_organisation: str = "", as_staff: bool = False,
+                  purpose: str = "", party_size: int | None = None, notes: str = "", discount_category: str = "",
+                  now: datetime | None = None) -> Series:
+    """Create every occurrence at once, or none: a clash found now (or raced in) gives up unless skipping was chosen."""
+    now = now or timezone.now()
+    preview = series_preview(resource=resource, start=start, end=end, frequency=frequency, count=count, user=user,
+                             as_staff=as_staff, party_size=party_size, now=now)
+    problems = [o for o in preview if o.problem]
+    if problems and not skip_problems:
+        raise ValidationError(
+            _("%(n)s of the %(count)s occurrences cannot be booked; skip them or give up.") % {"n": len(problems), "count": count}
+        )
+    if len(problems) == len(preview):
+        raise ValidationError(_("None of the occurrences can be booked."))
+    series = Series.objects.create(frequency=frequency, count=count, created_by=booked_by,
+                                   skipped=[{"start": o.start.isoformat(), "reason": o.problem} for o in problems])
+    for o in preview:
+        if o.problem:
+            continue
+        reservation_create(resource=resource, start=o.start, end=o.end, booked_by=booked_by, user=user, guest_name=guest_name,
+                           guest_phone=guest_phone, guest_organisation=guest_organisation, as_staff=as_staff, purpose=purpose,
+                           party_size=party_size, notes=notes, discount_category=discount_category, series=series, now=now)
+    return series
+
+
+@transaction.atomic
+def series_cancel_rest(*, reservation: Reservation, by, reason: str = "", now: datetime | None = None) -> int:
+    """Cancel this occurrence and every later one of its series that has not started."""
+    now = now or timezone.now()
+    if reservation.series_id is None:
+        raise ValidationError(_("This reservation is not part of a series."))
+    rest = Reservation.objects.filter(series_id=reservation.series_id, start_at__gte=reservation.start_at, start_at__gt=now,
+                                      status__in=[Status.REQUESTED, Status.CONFIRMED]).order_by("start_at")
+    n = 0
+    for r in rest:
+        reservation_cancel(reservation=r, by=by, reason=reason, now=now)
+        n += 1
+    return n
+
+
+# --- housekeeping --------------------------------------------------------------------------------
+
+
+def reservations_expire_requests(*, now: datetime | None = None) -> int:
+    """Expire requests whose hold ran out; each row is claimed by a compare-and-swap, so running twice is safe."""
+    now = now or timezone.now()
+    n = 0
+    for pk in Reservation.objects.filter(status=Status.REQUESTED, hold_expires_at__lte=now).values_list("pk", flat=True):
+        with transaction.atomic():
+            if Reservation.objects.filter(pk=pk, status=Status.REQUESTED).update(status=Status.EXPIRED, hold_expires_at=None, updated_at=now) == 1:
+                ReservationEvent.objects.create(reservation_id=pk, at=now, from_status=Status.REQUESTED, to_status=Status.EXPIRED,
+                                                reason=_("not approved in time"))
+                n += 1
+    return n
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, datetime.min.time(), tzinfo=SEOUL)
+    return start, start + timedelta(days=1)
