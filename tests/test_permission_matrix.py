@@ -37,6 +37,9 @@ STAFF_ANYWHERE = {
 }
 STAFF_ANYWHERE_POST = {**STAFF_ANYWHERE, "geumcheon_staff": 405, "changsin_staff": 405, "city_admin": 405}
 LOGGED_IN_POST = {**POST_ONLY, "anonymous": 302}
+# A maker's reservation (the "maker" role owns it): its maker and its anchor's desk see it, anyone else gets 404.
+OWNER_OR_DESK = {"anonymous": 302, "maker": 200, "geumcheon_staff": 200, "changsin_staff": 404,
+                 "guro_officer": 404, "jongno_officer": 404, "city_admin": 200}
 
 MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "home": ("/", EVERYONE),
@@ -81,6 +84,26 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "facilities:certification_revoke": ("/certifications/{certification}/revoke/", STAFF_ANYWHERE_POST),
     "facilities:inventory_checkout": ("/inventory/{item}/checkout/", MANAGE_GEUMCHEON_POST),
     "facilities:loan_return": ("/loans/{loan}/return/", MANAGE_GEUMCHEON_POST),
+    "landing": ("/welcome/", {r: 302 for r in ROLES}),
+    "reservations:resource_week": ("/book/equipment/{equipment}/", EVERYONE),
+    "reservations:book": ("/book/equipment/{equipment}/new/", LOGGED_IN),
+    "reservations:resource_feed": ("/calendar/equipment/{equipment}.ics", EVERYONE),
+    "reservations:private_feed": ("/calendar/feed/{feed}.ics", EVERYONE),
+    "reservations:mine": ("/me/reservations/", LOGGED_IN),
+    "reservations:feed_reset": ("/me/calendar/reset/", LOGGED_IN_POST),
+    "reservations:detail": ("/reservations/{reservation}/", OWNER_OR_DESK),
+    "reservations:ics": ("/reservations/{reservation}/reservation.ics", OWNER_OR_DESK),
+    "reservations:move": ("/reservations/{reservation}/move/", OWNER_OR_DESK),
+    "reservations:cancel": ("/reservations/{reservation}/cancel/", LOGGED_IN_POST),
+    "reservations:cancel_series": ("/reservations/{reservation}/cancel-series/", LOGGED_IN_POST),
+    "reservations:approve": ("/reservations/{reservation}/approve/", LOGGED_IN_POST),
+    "reservations:reject": ("/reservations/{reservation}/reject/", LOGGED_IN_POST),
+    "reservations:check_in": ("/reservations/{reservation}/check-in/", LOGGED_IN_POST),
+    "reservations:no_show": ("/reservations/{reservation}/no-show/", LOGGED_IN_POST),
+    "reservations:complete": ("/reservations/{reservation}/complete/", LOGGED_IN_POST),
+    "reservations:waive": ("/reservations/{reservation}/waive/", LOGGED_IN_POST),
+    "reservations:desk": ("/desk/geumcheon/", MANAGE_GEUMCHEON),
+    "reservations:checkin_code": ("/desk/check-in/{checkin}/", {**OWNER_OR_DESK, "maker": 404}),
 }
 
 
@@ -134,6 +157,20 @@ def objects(seeded, maker, city_admin):
         due_on=date(2099, 1, 1),
         checked_out_by=city_admin,
     )
+    from datetime import datetime
+
+    from facilities.pricing import SEOUL
+    from reservations import seed as reservations_seed
+    from reservations import services as reservation_services
+    from reservations.models import CalendarFeed
+
+    reservations_seed.load()
+    overlock = g.spaces.get(slug="common-equipment-room").equipment.get(asset_tag="GC-OVL-01")
+    reservation = reservation_services.reservation_create(
+        resource=overlock, start=datetime(2026, 12, 3, 14, tzinfo=SEOUL), end=datetime(2026, 12, 3, 16, tzinfo=SEOUL),
+        booked_by=maker, user=maker, now=datetime(2026, 12, 1, 9, tzinfo=SEOUL),
+    )
+    feed = CalendarFeed.objects.create(user=maker)
     return {
         "closure": closure.pk,
         "equipment": equipment.pk,
@@ -141,6 +178,9 @@ def objects(seeded, maker, city_admin):
         "certification": cert.pk,
         "item": item.pk,
         "loan": loan.pk,
+        "reservation": reservation.pk,
+        "feed": feed.token,
+        "checkin": reservation.checkin_code,
     }
 
 

@@ -1,0 +1,72 @@
+"""The database, not luck, prevents double booking: 20 makers race for one slot on PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import IntegrityError, connection, connections, transaction
+
+from accounts.roles import Role
+from accounts.tests.factories import UserFactory
+from reservations import services
+from reservations.models import Reservation, Status
+from reservations.services import BookingRefused
+
+from .conftest import NOW, at
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("exclusion constraints and row locks are PostgreSQL's")
+
+
+def test_twenty_simultaneous_requests_for_one_slot_give_exactly_one_booking(world):
+    _postgres_only()
+    makers = [UserFactory(roles=[Role.MAKER]) for _ in range(20)]
+    overlock = world["overlock"]
+    barrier = threading.Barrier(len(makers))
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def attempt(maker):
+        try:
+            barrier.wait(timeout=30)
+            # Each thread asks for an overlapping slot; some start half an hour later to overlap differently.
+            offset = timedelta(minutes=30 * (maker.pk % 2))
+            services.reservation_create(resource=overlock, start=at(3, 14) + offset, end=at(3, 16) + offset, booked_by=maker,
+                                        user=maker, now=NOW)
+            result = "booked"
+        except BookingRefused as err:
+            result = f"refused:{err.code}"
+        except Exception as err:  # anything else would be a 500 for the user
+            result = f"error:{type(err).__name__}:{err}"
+        finally:
+            connections.close_all()
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=attempt, args=(m,)) for m in makers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(set(outcomes)) == ["booked", "refused:clash"], outcomes
+    assert outcomes.count("booked") == 1
+    assert Reservation.objects.filter(equipment=overlock, status__in=[Status.CONFIRMED]).count() == 1
+    assert Reservation.objects.count() == 1  # no row left half-made
+
+
+def test_the_exclusion_constraint_refuses_an_overlapping_row_written_past_the_services(world, maker):
+    _postgres_only()
+    r = services.reservation_create(resource=world["cutting"], start=at(3, 10), end=at(3, 12), booked_by=maker, user=maker, now=NOW)
+    clone = dict(anchor=r.anchor, space=r.space, user=maker, booked_by=maker, start_at=at(3, 11), end_at=at(3, 13),
+                 blocked_until=at(3, 13), status=Status.CONFIRMED)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Reservation.objects.create(**clone)
+    # A cancelled row does not hold its slot, and back-to-back [) ranges are fine.
+    Reservation.objects.create(**{**clone, "status": Status.CANCELLED})
+    Reservation.objects.create(**{**clone, "start_at": at(3, 12)})
