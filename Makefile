@@ -67,6 +67,7 @@ bench: install-dev
 	$(BIN)/python scripts/check_services.py "$(TEST_DATABASE_URL)" "$(TEST_REDIS_URL)"
 	DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python bench/run.py
 	$(BIN)/python bench/quote_bench.py
+	DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python bench/reservations_bench.py
 
 clean:
 	rm -rf $(VENV) var/staticfiles var/smoke.sqlite3

@@ -28,7 +28,10 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["email", "full_name", "phone"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Personal info"), {"fields": ("full_name", "phone", "preferred_language", "category_claimed", "category_verified_at")}),
+        (
+            _("Personal info"),
+            {"fields": ("full_name", "phone", "preferred_language", "category_claimed", "category_verified_at")},
+        ),
         (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )

@@ -17,7 +17,18 @@ class ReservationEventInline(admin.TabularInline):
 class ReservationAdmin(admin.ModelAdmin):
     """Read-mostly: bookings change through the desk and its services, which keep the rules and the log."""
 
-    list_display = ["pk", "anchor", "space", "equipment", "start_at", "end_at", "status", "user", "guest_name", "fee_won"]
+    list_display = [
+        "pk",
+        "anchor",
+        "space",
+        "equipment",
+        "start_at",
+        "end_at",
+        "status",
+        "user",
+        "guest_name",
+        "fee_won",
+    ]
     list_filter = ["status", "anchor"]
     search_fields = ["user__email", "user__full_name", "guest_name", "guest_organisation", "purpose", "checkin_code"]
     date_hierarchy = "start_at"
@@ -31,8 +42,15 @@ class ReservationAdmin(admin.ModelAdmin):
 
 @admin.register(BookingPolicy)
 class BookingPolicyAdmin(admin.ModelAdmin):
-    list_display = ["anchor", "lead_time_minutes", "maker_days_ahead", "approval_hold_hours", "free_cancellation_hours",
-                    "late_cancellation_pct", "no_show_pct"]
+    list_display = [
+        "anchor",
+        "lead_time_minutes",
+        "maker_days_ahead",
+        "approval_hold_hours",
+        "free_cancellation_hours",
+        "late_cancellation_pct",
+        "no_show_pct",
+    ]
     search_fields = ["anchor__name_ko", "anchor__name_en"]
     list_filter = ["anchor"]
 

@@ -20,7 +20,9 @@ class BookingForm(forms.Form):
     end = forms.TimeField(label=_("Until"), widget=forms.TimeInput(attrs={"type": "time", "step": 1800}))
     purpose = forms.CharField(label=_("Purpose"), max_length=200, required=False)
     party_size = forms.IntegerField(label=_("Number of people"), min_value=1, max_value=500, required=False)
-    notes = forms.CharField(label=_("Notes for the staff"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000, required=False)
+    notes = forms.CharField(
+        label=_("Notes for the staff"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000, required=False
+    )
     repeat = forms.ChoiceField(label=_("Repeat"), choices=REPEAT_CHOICES, required=False)
     count = forms.IntegerField(label=_("Number of occurrences"), min_value=2, max_value=52, required=False, initial=8)
     # staff only
@@ -28,8 +30,9 @@ class BookingForm(forms.Form):
     guest_name = forms.CharField(label=_("Guest name"), max_length=100, required=False)
     guest_phone = forms.CharField(label=_("Guest phone"), max_length=30, required=False)
     guest_organisation = forms.CharField(label=_("Organisation"), max_length=100, required=False)
-    discount_category = forms.ChoiceField(label=_("Fee category"), required=False,
-                                          choices=[("", _("Standard price")), *DiscountCategory.choices])
+    discount_category = forms.ChoiceField(
+        label=_("Fee category"), required=False, choices=[("", _("Standard price")), *DiscountCategory.choices]
+    )
 
     STAFF_FIELDS = ("maker_email", "guest_name", "guest_phone", "guest_organisation", "discount_category")
 

@@ -50,19 +50,28 @@ class TsTzRange(Func):
 class BookingPolicy(TimeStampedModel):
     """An anchor's booking rules: notice, window, approval hold, cancellation and no-show terms."""
 
-    anchor = models.OneToOneField(Anchor, on_delete=models.CASCADE, related_name="booking_policy", verbose_name=_("anchor"))
+    anchor = models.OneToOneField(
+        Anchor, on_delete=models.CASCADE, related_name="booking_policy", verbose_name=_("anchor")
+    )
     lead_time_minutes = models.PositiveIntegerField(_("minimum notice for makers (minutes)"), default=60)
-    maker_days_ahead = models.PositiveSmallIntegerField(_("makers may book up to (days ahead)"), default=30,
-                                                        validators=[MinValueValidator(1), MaxValueValidator(365)])
-    staff_days_ahead = models.PositiveSmallIntegerField(_("staff may book up to (days ahead)"), default=365,
-                                                        validators=[MinValueValidator(1), MaxValueValidator(730)])
+    maker_days_ahead = models.PositiveSmallIntegerField(
+        _("makers may book up to (days ahead)"), default=30, validators=[MinValueValidator(1), MaxValueValidator(365)]
+    )
+    staff_days_ahead = models.PositiveSmallIntegerField(
+        _("staff may book up to (days ahead)"), default=365, validators=[MinValueValidator(1), MaxValueValidator(730)]
+    )
     approval_hold_hours = models.PositiveSmallIntegerField(
-        _("a request is held for (hours)"), default=48, help_text=_("Unapproved requests expire after this, or at their start.")
+        _("a request is held for (hours)"),
+        default=48,
+        help_text=_("Unapproved requests expire after this, or at their start."),
     )
     free_cancellation_hours = models.PositiveSmallIntegerField(_("free cancellation until (hours before)"), default=24)
-    late_cancellation_pct = models.PositiveSmallIntegerField(_("late cancellation charge (%)"), default=50,
-                                                             validators=[MaxValueValidator(100)])
-    no_show_pct = models.PositiveSmallIntegerField(_("no-show charge (%)"), default=100, validators=[MaxValueValidator(100)])
+    late_cancellation_pct = models.PositiveSmallIntegerField(
+        _("late cancellation charge (%)"), default=50, validators=[MaxValueValidator(100)]
+    )
+    no_show_pct = models.PositiveSmallIntegerField(
+        _("no-show charge (%)"), default=100, validators=[MaxValueValidator(100)]
+    )
     no_show_grace_minutes = models.PositiveSmallIntegerField(_("no-show after (minutes late)"), default=15)
 
     class Meta:
@@ -78,7 +87,9 @@ class Quota(TimeStampedModel):
 
     anchor = models.ForeignKey(Anchor, on_delete=models.CASCADE, related_name="quotas", verbose_name=_("anchor"))
     space_kind = models.CharField(_("space kind"), max_length=30, choices=SpaceKind.choices, blank=True)
-    equipment_kind = models.ForeignKey(EquipmentKind, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("equipment kind"))
+    equipment_kind = models.ForeignKey(
+        EquipmentKind, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("equipment kind")
+    )
     hours_per_week = models.PositiveSmallIntegerField(_("hours per week"), validators=[MinValueValidator(1)])
 
     class Meta:
@@ -86,7 +97,8 @@ class Quota(TimeStampedModel):
         verbose_name_plural = _("quotas")
         constraints = [
             models.CheckConstraint(
-                condition=(~Q(space_kind="") & Q(equipment_kind__isnull=True)) | (Q(space_kind="") & Q(equipment_kind__isnull=False)),
+                condition=(~Q(space_kind="") & Q(equipment_kind__isnull=True))
+                | (Q(space_kind="") & Q(equipment_kind__isnull=False)),
                 name="quota_space_kind_xor_equipment_kind",
                 violation_error_message=_("A quota is for either a kind of space or a kind of equipment."),
             ),
@@ -124,18 +136,32 @@ def new_feed_token() -> str:
 
 class Reservation(TimeStampedModel):
     anchor = models.ForeignKey(Anchor, on_delete=models.PROTECT, related_name="reservations", verbose_name=_("anchor"))
-    space = models.ForeignKey(Space, on_delete=models.PROTECT, null=True, blank=True, related_name="reservations", verbose_name=_("space"))
+    space = models.ForeignKey(
+        Space, on_delete=models.PROTECT, null=True, blank=True, related_name="reservations", verbose_name=_("space")
+    )
     equipment = models.ForeignKey(
-        Equipment, on_delete=models.PROTECT, null=True, blank=True, related_name="reservations", verbose_name=_("equipment")
+        Equipment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reservations",
+        verbose_name=_("equipment"),
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="reservations",
-        verbose_name=_("maker"), help_text=_("Empty for an outside guest booked by staff."),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reservations",
+        verbose_name=_("maker"),
+        help_text=_("Empty for an outside guest booked by staff."),
     )
     guest_name = models.CharField(_("guest name"), max_length=100, blank=True)
     guest_phone = models.CharField(_("guest phone"), max_length=30, blank=True)
     guest_organisation = models.CharField(_("guest organisation"), max_length=100, blank=True)
-    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("booked by"))
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("booked by")
+    )
     start_at = models.DateTimeField(_("start"))
     end_at = models.DateTimeField(_("end"))
     blocked_until = models.DateTimeField(_("blocked until"), help_text=_("The end plus the resource's buffer time."))
@@ -149,10 +175,14 @@ class Reservation(TimeStampedModel):
     fee_won = models.PositiveBigIntegerField(_("fee (won)"), default=0)
     fee_lines = models.JSONField(_("fee lines"), default=list, blank=True)
     rate_version_ids = models.JSONField(_("rate table versions"), default=list, blank=True)
-    discount_category = models.CharField(_("discount category"), max_length=30, choices=DiscountCategory.choices, blank=True)
+    discount_category = models.CharField(
+        _("discount category"), max_length=30, choices=DiscountCategory.choices, blank=True
+    )
     deposit_won = models.PositiveBigIntegerField(_("deposit (won)"), default=0)
     charge_won = models.PositiveBigIntegerField(
-        _("cancellation or no-show charge (won)"), default=0, help_text=_("What is owed after a late cancellation or a no-show.")
+        _("cancellation or no-show charge (won)"),
+        default=0,
+        help_text=_("What is owed after a late cancellation or a no-show."),
     )
     charge_waived_reason = models.CharField(_("charge waived because"), max_length=300, blank=True)
     checkin_code = models.CharField(_("check-in code"), max_length=32, unique=True, default=new_checkin_code)
@@ -170,12 +200,15 @@ class Reservation(TimeStampedModel):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(space__isnull=False) & Q(equipment__isnull=True)) | (Q(space__isnull=True) & Q(equipment__isnull=False)),
+                condition=(Q(space__isnull=False) & Q(equipment__isnull=True))
+                | (Q(space__isnull=True) & Q(equipment__isnull=False)),
                 name="reservation_space_xor_equipment",
             ),
             models.CheckConstraint(condition=Q(end_at__gt=F("start_at")), name="reservation_ends_after_start"),
             models.CheckConstraint(condition=Q(blocked_until__gte=F("end_at")), name="reservation_block_covers_end"),
-            models.CheckConstraint(condition=Q(user__isnull=False) | ~Q(guest_name=""), name="reservation_for_maker_or_guest"),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | ~Q(guest_name=""), name="reservation_for_maker_or_guest"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -210,7 +243,10 @@ def exclusion_constraints() -> list[ExclusionConstraint]:
     return [
         ExclusionConstraint(
             name=f"reservation_no_overlap_{field}",
-            expressions=[(TsTzRange("start_at", "blocked_until", models.Value("[)")), RangeOperators.OVERLAPS), (field, RangeOperators.EQUAL)],
+            expressions=[
+                (TsTzRange("start_at", "blocked_until", models.Value("[)")), RangeOperators.OVERLAPS),
+                (field, RangeOperators.EQUAL),
+            ],
             condition=holding & Q(**{f"{field}__isnull": False}),
             violation_error_message=_("This slot was just booked by someone else."),
         )
@@ -223,7 +259,14 @@ class ReservationEvent(models.Model):
 
     reservation = models.ForeignKey(Reservation, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(_("at"))
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
     from_status = models.CharField(_("from"), max_length=12, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=Status.choices)
     reason = models.CharField(_("reason"), max_length=300, blank=True)

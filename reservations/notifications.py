@@ -39,8 +39,12 @@ def reservation_event(reservation: Reservation, *, private: bool = True) -> Even
         location = reservation.anchor.address or reservation.anchor.lot_address
         if location:
             event.add("location", location)
-        event.add("status", {"requested": "TENTATIVE", "cancelled": "CANCELLED", "rejected": "CANCELLED", "expired": "CANCELLED"}.get(
-            reservation.status, "CONFIRMED"))
+        event.add(
+            "status",
+            {"requested": "TENTATIVE", "cancelled": "CANCELLED", "rejected": "CANCELLED", "expired": "CANCELLED"}.get(
+                reservation.status, "CONFIRMED"
+            ),
+        )
         if reservation.purpose:
             event.add("description", reservation.purpose)
     else:
@@ -77,9 +81,14 @@ def send_reservation_email(*, reservation_id: int, kind: str, base_url: str = ""
         return False
     with translation.override(r.user.preferred_language or settings.LANGUAGE_CODE):
         context = {
-            "r": r, "headline": _headline(kind), "kind": kind, "base_url": base_url or getattr(settings, "SITE_URL", ""),
-            "rejection_reason": r.events.filter(to_status=Status.REJECTED).values_list("reason", flat=True).last() or "",
-            "local_start": timezone.localtime(r.start_at), "local_end": timezone.localtime(r.end_at),
+            "r": r,
+            "headline": _headline(kind),
+            "kind": kind,
+            "base_url": base_url or getattr(settings, "SITE_URL", ""),
+            "rejection_reason": r.events.filter(to_status=Status.REJECTED).values_list("reason", flat=True).last()
+            or "",
+            "local_start": timezone.localtime(r.start_at),
+            "local_end": timezone.localtime(r.end_at),
             "hold_hours": int((r.hold_expires_at - timezone.now()) / timedelta(hours=1)) if r.hold_expires_at else None,
         }
         subject = render_to_string("reservations/email/reservation_notice_subject.txt", context).strip()

@@ -30,9 +30,13 @@ def resource_filter(resource: Resource) -> Q:
     return Q(space=resource) if isinstance(resource, Space) else Q(equipment=resource)
 
 
-def holding_overlapping(*, resource: Resource, start: datetime, until: datetime, exclude_pk: int | None = None) -> QuerySet[Reservation]:
+def holding_overlapping(
+    *, resource: Resource, start: datetime, until: datetime, exclude_pk: int | None = None
+) -> QuerySet[Reservation]:
     """Slot-holding reservations of a resource whose blocked range [start, blocked_until) meets [start, until)."""
-    qs = Reservation.objects.filter(resource_filter(resource), status__in=HOLDING, start_at__lt=until, blocked_until__gt=start)
+    qs = Reservation.objects.filter(
+        resource_filter(resource), status__in=HOLDING, start_at__lt=until, blocked_until__gt=start
+    )
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)
     return qs.order_by("start_at")
@@ -43,7 +47,11 @@ def resource_by_key(key: str) -> Resource:
     model = {"space": Space, "equipment": Equipment}.get(kind)
     if model is None or not pk.isdigit():
         raise Http404
-    qs = model.objects.select_related("anchor") if model is Space else model.objects.select_related("space__anchor", "kind")
+    qs = (
+        model.objects.select_related("anchor")
+        if model is Space
+        else model.objects.select_related("space__anchor", "kind")
+    )
     obj = qs.filter(pk=int(pk)).first()
     if obj is None:
         raise Http404
@@ -56,7 +64,9 @@ def resource_key(resource: Resource) -> str:
 
 def anchor_resources(*, anchor: Anchor) -> list[Resource]:
     """Bookable spaces, then bookable in-service-or-maintenance equipment, of an anchor (2 queries)."""
-    spaces = list(Space.objects.filter(anchor=anchor, bookable=True).select_related("anchor").order_by("sort_order", "name_en"))
+    spaces = list(
+        Space.objects.filter(anchor=anchor, bookable=True).select_related("anchor").order_by("sort_order", "name_en")
+    )
     units = list(
         Equipment.objects.filter(space__anchor=anchor, bookable=True)
         .exclude(status=EquipmentStatus.RETIRED)
@@ -96,8 +106,9 @@ def _slot_starts(day_open: datetime, day_close: datetime, step: int) -> list[dat
     return out
 
 
-def day_grid(*, anchor: Anchor, day: date, resources: list[Resource] | None = None, step: int = 30,
-             now: datetime | None = None) -> tuple[list[datetime], list[Row], facility_selectors.DayHours]:
+def day_grid(
+    *, anchor: Anchor, day: date, resources: list[Resource] | None = None, step: int = 30, now: datetime | None = None
+) -> tuple[list[datetime], list[Row], facility_selectors.DayHours]:
     """Resources × time slots of one day, in a fixed number of queries whatever the number of reservations."""
     now = now or timezone.now()
     hours = facility_selectors.anchor_hours(anchor=anchor, start=day, end=day)[0]
@@ -118,13 +129,17 @@ def day_grid(*, anchor: Anchor, day: date, resources: list[Resource] | None = No
     rows = []
     for resource in resources:
         key = resource_key(resource)
-        mine = [r for r in reservations if (r.space_id if isinstance(resource, Space) else r.equipment_id) == resource.pk]
+        mine = [
+            r for r in reservations if (r.space_id if isinstance(resource, Space) else r.equipment_id) == resource.pk
+        ]
         space_id = resource.pk if isinstance(resource, Space) else resource.space_id
         row = Row(resource=resource, key=key)
         for s in slots:
             e = s + timedelta(minutes=step)
             hit = next((r for r in mine if r.start_at < e and r.end_at > s), None)
-            if not hours.is_open or any(c.space_id in (None, space_id) and c.starts_at < e and c.ends_at > s for c in closures):
+            if not hours.is_open or any(
+                c.space_id in (None, space_id) and c.starts_at < e and c.ends_at > s for c in closures
+            ):
                 state = "closed"
             elif hit is not None:
                 state = "busy"
@@ -144,9 +159,16 @@ def week_days(day: date) -> list[date]:
     return [monday + timedelta(days=i) for i in range(7)]
 
 
-def resource_week(*, resource: Resource, week_of: date, now: datetime | None = None) -> tuple[list[date], list[time], dict]:
-    """One resource's week as days × slots: free, busy (never who), closed or past. Fixed query count."""
+def resource_week(
+    *, resource: Resource, week_of: date, now: datetime | None = None, not_before: datetime | None = None
+) -> tuple[list[date], list[time], dict]:
+    """One resource's week as days × slots: free, busy (never who), closed or past. Fixed query count.
+
+    `not_before` marks earlier slots as past too (a maker's minimum notice).
+    """
     now = now or timezone.now()
+    if not_before is not None and not_before > now:
+        now = not_before
     anchor = resource.anchor
     days = week_days(week_of)
     hours = {h.day: h for h in facility_selectors.anchor_hours(anchor=anchor, start=days[0], end=days[-1])}
@@ -161,7 +183,9 @@ def resource_week(*, resource: Resource, week_of: date, now: datetime | None = N
         t += timedelta(minutes=step)
     start = datetime.combine(days[0], time(0), tzinfo=SEOUL)
     end = start + timedelta(days=7)
-    busy = list(holding_overlapping(resource=resource, start=start, until=end).only("start_at", "blocked_until", "end_at"))
+    busy = list(
+        holding_overlapping(resource=resource, start=start, until=end).only("start_at", "blocked_until", "end_at")
+    )
     space_id = resource.pk if isinstance(resource, Space) else resource.space_id
     closures = list(facility_selectors.closures_overlapping(anchor=anchor, start=start, end=end))
     in_maintenance = isinstance(resource, Equipment) and resource.status == EquipmentStatus.MAINTENANCE
@@ -171,7 +195,13 @@ def resource_week(*, resource: Resource, week_of: date, now: datetime | None = N
         for tm in times:
             s = datetime.combine(d, tm, tzinfo=SEOUL)
             e = s + timedelta(minutes=step)
-            if not h.is_open or tm < h.opens or e.timetz().replace(tzinfo=None) > h.closes and e.date() == d or in_maintenance:
+            if (
+                not h.is_open
+                or tm < h.opens
+                or e.timetz().replace(tzinfo=None) > h.closes
+                and e.date() == d
+                or in_maintenance
+            ):
                 state = "closed"
             elif any(c.space_id in (None, space_id) and c.starts_at < e and c.ends_at > s for c in closures):
                 state = "closed"
@@ -185,8 +215,16 @@ def resource_week(*, resource: Resource, week_of: date, now: datetime | None = N
     return days, times, grid
 
 
-def next_free_slots(*, resource: Resource, start: datetime, duration: timedelta, count: int = 3,
-                    exclude_pk: int | None = None, now: datetime | None = None, search_days: int = 14) -> list[tuple[datetime, datetime]]:
+def next_free_slots(
+    *,
+    resource: Resource,
+    start: datetime,
+    duration: timedelta,
+    count: int = 3,
+    exclude_pk: int | None = None,
+    now: datetime | None = None,
+    search_days: int = 14,
+) -> list[tuple[datetime, datetime]]:
     """The next free slots of the same length, from `start` on, inside opening hours and clear of closures."""
     now = now or timezone.now()
     anchor = resource.anchor
@@ -207,8 +245,11 @@ def next_free_slots(*, resource: Resource, start: datetime, duration: timedelta,
         close = datetime.combine(h.day, h.closes, tzinfo=SEOUL)
         while s + duration <= close:
             e = s + duration
-            if s >= start and s >= now and not any(r.start_at < e + buffer and r.blocked_until > s for r in busy) and not any(
-                c.space_id in (None, space_id) and c.starts_at < e and c.ends_at > s for c in closures
+            if (
+                s >= start
+                and s >= now
+                and not any(r.start_at < e + buffer and r.blocked_until > s for r in busy)
+                and not any(c.space_id in (None, space_id) and c.starts_at < e and c.ends_at > s for c in closures)
             ):
                 found.append((s, e))
                 if len(found) >= count:
@@ -244,14 +285,20 @@ def my_reservations(*, user, now: datetime | None = None) -> tuple[list[Reservat
         .order_by("start_at")
     )
     upcoming = list(qs.filter(end_at__gte=now, status__in=[Status.REQUESTED, Status.CONFIRMED, Status.CHECKED_IN]))
-    past = list(qs.filter(Q(end_at__lt=now) | ~Q(status__in=[Status.REQUESTED, Status.CONFIRMED, Status.CHECKED_IN])).order_by("-start_at")[:50])
+    past = list(
+        qs.filter(Q(end_at__lt=now) | ~Q(status__in=[Status.REQUESTED, Status.CONFIRMED, Status.CHECKED_IN])).order_by(
+            "-start_at"
+        )[:50]
+    )
     return upcoming, past
 
 
 def reservation_for_viewer(*, pk: int, user) -> Reservation:
     """A reservation its maker, its booker, its anchor's staff or a city admin may see; anyone else gets 404."""
     r = (
-        Reservation.objects.select_related("anchor", "user", "booked_by", "space__anchor", "equipment__kind", "equipment__space__anchor", "series")
+        Reservation.objects.select_related(
+            "anchor", "user", "booked_by", "space__anchor", "equipment__kind", "equipment__space__anchor", "series"
+        )
         .filter(pk=pk)
         .first()
     )
@@ -268,6 +315,10 @@ def desk_search(*, anchor: Anchor, query: str, day: date) -> QuerySet[Reservatio
         status__in=[Status.CONFIRMED, Status.CHECKED_IN, Status.REQUESTED]
     )
     if query:
-        qs = qs.filter(Q(user__full_name__icontains=query) | Q(user__email__icontains=query) | Q(guest_name__icontains=query)
-                       | Q(guest_organisation__icontains=query))
+        qs = qs.filter(
+            Q(user__full_name__icontains=query)
+            | Q(user__email__icontains=query)
+            | Q(guest_name__icontains=query)
+            | Q(guest_organisation__icontains=query)
+        )
     return qs

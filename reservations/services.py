@@ -55,8 +55,16 @@ def _is_pg_exclusion_violation(err: IntegrityError) -> bool:
 
 
 def check_booking(
-    *, resource: Resource, start: datetime, end: datetime, user=None, as_staff: bool = False, party_size: int | None = None,
-    discount_category: str = "", exclude_pk: int | None = None, now: datetime | None = None,
+    *,
+    resource: Resource,
+    start: datetime,
+    end: datetime,
+    user=None,
+    as_staff: bool = False,
+    party_size: int | None = None,
+    discount_category: str = "",
+    exclude_pk: int | None = None,
+    now: datetime | None = None,
 ) -> BookingCheck:
     """Apply every booking rule in order; raise BookingRefused naming the first one that fails."""
     now = now or timezone.now()
@@ -70,7 +78,8 @@ def check_booking(
         raise BookingRefused(_("That time has already passed."), "past")
     if not as_staff and start < now + timedelta(minutes=policy.lead_time_minutes):
         raise BookingRefused(
-            _("Bookings must be made at least %(minutes)s minutes ahead.") % {"minutes": policy.lead_time_minutes}, "lead_time"
+            _("Bookings must be made at least %(minutes)s minutes ahead.") % {"minutes": policy.lead_time_minutes},
+            "lead_time",
         )
     days_ahead = policy.staff_days_ahead if as_staff else policy.maker_days_ahead
     if start > now + timedelta(days=days_ahead):
@@ -78,30 +87,45 @@ def check_booking(
     if not resource.bookable:
         raise BookingRefused(_("%(what)s cannot be booked online.") % {"what": resource.name}, "not_bookable")
     if isinstance(resource, Equipment) and resource.status != EquipmentStatus.IN_SERVICE:
-        raise BookingRefused(_("%(what)s is in maintenance and cannot be booked.") % {"what": resource.name}, "maintenance")
+        raise BookingRefused(
+            _("%(what)s is in maintenance and cannot be booked.") % {"what": resource.name}, "maintenance"
+        )
     minutes = int((end - start).total_seconds() // 60)
     unit = resource.booking_unit_minutes
     local_start = start.astimezone(SEOUL)
     if (local_start.hour * 60 + local_start.minute) % unit or local_start.second or minutes % unit:
-        raise BookingRefused(_("Bookings of %(what)s go in steps of %(unit)s minutes.") % {"what": resource.name, "unit": unit}, "unit")
+        raise BookingRefused(
+            _("Bookings of %(what)s go in steps of %(unit)s minutes.") % {"what": resource.name, "unit": unit}, "unit"
+        )
     if minutes < resource.min_duration_minutes:
-        raise BookingRefused(_("The shortest booking is %(min)s minutes.") % {"min": resource.min_duration_minutes}, "min_duration")
+        raise BookingRefused(
+            _("The shortest booking is %(min)s minutes.") % {"min": resource.min_duration_minutes}, "min_duration"
+        )
     if minutes > resource.max_duration_minutes:
-        raise BookingRefused(_("The longest booking is %(max)s minutes.") % {"max": resource.max_duration_minutes}, "max_duration")
+        raise BookingRefused(
+            _("The longest booking is %(max)s minutes.") % {"max": resource.max_duration_minutes}, "max_duration"
+        )
     if isinstance(resource, Space) and party_size and resource.capacity and party_size > resource.capacity:
-        raise BookingRefused(_("%(what)s holds at most %(n)s people.") % {"what": resource.name, "n": resource.capacity}, "capacity")
+        raise BookingRefused(
+            _("%(what)s holds at most %(n)s people.") % {"what": resource.name, "n": resource.capacity}, "capacity"
+        )
     _check_hours_and_closures(resource=resource, start=start, end=end)
-    if user is not None and isinstance(resource, Equipment) and not facility_selectors.user_is_certified(
-        user=user, kind=resource.kind, on=local_start.date()
+    if (
+        user is not None
+        and isinstance(resource, Equipment)
+        and not facility_selectors.user_is_certified(user=user, kind=resource.kind, on=local_start.date())
     ):
         raise BookingRefused(
-            _("%(kind)s needs a safety training first. A certification from any anchor in Seoul counts.") % {"kind": resource.kind.name},
+            _("%(kind)s needs a safety training first. A certification from any anchor in Seoul counts.")
+            % {"kind": resource.kind.name},
             "untrained",
         )
     if user is not None:
         _check_quota(resource=resource, user=user, start=start, end=end, exclude_pk=exclude_pk)
     buffer = timedelta(minutes=resource.buffer_minutes)
-    clash = selectors.holding_overlapping(resource=resource, start=start, until=end + buffer, exclude_pk=exclude_pk).first()
+    clash = selectors.holding_overlapping(
+        resource=resource, start=start, until=end + buffer, exclude_pk=exclude_pk
+    ).first()
     if clash is not None:
         raise _clash(resource, start, end, clash, exclude_pk=exclude_pk, now=now)
     categories = [discount_category] if discount_category else (user.verified_categories if user is not None else [])
@@ -121,15 +145,24 @@ def _check_hours_and_closures(*, resource: Resource, start: datetime, end: datet
     hours = facility_selectors.anchor_hours(anchor=resource.anchor, start=day, end=day)[0]
     if not hours.is_open:
         if hours.reason:
-            raise BookingRefused(_("The anchor is closed on %(day)s (%(reason)s).") % {"day": day.isoformat(), "reason": hours.reason}, "closed_day")
+            raise BookingRefused(
+                _("The anchor is closed on %(day)s (%(reason)s).") % {"day": day.isoformat(), "reason": hours.reason},
+                "closed_day",
+            )
         raise BookingRefused(_("The anchor is closed on %(day)s.") % {"day": day.isoformat()}, "closed_day")
-    if local_end.date() != day and not (local_end.date() == day + timedelta(days=1) and local_end.time().hour == 0 == local_end.time().minute):
+    if local_end.date() != day and not (
+        local_end.date() == day + timedelta(days=1) and local_end.time().hour == 0 == local_end.time().minute
+    ):
         raise BookingRefused(_("A booking must end on the day it starts."), "hours")
     end_time = local_end.time() if local_end.date() == day else None
     if local_start.time() < hours.opens or end_time is None or end_time > hours.closes:
         raise BookingRefused(
             _("Open on %(day)s from %(opens)s to %(closes)s only.")
-            % {"day": day.isoformat(), "opens": hours.opens.strftime("%H:%M"), "closes": hours.closes.strftime("%H:%M")},
+            % {
+                "day": day.isoformat(),
+                "opens": hours.opens.strftime("%H:%M"),
+                "closes": hours.closes.strftime("%H:%M"),
+            },
             "hours",
         )
     space = resource if isinstance(resource, Space) else resource.space
@@ -137,8 +170,12 @@ def _check_hours_and_closures(*, resource: Resource, start: datetime, end: datet
     if closure is not None:
         raise BookingRefused(
             _("%(what)s is closed from %(start)s to %(end)s: %(reason)s.")
-            % {"what": closure.space.name if closure.space else resource.anchor.name, "start": _local(closure.starts_at),
-               "end": _local(closure.ends_at), "reason": closure.reason},
+            % {
+                "what": closure.space.name if closure.space else resource.anchor.name,
+                "start": _local(closure.starts_at),
+                "end": _local(closure.ends_at),
+                "reason": closure.reason,
+            },
             "closure",
         )
 
@@ -159,7 +196,12 @@ def _check_quota(*, resource: Resource, user, start: datetime, end: datetime, ex
     week_end = week_start + timedelta(days=7)
     same_kind = {"space__kind": resource.kind} if isinstance(resource, Space) else {"equipment__kind": resource.kind}
     booked = Reservation.objects.filter(
-        user=user, anchor=resource.anchor, status__in=HOLDING, start_at__gte=week_start, start_at__lt=week_end, **same_kind
+        user=user,
+        anchor=resource.anchor,
+        status__in=HOLDING,
+        start_at__gte=week_start,
+        start_at__lt=week_end,
+        **same_kind,
     )
     if exclude_pk is not None:
         booked = booked.exclude(pk=exclude_pk)
@@ -173,17 +215,33 @@ def _check_quota(*, resource: Resource, user, start: datetime, end: datetime, ex
         )
 
 
-def _clash(resource: Resource, start: datetime, end: datetime, clash: Reservation, *, exclude_pk=None, now=None) -> BookingRefused:
-    suggestions = selectors.next_free_slots(resource=resource, start=start, duration=end - start, exclude_pk=exclude_pk, now=now)
+def _clash(
+    resource: Resource, start: datetime, end: datetime, clash: Reservation, *, exclude_pk=None, now=None
+) -> BookingRefused:
+    suggestions = selectors.next_free_slots(
+        resource=resource, start=start, duration=end - start, exclude_pk=exclude_pk, now=now
+    )
     return BookingRefused(
-        _("%(what)s is already booked from %(start)s to %(end)s.") % {"what": resource.name, "start": _local(clash.start_at), "end": _hm(clash.end_at)},
+        _("%(what)s is already booked from %(start)s to %(end)s.")
+        % {"what": resource.name, "start": _local(clash.start_at), "end": _hm(clash.end_at)},
         "clash",
         suggestions,
     )
 
 
-def _log(reservation: Reservation, *, to: str, by, at: datetime, from_status: str = "", reason: str = "", detail: dict | None = None) -> None:
-    ReservationEvent.objects.create(reservation=reservation, at=at, by=by, from_status=from_status, to_status=to, reason=reason, detail=detail or {})
+def _log(
+    reservation: Reservation,
+    *,
+    to: str,
+    by,
+    at: datetime,
+    from_status: str = "",
+    reason: str = "",
+    detail: dict | None = None,
+) -> None:
+    ReservationEvent.objects.create(
+        reservation=reservation, at=at, by=by, from_status=from_status, to_status=to, reason=reason, detail=detail or {}
+    )
 
 
 def _freeze_fee(reservation: Reservation, quote: Quote, discount_category: str) -> None:
@@ -192,15 +250,28 @@ def _freeze_fee(reservation: Reservation, quote: Quote, discount_category: str) 
     reservation.rate_version_ids = list(quote.version_ids)
     reservation.discount_category = discount_category
     reservation.fee_lines = [
-        {"start": line.start.isoformat(), "end": line.end.isoformat(), "unit": line.unit, "quantity": str(line.quantity),
-         "unit_price_won": line.unit_price_won, "surcharges": list(line.surcharges), "surcharge_pct": line.surcharge_pct,
-         "gross_won": line.gross_won, "discount_pct": line.discount_pct, "discount_won": line.discount_won,
-         "vat_won": line.vat_won, "amount_won": line.amount_won, "version_id": line.version_id}
+        {
+            "start": line.start.isoformat(),
+            "end": line.end.isoformat(),
+            "unit": line.unit,
+            "quantity": str(line.quantity),
+            "unit_price_won": line.unit_price_won,
+            "surcharges": list(line.surcharges),
+            "surcharge_pct": line.surcharge_pct,
+            "gross_won": line.gross_won,
+            "discount_pct": line.discount_pct,
+            "discount_won": line.discount_won,
+            "vat_won": line.vat_won,
+            "amount_won": line.amount_won,
+            "version_id": line.version_id,
+        }
         for line in quote.lines
     ]
 
 
-def _save_guarded(reservation: Reservation, resource: Resource, *, now: datetime, update_fields: list[str] | None = None) -> None:
+def _save_guarded(
+    reservation: Reservation, resource: Resource, *, now: datetime, update_fields: list[str] | None = None
+) -> None:
     """Save inside a savepoint; the exclusion constraint's refusal becomes the clash message."""
     try:
         with transaction.atomic():
@@ -208,19 +279,37 @@ def _save_guarded(reservation: Reservation, resource: Resource, *, now: datetime
     except IntegrityError as err:
         if _is_pg_exclusion_violation(err):
             clash = selectors.holding_overlapping(
-                resource=resource, start=reservation.start_at, until=reservation.blocked_until, exclude_pk=reservation.pk
+                resource=resource,
+                start=reservation.start_at,
+                until=reservation.blocked_until,
+                exclude_pk=reservation.pk,
             ).first()
             if clash is not None:
-                raise _clash(resource, reservation.start_at, reservation.end_at, clash, exclude_pk=reservation.pk, now=now) from err
+                raise _clash(
+                    resource, reservation.start_at, reservation.end_at, clash, exclude_pk=reservation.pk, now=now
+                ) from err
             raise BookingRefused(_("This slot was just booked by someone else."), "clash") from err
         raise
 
 
 @transaction.atomic
 def reservation_create(
-    *, resource: Resource, start: datetime, end: datetime, booked_by, user=None, guest_name: str = "", guest_phone: str = "",
-    guest_organisation: str = "", as_staff: bool = False, purpose: str = "", party_size: int | None = None, notes: str = "",
-    discount_category: str = "", series: Series | None = None, now: datetime | None = None,
+    *,
+    resource: Resource,
+    start: datetime,
+    end: datetime,
+    booked_by,
+    user=None,
+    guest_name: str = "",
+    guest_phone: str = "",
+    guest_organisation: str = "",
+    as_staff: bool = False,
+    purpose: str = "",
+    party_size: int | None = None,
+    notes: str = "",
+    discount_category: str = "",
+    series: Series | None = None,
+    now: datetime | None = None,
 ) -> Reservation:
     now = now or timezone.now()
     if user is None and not guest_name.strip():
@@ -229,14 +318,34 @@ def reservation_create(
         raise BookingRefused(_("Only staff can book for a guest."), "who")
     if discount_category and not as_staff:
         discount_category = ""  # makers get the discount of their verified category, never one they pick
-    check = check_booking(resource=resource, start=start, end=end, user=user, as_staff=as_staff, party_size=party_size,
-                          discount_category=discount_category, now=now)
+    check = check_booking(
+        resource=resource,
+        start=start,
+        end=end,
+        user=user,
+        as_staff=as_staff,
+        party_size=party_size,
+        discount_category=discount_category,
+        now=now,
+    )
     reservation = Reservation(
-        anchor=resource.anchor, space=resource if isinstance(resource, Space) else None,
-        equipment=resource if isinstance(resource, Equipment) else None, user=user, guest_name=guest_name.strip(),
-        guest_phone=guest_phone.strip(), guest_organisation=guest_organisation.strip(), booked_by=booked_by,
-        start_at=start, end_at=end, blocked_until=end + timedelta(minutes=resource.buffer_minutes), status=check.status,
-        hold_expires_at=check.hold_expires_at, purpose=purpose.strip(), party_size=party_size, notes=notes.strip(), series=series,
+        anchor=resource.anchor,
+        space=resource if isinstance(resource, Space) else None,
+        equipment=resource if isinstance(resource, Equipment) else None,
+        user=user,
+        guest_name=guest_name.strip(),
+        guest_phone=guest_phone.strip(),
+        guest_organisation=guest_organisation.strip(),
+        booked_by=booked_by,
+        start_at=start,
+        end_at=end,
+        blocked_until=end + timedelta(minutes=resource.buffer_minutes),
+        status=check.status,
+        hold_expires_at=check.hold_expires_at,
+        purpose=purpose.strip(),
+        party_size=party_size,
+        notes=notes.strip(),
+        series=series,
     )
     verified = user.verified_categories if user is not None else []
     _freeze_fee(reservation, check.quote, discount_category or (verified[0] if verified else ""))
@@ -255,14 +364,23 @@ def _notify(reservation: Reservation, kind: str) -> None:
     transaction.on_commit(lambda: send_reservation_email.delay(reservation.pk, kind))
 
 
-def _transition(reservation: Reservation, *, to: str, by, now: datetime, reason: str = "", detail: dict | None = None,
-                extra_fields: dict | None = None) -> Reservation:
+def _transition(
+    reservation: Reservation,
+    *,
+    to: str,
+    by,
+    now: datetime,
+    reason: str = "",
+    detail: dict | None = None,
+    extra_fields: dict | None = None,
+) -> Reservation:
     """Move along the state machine under a row lock, so two desks cannot both act on one reservation."""
     current = Reservation.objects.select_for_update().get(pk=reservation.pk)
     old = current.status
     if to not in TRANSITIONS[old]:
         raise ValidationError(
-            _("A %(from)s reservation cannot become %(to)s.") % {"from": current.get_status_display(), "to": Status(to).label}
+            _("A %(from)s reservation cannot become %(to)s.")
+            % {"from": current.get_status_display(), "to": Status(to).label}
         )
     fields = {"status": to, **(extra_fields or {})}
     for k, v in fields.items():
@@ -286,8 +404,14 @@ def reservation_approve(*, reservation: Reservation, by, now: datetime | None = 
 def reservation_reject(*, reservation: Reservation, by, reason: str, now: datetime | None = None) -> Reservation:
     if not reason.strip():
         raise ValidationError({"reason": _("Give the maker a reason for the rejection.")})
-    r = _transition(reservation, to=Status.REJECTED, by=by, now=now or timezone.now(), reason=reason.strip(),
-                    extra_fields={"hold_expires_at": None})
+    r = _transition(
+        reservation,
+        to=Status.REJECTED,
+        by=by,
+        now=now or timezone.now(),
+        reason=reason.strip(),
+        extra_fields={"hold_expires_at": None},
+    )
     _notify(r, "rejected")
     return r
 
@@ -312,8 +436,15 @@ def reservation_cancel(*, reservation: Reservation, by, reason: str = "", now: d
     if reservation.status in (Status.CONFIRMED, Status.REQUESTED) and reservation.start_at <= now:
         raise ValidationError(_("This reservation has started; ask the staff at the desk."))
     charge = cancellation_charge(reservation, now=now)
-    r = _transition(reservation, to=Status.CANCELLED, by=by, now=now, reason=reason.strip(), detail={"charge_won": charge},
-                    extra_fields={"charge_won": charge, "hold_expires_at": None})
+    r = _transition(
+        reservation,
+        to=Status.CANCELLED,
+        by=by,
+        now=now,
+        reason=reason.strip(),
+        detail={"charge_won": charge},
+        extra_fields={"charge_won": charge, "hold_expires_at": None},
+    )
     _notify(r, "cancelled")
     return r
 
@@ -322,7 +453,9 @@ def reservation_cancel(*, reservation: Reservation, by, reason: str = "", now: d
 def reservation_check_in(*, reservation: Reservation, by, now: datetime | None = None) -> Reservation:
     now = now or timezone.now()
     if reservation.start_at - timedelta(hours=1) > now:
-        raise ValidationError(_("Check-in opens an hour before the start (%(start)s).") % {"start": _local(reservation.start_at)})
+        raise ValidationError(
+            _("Check-in opens an hour before the start (%(start)s).") % {"start": _local(reservation.start_at)}
+        )
     if reservation.end_at <= now:
         raise ValidationError(_("This reservation has already ended."))
     return _transition(reservation, to=Status.CHECKED_IN, by=by, now=now)
@@ -339,10 +472,18 @@ def reservation_mark_no_show(*, reservation: Reservation, by, now: datetime | No
     policy = selectors.policy_for(reservation.anchor)
     if now < reservation.start_at + timedelta(minutes=policy.no_show_grace_minutes):
         raise ValidationError(
-            _("A no-show can be marked %(minutes)s minutes after the start.") % {"minutes": policy.no_show_grace_minutes}
+            _("A no-show can be marked %(minutes)s minutes after the start.")
+            % {"minutes": policy.no_show_grace_minutes}
         )
     charge = round_half_up(_pct(reservation.fee_won, policy.no_show_pct), 10)
-    return _transition(reservation, to=Status.NO_SHOW, by=by, now=now, detail={"charge_won": charge}, extra_fields={"charge_won": charge})
+    return _transition(
+        reservation,
+        to=Status.NO_SHOW,
+        by=by,
+        now=now,
+        detail={"charge_won": charge},
+        extra_fields={"charge_won": charge},
+    )
 
 
 @transaction.atomic
@@ -356,16 +497,29 @@ def reservation_waive_charge(*, reservation: Reservation, by, reason: str, now: 
     r.charge_won = 0
     r.charge_waived_reason = reason.strip()
     r.save(update_fields=["charge_won", "charge_waived_reason", "updated_at"])
-    _log(r, to=r.status, from_status=r.status, by=by, at=now or timezone.now(), reason=reason.strip(), detail={"waived_won": waived})
+    _log(
+        r,
+        to=r.status,
+        from_status=r.status,
+        by=by,
+        at=now or timezone.now(),
+        reason=reason.strip(),
+        detail={"waived_won": waived},
+    )
     return r
 
 
 @transaction.atomic
-def reservation_move(*, reservation: Reservation, start: datetime, end: datetime, by, as_staff: bool = False,
-                     now: datetime | None = None) -> Reservation:
+def reservation_move(
+    *, reservation: Reservation, start: datetime, end: datetime, by, as_staff: bool = False, now: datetime | None = None
+) -> Reservation:
     """Move a reservation to another free slot of the same resource, re-quoted for the new time."""
     now = now or timezone.now()
-    r = Reservation.objects.select_for_update(of=("self",)).select_related("space__anchor", "equipment__space__anchor", "equipment__kind", "user").get(pk=reservation.pk)
+    r = (
+        Reservation.objects.select_for_update(of=("self",))
+        .select_related("space__anchor", "equipment__space__anchor", "equipment__kind", "user")
+        .get(pk=reservation.pk)
+    )
     if r.status not in (Status.REQUESTED, Status.CONFIRMED):
         raise ValidationError(_("Only a requested or confirmed reservation can be moved."))
     policy = selectors.policy_for(r.anchor)
@@ -375,8 +529,17 @@ def reservation_move(*, reservation: Reservation, start: datetime, end: datetime
             % {"hours": policy.free_cancellation_hours}
         )
     resource = r.resource
-    check = check_booking(resource=resource, start=start, end=end, user=r.user, as_staff=as_staff, party_size=r.party_size,
-                          discount_category=r.discount_category if as_staff else "", exclude_pk=r.pk, now=now)
+    check = check_booking(
+        resource=resource,
+        start=start,
+        end=end,
+        user=r.user,
+        as_staff=as_staff,
+        party_size=r.party_size,
+        discount_category=r.discount_category if as_staff else "",
+        exclude_pk=r.pk,
+        now=now,
+    )
     old = {"start": r.start_at.isoformat(), "end": r.end_at.isoformat(), "fee_won": r.fee_won}
     r.start_at, r.end_at = start, end
     r.blocked_until = end + timedelta(minutes=resource.buffer_minutes)
@@ -384,7 +547,15 @@ def reservation_move(*, reservation: Reservation, start: datetime, end: datetime
         r.hold_expires_at = check.hold_expires_at
     _freeze_fee(r, check.quote, r.discount_category)
     _save_guarded(r, resource, now=now)
-    _log(r, to=r.status, from_status=r.status, by=by, at=now, reason=_("moved"), detail={"from": old, "fee_won": r.fee_won})
+    _log(
+        r,
+        to=r.status,
+        from_status=r.status,
+        by=by,
+        at=now,
+        reason=_("moved"),
+        detail={"from": old, "fee_won": r.fee_won},
+    )
     _notify(r, "moved")
     return r
 
@@ -400,7 +571,9 @@ class Occurrence:
     code: str = ""
 
 
-def series_occurrences(*, start: datetime, end: datetime, frequency: str, count: int) -> list[tuple[datetime, datetime]]:
+def series_occurrences(
+    *, start: datetime, end: datetime, frequency: str, count: int
+) -> list[tuple[datetime, datetime]]:
     """Occurrences keep their local wall-clock time (a class stays at 10:00 across any clock change)."""
     step = {"daily": 1, "weekly": 7}[frequency]
     local_start, local_end = start.astimezone(SEOUL), end.astimezone(SEOUL)
@@ -412,14 +585,26 @@ def series_occurrences(*, start: datetime, end: datetime, frequency: str, count:
     return out
 
 
-def series_preview(*, resource: Resource, start: datetime, end: datetime, frequency: str, count: int, user=None,
-                   as_staff: bool = False, party_size: int | None = None, now: datetime | None = None) -> list[Occurrence]:
+def series_preview(
+    *,
+    resource: Resource,
+    start: datetime,
+    end: datetime,
+    frequency: str,
+    count: int,
+    user=None,
+    as_staff: bool = False,
+    party_size: int | None = None,
+    now: datetime | None = None,
+) -> list[Occurrence]:
     if count < 2 or count > 52:
         raise ValidationError({"count": _("A series has between 2 and 52 occurrences.")})
     result = []
     for s, e in series_occurrences(start=start, end=end, frequency=frequency, count=count):
         try:
-            check_booking(resource=resource, start=s, end=e, user=user, as_staff=as_staff, party_size=party_size, now=now)
+            check_booking(
+                resource=resource, start=s, end=e, user=user, as_staff=as_staff, party_size=party_size, now=now
+            )
         except BookingRefused as err:
             result.append(Occurrence(s, e, " ".join(err.messages), err.code))
         else:
@@ -428,29 +613,73 @@ def series_preview(*, resource: Resource, start: datetime, end: datetime, freque
 
 
 @transaction.atomic
-def series_create(*, resource: Resource, start: datetime, end: datetime, frequency: str, count: int, booked_by, skip_problems: bool,
-                  user=None, guest_name: str = "", guest_phone: str = "", guest_organisation: str = "", as_staff: bool = False,
-                  purpose: str = "", party_size: int | None = None, notes: str = "", discount_category: str = "",
-                  now: datetime | None = None) -> Series:
+def series_create(
+    *,
+    resource: Resource,
+    start: datetime,
+    end: datetime,
+    frequency: str,
+    count: int,
+    booked_by,
+    skip_problems: bool,
+    user=None,
+    guest_name: str = "",
+    guest_phone: str = "",
+    guest_organisation: str = "",
+    as_staff: bool = False,
+    purpose: str = "",
+    party_size: int | None = None,
+    notes: str = "",
+    discount_category: str = "",
+    now: datetime | None = None,
+) -> Series:
     """Create every occurrence at once, or none: a clash found now (or raced in) gives up unless skipping was chosen."""
     now = now or timezone.now()
-    preview = series_preview(resource=resource, start=start, end=end, frequency=frequency, count=count, user=user,
-                             as_staff=as_staff, party_size=party_size, now=now)
+    preview = series_preview(
+        resource=resource,
+        start=start,
+        end=end,
+        frequency=frequency,
+        count=count,
+        user=user,
+        as_staff=as_staff,
+        party_size=party_size,
+        now=now,
+    )
     problems = [o for o in preview if o.problem]
     if problems and not skip_problems:
         raise ValidationError(
-            _("%(n)s of the %(count)s occurrences cannot be booked; skip them or give up.") % {"n": len(problems), "count": count}
+            _("%(n)s of the %(count)s occurrences cannot be booked; skip them or give up.")
+            % {"n": len(problems), "count": count}
         )
     if len(problems) == len(preview):
         raise ValidationError(_("None of the occurrences can be booked."))
-    series = Series.objects.create(frequency=frequency, count=count, created_by=booked_by,
-                                   skipped=[{"start": o.start.isoformat(), "reason": o.problem} for o in problems])
+    series = Series.objects.create(
+        frequency=frequency,
+        count=count,
+        created_by=booked_by,
+        skipped=[{"start": o.start.isoformat(), "reason": o.problem} for o in problems],
+    )
     for o in preview:
         if o.problem:
             continue
-        reservation_create(resource=resource, start=o.start, end=o.end, booked_by=booked_by, user=user, guest_name=guest_name,
-                           guest_phone=guest_phone, guest_organisation=guest_organisation, as_staff=as_staff, purpose=purpose,
-                           party_size=party_size, notes=notes, discount_category=discount_category, series=series, now=now)
+        reservation_create(
+            resource=resource,
+            start=o.start,
+            end=o.end,
+            booked_by=booked_by,
+            user=user,
+            guest_name=guest_name,
+            guest_phone=guest_phone,
+            guest_organisation=guest_organisation,
+            as_staff=as_staff,
+            purpose=purpose,
+            party_size=party_size,
+            notes=notes,
+            discount_category=discount_category,
+            series=series,
+            now=now,
+        )
     return series
 
 
@@ -460,8 +689,12 @@ def series_cancel_rest(*, reservation: Reservation, by, reason: str = "", now: d
     now = now or timezone.now()
     if reservation.series_id is None:
         raise ValidationError(_("This reservation is not part of a series."))
-    rest = Reservation.objects.filter(series_id=reservation.series_id, start_at__gte=reservation.start_at, start_at__gt=now,
-                                      status__in=[Status.REQUESTED, Status.CONFIRMED]).order_by("start_at")
+    rest = Reservation.objects.filter(
+        series_id=reservation.series_id,
+        start_at__gte=reservation.start_at,
+        start_at__gt=now,
+        status__in=[Status.REQUESTED, Status.CONFIRMED],
+    ).order_by("start_at")
     n = 0
     for r in rest:
         reservation_cancel(reservation=r, by=by, reason=reason, now=now)
@@ -476,11 +709,23 @@ def reservations_expire_requests(*, now: datetime | None = None) -> int:
     """Expire requests whose hold ran out; each row is claimed by a compare-and-swap, so running twice is safe."""
     now = now or timezone.now()
     n = 0
-    for pk in Reservation.objects.filter(status=Status.REQUESTED, hold_expires_at__lte=now).values_list("pk", flat=True):
+    for pk in Reservation.objects.filter(status=Status.REQUESTED, hold_expires_at__lte=now).values_list(
+        "pk", flat=True
+    ):
         with transaction.atomic():
-            if Reservation.objects.filter(pk=pk, status=Status.REQUESTED).update(status=Status.EXPIRED, hold_expires_at=None, updated_at=now) == 1:
-                ReservationEvent.objects.create(reservation_id=pk, at=now, from_status=Status.REQUESTED, to_status=Status.EXPIRED,
-                                                reason=_("not approved in time"))
+            if (
+                Reservation.objects.filter(pk=pk, status=Status.REQUESTED).update(
+                    status=Status.EXPIRED, hold_expires_at=None, updated_at=now
+                )
+                == 1
+            ):
+                ReservationEvent.objects.create(
+                    reservation_id=pk,
+                    at=now,
+                    from_status=Status.REQUESTED,
+                    to_status=Status.EXPIRED,
+                    reason=_("not approved in time"),
+                )
                 n += 1
     return n
 

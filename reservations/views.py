@@ -55,7 +55,9 @@ class ResourceMixin:
             if kind == "space":
                 self._resource = get_object_or_404(Space.objects.select_related("anchor"), pk=self.kwargs["pk"])
             elif kind == "equipment":
-                self._resource = get_object_or_404(Equipment.objects.select_related("space__anchor", "kind"), pk=self.kwargs["pk"])
+                self._resource = get_object_or_404(
+                    Equipment.objects.select_related("space__anchor", "kind"), pk=self.kwargs["pk"]
+                )
             else:
                 raise Http404
         return self._resource
@@ -71,7 +73,11 @@ class ResourceWeekView(ResourceMixin, TemplateView):
         resource = self.get_resource()
         today = timezone.localdate()
         week_of = _parse_day(self.request.GET.get("week"), today)
-        days, times, grid = selectors.resource_week(resource=resource, week_of=week_of)
+        desk = may(self.request.user, "reservations.manage_anchor", resource.anchor)
+        notice = timedelta(0) if desk else timedelta(minutes=selectors.policy_for(resource.anchor).lead_time_minutes)
+        days, times, grid = selectors.resource_week(
+            resource=resource, week_of=week_of, not_before=timezone.now() + notice
+        )
         step = resource.booking_unit_minutes if resource.booking_unit_minutes >= 30 else 30
         length = timedelta(minutes=max(resource.min_duration_minutes, step))
         rows = []
@@ -83,10 +89,16 @@ class ResourceWeekView(ResourceMixin, TemplateView):
             rows.append({"time": tm, "cells": cells})
         user = self.request.user
         ctx.update(
-            resource=resource, anchor=resource.anchor, days=days, rows=rows, kind=self.kwargs["kind"],
-            prev_week=(days[0] - timedelta(days=7)).isoformat(), next_week=(days[0] + timedelta(days=7)).isoformat(),
+            resource=resource,
+            anchor=resource.anchor,
+            days=days,
+            rows=rows,
+            kind=self.kwargs["kind"],
+            prev_week=(days[0] - timedelta(days=7)).isoformat(),
+            next_week=(days[0] + timedelta(days=7)).isoformat(),
             needs_training=isinstance(resource, Equipment) and resource.kind.requires_certification,
-            certified=isinstance(resource, Equipment) and facility_selectors.user_is_certified(user=user, kind=resource.kind),
+            certified=isinstance(resource, Equipment)
+            and facility_selectors.user_is_certified(user=user, kind=resource.kind),
         )
         return ctx
 
@@ -106,7 +118,8 @@ class BookingView(LoginRequiredMixin, ResourceMixin, TemplateView):
         if start:
             local = start.astimezone(SEOUL)
             initial.update(date=local.date(), start=local.time().replace(second=0, microsecond=0))
-            end = end or start + timedelta(minutes=resource.min_duration_minutes)
+            shortest = start + timedelta(minutes=resource.min_duration_minutes)
+            end = max(end, shortest) if end else shortest
             initial["end"] = end.astimezone(SEOUL).time().replace(second=0, microsecond=0)
         return BookingForm(data, initial=initial, staff=self.is_staff_desk(), is_space=isinstance(resource, Space))
 
@@ -114,20 +127,35 @@ class BookingView(LoginRequiredMixin, ResourceMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         resource = self.get_resource()
         ctx.setdefault("form", self.get_form())
-        ctx.update(resource=resource, anchor=resource.anchor, kind=self.kwargs["kind"], staff_desk=self.is_staff_desk(),
-                   policy=selectors.policy_for(resource.anchor))
+        ctx.update(
+            resource=resource,
+            anchor=resource.anchor,
+            kind=self.kwargs["kind"],
+            staff_desk=self.is_staff_desk(),
+            policy=selectors.policy_for(resource.anchor),
+        )
         return ctx
 
     def _booking_args(self, form) -> dict:
         data = form.cleaned_data
         args = {
-            "resource": self.get_resource(), "start": data["start_at"], "end": data["end_at"], "booked_by": self.request.user,
-            "purpose": data.get("purpose", ""), "party_size": data.get("party_size"), "notes": data.get("notes", ""),
+            "resource": self.get_resource(),
+            "start": data["start_at"],
+            "end": data["end_at"],
+            "booked_by": self.request.user,
+            "purpose": data.get("purpose", ""),
+            "party_size": data.get("party_size"),
+            "notes": data.get("notes", ""),
         }
         if form.staff:
-            args.update(user=data.get("maker"), guest_name=data.get("guest_name", ""), guest_phone=data.get("guest_phone", ""),
-                        guest_organisation=data.get("guest_organisation", ""), discount_category=data.get("discount_category", ""),
-                        as_staff=True)
+            args.update(
+                user=data.get("maker"),
+                guest_name=data.get("guest_name", ""),
+                guest_phone=data.get("guest_phone", ""),
+                guest_organisation=data.get("guest_organisation", ""),
+                discount_category=data.get("discount_category", ""),
+                as_staff=True,
+            )
         else:
             args.update(user=self.request.user)
         return args
@@ -157,30 +185,47 @@ class BookingView(LoginRequiredMixin, ResourceMixin, TemplateView):
                     messages.success(request, _("Booked. A confirmation is on its way by e-mail."))
                 return redirect(reservation.get_absolute_url())
             check = services.check_booking(
-                resource=args["resource"], start=args["start"], end=args["end"], user=args.get("user"),
-                as_staff=args.get("as_staff", False), party_size=args.get("party_size"),
+                resource=args["resource"],
+                start=args["start"],
+                end=args["end"],
+                user=args.get("user"),
+                as_staff=args.get("as_staff", False),
+                party_size=args.get("party_size"),
                 discount_category=args.get("discount_category", ""),
             )
         except ValidationError as err:
             return self._refused(form, err)
-        return self._render("reservations/reservation_confirm.html", self.get_context_data(form=form, confirm=check, args=args))
+        return self._render(
+            "reservations/reservation_confirm.html", self.get_context_data(form=form, confirm=check, args=args)
+        )
 
     def _render(self, template: str, context: dict, status: int = 200):
-        return self.response_class(request=self.request, template=[template], context=context, using=self.template_engine, status=status)
+        return self.response_class(
+            request=self.request, template=[template], context=context, using=self.template_engine, status=status
+        )
 
     def _series(self, form, args: dict, step: str):
         count, frequency = form.cleaned_data["count"], form.cleaned_data["repeat"]
         if step == "confirm_series":
-            series = services.series_create(frequency=frequency, count=count, skip_problems=self.request.POST.get("skip") == "1", **args)
+            series = services.series_create(
+                frequency=frequency, count=count, skip_problems=self.request.POST.get("skip") == "1", **args
+            )
             first = series.reservations.order_by("start_at").first()
             messages.success(self.request, _("%(n)s reservations were booked.") % {"n": series.reservations.count()})
             return redirect(first.get_absolute_url())
         occurrences = services.series_preview(
-            resource=args["resource"], start=args["start"], end=args["end"], frequency=frequency, count=count,
-            user=args.get("user"), as_staff=args.get("as_staff", False), party_size=args.get("party_size"),
+            resource=args["resource"],
+            start=args["start"],
+            end=args["end"],
+            frequency=frequency,
+            count=count,
+            user=args.get("user"),
+            as_staff=args.get("as_staff", False),
+            party_size=args.get("party_size"),
         )
-        return self.render_to_response(self.get_context_data(form=form, occurrences=occurrences,
-                                                             problems=sum(1 for o in occurrences if o.problem)))
+        return self.render_to_response(
+            self.get_context_data(form=form, occurrences=occurrences, problems=sum(1 for o in occurrences if o.problem))
+        )
 
 
 class MyReservationsView(LoginRequiredMixin, TemplateView):
@@ -213,13 +258,22 @@ class ReservationDetailView(ReservationObjectMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         r = self.get_reservation()
         now = timezone.now()
-        checkin_url = settings.SITE_URL.rstrip("/") + reverse("reservations:checkin_code", kwargs={"code": r.checkin_code})
+        checkin_url = settings.SITE_URL.rstrip("/") + reverse(
+            "reservations:checkin_code", kwargs={"code": r.checkin_code}
+        )
         ctx.update(
-            r=r, anchor=r.anchor, desk=self.is_desk(), now=now, events=r.events.select_related("by"),
+            r=r,
+            anchor=r.anchor,
+            desk=self.is_desk(),
+            now=now,
+            events=r.events.select_related("by"),
             owner=r.user_id == self.request.user.pk or r.booked_by_id == self.request.user.pk,
-            cancel_charge=services.cancellation_charge(r, now=now) if r.status in (Status.CONFIRMED, Status.REQUESTED) else 0,
+            cancel_charge=services.cancellation_charge(r, now=now)
+            if r.status in (Status.CONFIRMED, Status.REQUESTED)
+            else 0,
             qr_svg=segno.make(checkin_url, error="m").svg_inline(scale=4, title=_("Check-in code")),
-            policy=selectors.policy_for(r.anchor), series_rest=r.series.reservations.filter(start_at__gte=r.start_at).count() if r.series_id else 0,
+            policy=selectors.policy_for(r.anchor),
+            series_rest=r.series.reservations.filter(start_at__gte=r.start_at).count() if r.series_id else 0,
         )
         return ctx
 
@@ -256,7 +310,9 @@ class CancelView(ReservationActionView):
         form.is_valid()
         r = services.reservation_cancel(reservation=r, by=request.user, reason=form.cleaned_data.get("reason", ""))
         if r.charge_won:
-            return _("Cancelled. %(charge)s won is owed under the cancellation policy.") % {"charge": f"{r.charge_won:,}"}
+            return _("Cancelled. %(charge)s won is owed under the cancellation policy.") % {
+                "charge": f"{r.charge_won:,}"
+            }
         return _("Cancelled. Nothing is owed.")
 
 
@@ -339,11 +395,31 @@ class MoveView(ReservationObjectMixin, TemplateView):
         week_of = _parse_day(self.request.GET.get("week"), timezone.localtime(r.start_at).date())
         days, times, grid = selectors.resource_week(resource=resource, week_of=week_of)
         length = r.end_at - r.start_at
-        rows = [{"time": tm, "cells": [{"state": grid[(d, tm)], "start": datetime.combine(d, tm, tzinfo=SEOUL),
-                                        "end": datetime.combine(d, tm, tzinfo=SEOUL) + length} for d in days]} for tm in times]
-        ctx.update(r=r, resource=resource, anchor=r.anchor, days=days, rows=rows,
-                   prev_week=(days[0] - timedelta(days=7)).isoformat(), next_week=(days[0] + timedelta(days=7)).isoformat(),
-                   target_start=_parse_dt(self.request.GET.get("start")), target_end=_parse_dt(self.request.GET.get("end")))
+        rows = [
+            {
+                "time": tm,
+                "cells": [
+                    {
+                        "state": grid[(d, tm)],
+                        "start": datetime.combine(d, tm, tzinfo=SEOUL),
+                        "end": datetime.combine(d, tm, tzinfo=SEOUL) + length,
+                    }
+                    for d in days
+                ],
+            }
+            for tm in times
+        ]
+        ctx.update(
+            r=r,
+            resource=resource,
+            anchor=r.anchor,
+            days=days,
+            rows=rows,
+            prev_week=(days[0] - timedelta(days=7)).isoformat(),
+            next_week=(days[0] + timedelta(days=7)).isoformat(),
+            target_start=_parse_dt(self.request.GET.get("start")),
+            target_end=_parse_dt(self.request.GET.get("end")),
+        )
         return ctx
 
     def post(self, request, *args, **kwargs):
@@ -355,7 +431,11 @@ class MoveView(ReservationObjectMixin, TemplateView):
             r = services.reservation_move(reservation=r, start=start, end=end, by=request.user, as_staff=self.is_desk())
         except ValidationError as err:
             messages.error(request, " ".join(err.messages))
-            return redirect(reverse("reservations:move", kwargs={"pk": r.pk}) + "?" + urlencode({"week": start.date().isoformat() if start else ""}))
+            return redirect(
+                reverse("reservations:move", kwargs={"pk": r.pk})
+                + "?"
+                + urlencode({"week": start.date().isoformat() if start else ""})
+            )
         messages.success(request, _("Moved. The new fee is %(fee)s won.") % {"fee": f"{r.fee_won:,}"})
         return redirect(r.get_absolute_url())
 
@@ -392,23 +472,38 @@ class DeskView(DeskMixin, TemplateView):
         day = _parse_day(self.request.GET.get("date"), today)
         view = "week" if self.request.GET.get("view") == "week" else "day"
         resources = selectors.anchor_resources(anchor=anchor)
-        ctx.update(anchor=anchor, day=day, view=view, today=today, prev_day=day - timedelta(days=1 if view == "day" else 7),
-                   next_day=day + timedelta(days=1 if view == "day" else 7), can_manage=True)
+        ctx.update(
+            anchor=anchor,
+            day=day,
+            view=view,
+            today=today,
+            prev_day=day - timedelta(days=1 if view == "day" else 7),
+            next_day=day + timedelta(days=1 if view == "day" else 7),
+            can_manage=True,
+        )
         if view == "day":
             slots, rows, hours = selectors.day_grid(anchor=anchor, day=day, resources=resources)
             ctx.update(slots=slots, rows=rows, hours=hours)
         else:
             days = selectors.week_days(day)
             start = datetime.combine(days[0], datetime.min.time(), tzinfo=SEOUL)
-            reservations = list(selectors.reservation_list_for_anchor(anchor=anchor, start=start, end=start + timedelta(days=7))
-                                .filter(status__in=[Status.REQUESTED, Status.CONFIRMED, Status.CHECKED_IN, Status.COMPLETED]))
+            reservations = list(
+                selectors.reservation_list_for_anchor(anchor=anchor, start=start, end=start + timedelta(days=7)).filter(
+                    status__in=[Status.REQUESTED, Status.CONFIRMED, Status.CHECKED_IN, Status.COMPLETED]
+                )
+            )
             week = []
             for res in resources:
                 key = selectors.resource_key(res)
                 cells = []
                 for d in days:
-                    cells.append([r for r in reservations if selectors.resource_key(r.resource) == key
-                                  and timezone.localtime(r.start_at).date() == d])
+                    cells.append(
+                        [
+                            r
+                            for r in reservations
+                            if selectors.resource_key(r.resource) == key and timezone.localtime(r.start_at).date() == d
+                        ]
+                    )
                 week.append({"resource": res, "key": key, "cells": cells})
             ctx.update(days=days, week=week)
         query = self.request.GET.get("q", "").strip()
@@ -425,7 +520,11 @@ class CheckinByCodeView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        r = Reservation.objects.select_related("anchor", "user", "space", "equipment__kind").filter(checkin_code=self.kwargs["code"]).first()
+        r = (
+            Reservation.objects.select_related("anchor", "user", "space", "equipment__kind")
+            .filter(checkin_code=self.kwargs["code"])
+            .first()
+        )
         if r is None or not may(self.request.user, "reservations.manage_anchor", r.anchor):
             raise Http404
         ctx.update(r=r, anchor=r.anchor)
@@ -449,8 +548,11 @@ class PrivateFeedView(View):
         if feed is None or not feed.user.is_active:
             raise Http404
         since = timezone.now() - timedelta(days=90)
-        qs = (Reservation.objects.filter(user=feed.user, end_at__gte=since)
-              .select_related("anchor", "space", "equipment__kind").order_by("start_at")[:500])
+        qs = (
+            Reservation.objects.filter(user=feed.user, end_at__gte=since)
+            .select_related("anchor", "space", "equipment__kind")
+            .order_by("start_at")[:500]
+        )
         events = [notifications.reservation_event(r) for r in qs]
         return _ics_response(notifications.calendar_of(events, name=_("My reservations")), "reservations.ics")
 
@@ -463,7 +565,9 @@ class ResourceFeedView(ResourceMixin, View):
         start = timezone.now() - timedelta(days=7)
         qs = selectors.holding_overlapping(resource=resource, start=start, until=start + timedelta(days=120))
         events = [notifications.reservation_event(r, private=False) for r in qs.select_related("anchor")]
-        return _ics_response(notifications.calendar_of(events, name=f"{resource.name} · {resource.anchor.name}"), f"{kind}-{pk}.ics")
+        return _ics_response(
+            notifications.calendar_of(events, name=f"{resource.name} · {resource.anchor.name}"), f"{kind}-{pk}.ics"
+        )
 
 
 class ReservationIcsView(ReservationObjectMixin, View):

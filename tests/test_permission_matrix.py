@@ -38,8 +38,15 @@ STAFF_ANYWHERE = {
 STAFF_ANYWHERE_POST = {**STAFF_ANYWHERE, "geumcheon_staff": 405, "changsin_staff": 405, "city_admin": 405}
 LOGGED_IN_POST = {**POST_ONLY, "anonymous": 302}
 # A maker's reservation (the "maker" role owns it): its maker and its anchor's desk see it, anyone else gets 404.
-OWNER_OR_DESK = {"anonymous": 302, "maker": 200, "geumcheon_staff": 200, "changsin_staff": 404,
-                 "guro_officer": 404, "jongno_officer": 404, "city_admin": 200}
+OWNER_OR_DESK = {
+    "anonymous": 302,
+    "maker": 200,
+    "geumcheon_staff": 200,
+    "changsin_staff": 404,
+    "guro_officer": 404,
+    "jongno_officer": 404,
+    "city_admin": 200,
+}
 
 MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "home": ("/", EVERYONE),
@@ -167,8 +174,12 @@ def objects(seeded, maker, city_admin):
     reservations_seed.load()
     overlock = g.spaces.get(slug="common-equipment-room").equipment.get(asset_tag="GC-OVL-01")
     reservation = reservation_services.reservation_create(
-        resource=overlock, start=datetime(2026, 12, 3, 14, tzinfo=SEOUL), end=datetime(2026, 12, 3, 16, tzinfo=SEOUL),
-        booked_by=maker, user=maker, now=datetime(2026, 12, 1, 9, tzinfo=SEOUL),
+        resource=overlock,
+        start=datetime(2026, 12, 3, 14, tzinfo=SEOUL),
+        end=datetime(2026, 12, 3, 16, tzinfo=SEOUL),
+        booked_by=maker,
+        user=maker,
+        now=datetime(2026, 12, 1, 9, tzinfo=SEOUL),
     )
     feed = CalendarFeed.objects.create(user=maker)
     return {

@@ -37,8 +37,14 @@ def test_twenty_simultaneous_requests_for_one_slot_give_exactly_one_booking(worl
             barrier.wait(timeout=30)
             # Each thread asks for an overlapping slot; some start half an hour later to overlap differently.
             offset = timedelta(minutes=30 * (maker.pk % 2))
-            services.reservation_create(resource=overlock, start=at(3, 14) + offset, end=at(3, 16) + offset, booked_by=maker,
-                                        user=maker, now=NOW)
+            services.reservation_create(
+                resource=overlock,
+                start=at(3, 14) + offset,
+                end=at(3, 16) + offset,
+                booked_by=maker,
+                user=maker,
+                now=NOW,
+            )
             result = "booked"
         except BookingRefused as err:
             result = f"refused:{err.code}"
@@ -62,9 +68,19 @@ def test_twenty_simultaneous_requests_for_one_slot_give_exactly_one_booking(worl
 
 def test_the_exclusion_constraint_refuses_an_overlapping_row_written_past_the_services(world, maker):
     _postgres_only()
-    r = services.reservation_create(resource=world["cutting"], start=at(3, 10), end=at(3, 12), booked_by=maker, user=maker, now=NOW)
-    clone = dict(anchor=r.anchor, space=r.space, user=maker, booked_by=maker, start_at=at(3, 11), end_at=at(3, 13),
-                 blocked_until=at(3, 13), status=Status.CONFIRMED)
+    r = services.reservation_create(
+        resource=world["cutting"], start=at(3, 10), end=at(3, 12), booked_by=maker, user=maker, now=NOW
+    )
+    clone = dict(
+        anchor=r.anchor,
+        space=r.space,
+        user=maker,
+        booked_by=maker,
+        start_at=at(3, 11),
+        end_at=at(3, 13),
+        blocked_until=at(3, 13),
+        status=Status.CONFIRMED,
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
         Reservation.objects.create(**clone)
     # A cancelled row does not hold its slot, and back-to-back [) ranges are fine.

@@ -17,8 +17,15 @@ pytestmark = pytest.mark.django_db
 
 
 def book(resource, start, end, user, **kw):
-    return services.reservation_create(resource=resource, start=start, end=end, booked_by=kw.pop("booked_by", user), user=user,
-                                       now=kw.pop("now", NOW), **kw)
+    return services.reservation_create(
+        resource=resource,
+        start=start,
+        end=end,
+        booked_by=kw.pop("booked_by", user),
+        user=user,
+        now=kw.pop("now", NOW),
+        **kw,
+    )
 
 
 def refused(code, **kw):
@@ -38,7 +45,9 @@ def test_a_maker_books_an_overlock_and_the_fee_is_frozen_onto_the_reservation(wo
 
 
 @pytest.mark.smoke
-def test_a_second_booking_of_the_same_slot_is_refused_naming_the_clash_and_offering_free_slots(world, maker, other_maker):
+def test_a_second_booking_of_the_same_slot_is_refused_naming_the_clash_and_offering_free_slots(
+    world, maker, other_maker
+):
     book(world["overlock"], at(3, 14), at(3, 17), maker)
     err = refused("clash", resource=world["overlock"], start=at(3, 15), end=at(3, 16), user=other_maker)
     assert "2026-12-03 14:00" in err.messages[0] and "17:00" in err.messages[0]
@@ -86,15 +95,23 @@ def test_a_public_holiday_refusal_names_the_holiday(world, maker):
 
 def test_a_closure_of_the_space_refuses_its_machines_and_names_the_reason(world, maker, city_admin):
     space = world["overlock"].space
-    facility_services.closure_create(anchor=world["geumcheon"], space=space, starts_at=at(3, 0), ends_at=at(4, 0),
-                                     reason="정기 점검", created_by=city_admin)
+    facility_services.closure_create(
+        anchor=world["geumcheon"],
+        space=space,
+        starts_at=at(3, 0),
+        ends_at=at(4, 0),
+        reason="정기 점검",
+        created_by=city_admin,
+    )
     err = refused("closure", resource=world["overlock"], start=at(3, 10), end=at(3, 12), user=maker)
     assert "정기 점검" in err.messages[0]
     assert book(world["cutting"], at(3, 10), at(3, 12), maker).status == Status.CONFIRMED
 
 
 def test_equipment_in_maintenance_and_spaces_not_bookable_online_are_refused(world, maker, city_admin):
-    facility_services.equipment_set_status(equipment=world["overlock"], status="maintenance", changed_by=city_admin, note="모터 수리")
+    facility_services.equipment_set_status(
+        equipment=world["overlock"], status="maintenance", changed_by=city_admin, note="모터 수리"
+    )
     world["overlock"].refresh_from_db()
     refused("maintenance", resource=world["overlock"], start=at(3, 10), end=at(3, 12), user=maker)
     refused("not_bookable", resource=world["startup"], start=at(3, 10), end=at(3, 12), user=maker)
@@ -103,14 +120,25 @@ def test_equipment_in_maintenance_and_spaces_not_bookable_online_are_refused(wor
 def test_the_laser_cutter_needs_a_training_and_a_certification_from_any_anchor_counts(world, maker, geumcheon_staff):
     err = refused("untrained", resource=world["laser"], start=at(3, 10), end=at(3, 12), user=maker)
     assert "Seoul" in err.messages[0] or "서울" in err.messages[0]
-    facility_services.certification_grant(user=maker, kind=EquipmentKind.objects.get(slug="laser-cutter"), granted_by=geumcheon_staff,
-                                          reason="금천 교육 이수", anchor=world["geumcheon"], granted_on=date(2026, 11, 1))
+    facility_services.certification_grant(
+        user=maker,
+        kind=EquipmentKind.objects.get(slug="laser-cutter"),
+        granted_by=geumcheon_staff,
+        reason="금천 교육 이수",
+        anchor=world["geumcheon"],
+        granted_on=date(2026, 11, 1),
+    )
     assert book(world["laser"], at(3, 10), at(3, 12), maker).anchor == world["gaebong"]
 
 
 def test_a_weekly_quota_counts_every_booking_of_the_kind_in_that_week(world, maker, geumcheon_staff):
-    facility_services.certification_grant(user=maker, kind=EquipmentKind.objects.get(slug="laser-cutter"), granted_by=geumcheon_staff,
-                                          reason="교육", granted_on=date(2026, 11, 1))
+    facility_services.certification_grant(
+        user=maker,
+        kind=EquipmentKind.objects.get(slug="laser-cutter"),
+        granted_by=geumcheon_staff,
+        reason="교육",
+        granted_on=date(2026, 11, 1),
+    )
     book(world["laser"], at(2, 10), at(2, 14), maker)  # Wednesday: 4 of 6 hours
     err = refused("quota", resource=world["laser"], start=at(4, 10), end=at(4, 13), user=maker)
     assert "2" in err.messages[0]
@@ -127,7 +155,9 @@ def test_a_resource_without_a_price_in_the_rate_table_is_refused(world, maker):
     refused("no_price", resource=world["cutting"], start=at(3, 10), end=at(3, 12), user=maker)
 
 
-def test_a_room_that_needs_approval_holds_the_slot_until_approved_rejected_or_expired(world, maker, other_maker, geumcheon_staff):
+def test_a_room_that_needs_approval_holds_the_slot_until_approved_rejected_or_expired(
+    world, maker, other_maker, geumcheon_staff
+):
     r = book(world["sample"], at(3, 10), at(3, 12), maker)
     assert r.status == Status.REQUESTED and r.hold_expires_at == at(3, 9)  # now + 48 hours
     refused("clash", resource=world["sample"], start=at(3, 11), end=at(3, 12), user=other_maker)
@@ -140,10 +170,15 @@ def test_a_room_that_needs_approval_holds_the_slot_until_approved_rejected_or_ex
     third = book(world["sample"], at(7, 10), at(7, 12), other_maker)
     held_until = third.hold_expires_at
     assert services.reservations_expire_requests(now=held_until + timedelta(minutes=1)) == 1
-    assert services.reservations_expire_requests(now=held_until + timedelta(minutes=2)) == 0  # running twice is harmless
+    assert (
+        services.reservations_expire_requests(now=held_until + timedelta(minutes=2)) == 0
+    )  # running twice is harmless
     third.refresh_from_db()
     assert third.status == Status.EXPIRED
-    assert book(world["sample"], at(7, 10), at(7, 12), maker, now=held_until + timedelta(minutes=3)).status == Status.REQUESTED
+    assert (
+        book(world["sample"], at(7, 10), at(7, 12), maker, now=held_until + timedelta(minutes=3)).status
+        == Status.REQUESTED
+    )
 
 
 def test_only_legal_transitions_are_allowed_and_each_is_logged(world, maker, geumcheon_staff):
@@ -157,10 +192,15 @@ def test_only_legal_transitions_are_allowed_and_each_is_logged(world, maker, geu
     with pytest.raises(ValidationError):
         services.reservation_cancel(reservation=r, by=maker, now=at(3, 18))
     assert list(ReservationEvent.objects.filter(reservation=r).values_list("from_status", "to_status", "by")) == [
-        ("", "confirmed", maker.pk), ("confirmed", "checked_in", geumcheon_staff.pk), ("checked_in", "completed", geumcheon_staff.pk)]
+        ("", "confirmed", maker.pk),
+        ("confirmed", "checked_in", geumcheon_staff.pk),
+        ("checked_in", "completed", geumcheon_staff.pk),
+    ]
 
 
-def test_cancelling_is_free_until_the_deadline_then_a_share_is_owed_and_staff_can_waive_it(world, maker, geumcheon_staff):
+def test_cancelling_is_free_until_the_deadline_then_a_share_is_owed_and_staff_can_waive_it(
+    world, maker, geumcheon_staff
+):
     early = book(world["cutting"], at(10, 10), at(10, 12), maker)
     assert services.reservation_cancel(reservation=early, by=maker, now=at(9, 9)).charge_won == 0
     late = book(world["cutting"], at(10, 10), at(10, 12), maker)
@@ -178,7 +218,12 @@ def test_a_no_show_is_marked_after_the_grace_period_and_charged(world, maker, ge
         services.reservation_mark_no_show(reservation=r, by=geumcheon_staff, now=at(3, 10, 10))
     r = services.reservation_mark_no_show(reservation=r, by=geumcheon_staff, now=at(3, 10, 20))
     assert r.status == Status.NO_SHOW and r.charge_won == 30_000
-    assert book(world["cutting"], at(3, 11), at(3, 12), maker, booked_by=geumcheon_staff, as_staff=True, now=at(3, 10, 30)).status == Status.CONFIRMED
+    assert (
+        book(
+            world["cutting"], at(3, 11), at(3, 12), maker, booked_by=geumcheon_staff, as_staff=True, now=at(3, 10, 30)
+        ).status
+        == Status.CONFIRMED
+    )
 
 
 def test_moving_requotes_inside_the_policy_and_is_refused_after_the_deadline(world, maker, other_maker):
@@ -195,7 +240,9 @@ def test_moving_requotes_inside_the_policy_and_is_refused_after_the_deadline(wor
 def test_a_later_rate_version_never_changes_a_price_already_quoted(world, maker, city_admin):
     r = book(world["cutting"], at(7, 10, month=1, year=2027), at(7, 12, month=1, year=2027), maker, now=at(20, 9))
     current = RateTableVersion.objects.get(table__anchor=world["geumcheon"])
-    new = facility_services.rate_version_copy(version=current, effective_from=date(2027, 1, 1), basis_ko="개정", today=date(2026, 12, 20))
+    new = facility_services.rate_version_copy(
+        version=current, effective_from=date(2027, 1, 1), basis_ko="개정", today=date(2026, 12, 20)
+    )
     RateRule.objects.filter(version=new, space=world["cutting"]).update(base_price_won=20_000)
     r.refresh_from_db()
     assert r.fee_won == 30_000
@@ -203,22 +250,48 @@ def test_a_later_rate_version_never_changes_a_price_already_quoted(world, maker,
     assert again.fee_won == 40_000 and again.rate_version_ids == [new.pk]
 
 
-def test_staff_book_a_walk_in_group_without_notice_or_approval_and_record_booker_and_guest(world, maker, geumcheon_staff):
-    r = services.reservation_create(resource=world["sample"], start=at(1, 9), end=at(1, 11), booked_by=geumcheon_staff,
-                                    guest_name="홍길동", guest_phone="010-1234-5678", guest_organisation="시흥동 봉제협회",
-                                    as_staff=True, party_size=5, discount_category="partner_programme", now=NOW)
+def test_staff_book_a_walk_in_group_without_notice_or_approval_and_record_booker_and_guest(
+    world, maker, geumcheon_staff
+):
+    r = services.reservation_create(
+        resource=world["sample"],
+        start=at(1, 9),
+        end=at(1, 11),
+        booked_by=geumcheon_staff,
+        guest_name="홍길동",
+        guest_phone="010-1234-5678",
+        guest_organisation="시흥동 봉제협회",
+        as_staff=True,
+        party_size=5,
+        discount_category="partner_programme",
+        now=NOW,
+    )
     assert r.status == Status.CONFIRMED and r.user is None and r.booked_by == geumcheon_staff
     assert r.fee_won == 8_000 and r.discount_category == "partner_programme"  # 16,000 less 50 %
     with pytest.raises(BookingRefused):
-        services.reservation_create(resource=world["cutting"], start=at(3, 9), end=at(3, 11), booked_by=maker, guest_name="x", now=NOW)
+        services.reservation_create(
+            resource=world["cutting"], start=at(3, 9), end=at(3, 11), booked_by=maker, guest_name="x", now=NOW
+        )
 
 
-def test_a_weekly_series_lists_its_clashes_and_is_created_skipping_them_or_not_at_all(world, maker, other_maker, geumcheon_staff):
+def test_a_weekly_series_lists_its_clashes_and_is_created_skipping_them_or_not_at_all(
+    world, maker, other_maker, geumcheon_staff
+):
     book(world["cutting"], at(8, 10), at(8, 12), other_maker)  # clashes with the second Tuesday
-    args = dict(resource=world["cutting"], start=at(1, 10), end=at(1, 12), frequency="weekly", count=8, booked_by=geumcheon_staff,
-                guest_name="패턴 교실", as_staff=True, now=NOW)
-    preview = services.series_preview(resource=world["cutting"], start=at(1, 10), end=at(1, 12), frequency="weekly", count=8,
-                                      as_staff=True, now=NOW)
+    args = dict(
+        resource=world["cutting"],
+        start=at(1, 10),
+        end=at(1, 12),
+        frequency="weekly",
+        count=8,
+        booked_by=geumcheon_staff,
+        guest_name="패턴 교실",
+        as_staff=True,
+        now=NOW,
+    )
+    preview = services.series_preview(
+        resource=world["cutting"], start=at(1, 10), end=at(1, 12), frequency="weekly", count=8, as_staff=True, now=NOW
+    )
     problems = [(o.start.date().isoformat(), o.code) for o in preview if o.problem]
     assert problems == [("2026-12-08", "clash")]
     with pytest.raises(ValidationError):
@@ -234,8 +307,9 @@ def test_a_weekly_series_lists_its_clashes_and_is_created_skipping_them_or_not_a
 
 
 def test_a_weekly_series_across_a_public_holiday_flags_that_week(world, geumcheon_staff):
-    preview = services.series_preview(resource=world["cutting"], start=at(11, 10), end=at(11, 12), frequency="weekly", count=4,
-                                      as_staff=True, now=NOW)
+    preview = services.series_preview(
+        resource=world["cutting"], start=at(11, 10), end=at(11, 12), frequency="weekly", count=4, as_staff=True, now=NOW
+    )
     flagged = {o.start.date(): o.code for o in preview if o.problem}
     assert flagged == {date(2026, 12, 25): "closed_day", date(2027, 1, 1): "closed_day"}
 

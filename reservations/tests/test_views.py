@@ -32,7 +32,9 @@ def form(day="2026-12-03", start="14:00", end="17:00", **extra):
     return {"date": day, "start": start, "end": end, "purpose": "샘플 봉제", **extra}
 
 
-def test_a_maker_sees_the_fee_confirms_and_finds_the_booking_in_my_reservations(client, world, maker, django_capture_on_commit_callbacks):
+def test_a_maker_sees_the_fee_confirms_and_finds_the_booking_in_my_reservations(
+    client, world, maker, django_capture_on_commit_callbacks
+):
     maker.preferred_language = "en"
     maker.save()
     _en(client).force_login(maker)
@@ -40,7 +42,12 @@ def test_a_maker_sees_the_fee_confirms_and_finds_the_booking_in_my_reservations(
     assert client.get(url + "?start=2026-12-03T14:00:00%2B09:00").status_code == 200
     preview = client.post(url, {**form(), "step": "preview"})
     html = preview.content.decode()
-    assert preview.status_code == 200 and "Confirm your reservation" in html and "6,000 won" in html and "Nothing is booked" in html
+    assert (
+        preview.status_code == 200
+        and "Confirm your reservation" in html
+        and "6,000 won" in html
+        and "Nothing is booked" in html
+    )
     assert not Reservation.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
         done = client.post(url, {**form(), "step": "confirm"})
@@ -61,7 +68,9 @@ def test_the_confirmation_email_is_in_the_makers_language(client, world, maker, 
     maker.preferred_language = "ko"
     maker.save()
     with django_capture_on_commit_callbacks(execute=True):
-        services.reservation_create(resource=world["overlock"], start=at(3, 14), end=at(3, 16), booked_by=maker, user=maker, now=NOW)
+        services.reservation_create(
+            resource=world["overlock"], start=at(3, 14), end=at(3, 16), booked_by=maker, user=maker, now=NOW
+        )
     assert mail.outbox[0].subject.startswith("[금천 스마트솔루션앵커]")
 
 
@@ -84,9 +93,13 @@ def test_bad_input_re_renders_the_form_with_an_error_not_a_500(client, world, ma
 
 
 def test_a_refused_booking_says_why_and_offers_free_slots(client, world, maker, other_maker):
-    services.reservation_create(resource=world["overlock"], start=at(3, 14), end=at(3, 17), booked_by=other_maker, user=other_maker, now=NOW)
+    services.reservation_create(
+        resource=world["overlock"], start=at(3, 14), end=at(3, 17), booked_by=other_maker, user=other_maker, now=NOW
+    )
     _en(client).force_login(maker)
-    response = client.post(f"/book/equipment/{world['overlock'].pk}/new/", {**form(start="15:00", end="16:00"), "step": "preview"})
+    response = client.post(
+        f"/book/equipment/{world['overlock'].pk}/new/", {**form(start="15:00", end="16:00"), "step": "preview"}
+    )
     html = response.content.decode()
     assert response.status_code == 400 and "is already booked from 2026-12-03 14:00 to 17:00" in html
     assert "Free instead" in html and "start=2026-12-03T17" in html.replace("%3A", ":")
@@ -94,8 +107,15 @@ def test_a_refused_booking_says_why_and_offers_free_slots(client, world, maker, 
 
 
 def test_the_week_view_shows_busy_slots_without_names(client, world, maker, other_maker):
-    services.reservation_create(resource=world["overlock"], start=at(3, 14), end=at(3, 17), booked_by=other_maker, user=other_maker,
-                                purpose="비밀 프로젝트", now=NOW)
+    services.reservation_create(
+        resource=world["overlock"],
+        start=at(3, 14),
+        end=at(3, 17),
+        booked_by=other_maker,
+        user=other_maker,
+        purpose="비밀 프로젝트",
+        now=NOW,
+    )
     html = _en(client).get(f"/book/equipment/{world['overlock'].pk}/?week=2026-12-03").content.decode()
     assert "busy" in html and other_maker.full_name not in html and "비밀 프로젝트" not in html
     feed = client.get(f"/calendar/equipment/{world['overlock'].pk}.ics").content.decode()
@@ -103,7 +123,9 @@ def test_the_week_view_shows_busy_slots_without_names(client, world, maker, othe
 
 
 def test_another_maker_guessing_a_reservation_id_gets_404(client, world, maker, other_maker, changsin_staff):
-    r = services.reservation_create(resource=world["overlock"], start=at(3, 14), end=at(3, 16), booked_by=maker, user=maker, now=NOW)
+    r = services.reservation_create(
+        resource=world["overlock"], start=at(3, 14), end=at(3, 16), booked_by=maker, user=maker, now=NOW
+    )
     for user in (other_maker, changsin_staff):
         client.force_login(user)
         for url in (f"/reservations/{r.pk}/", f"/reservations/{r.pk}/reservation.ics", f"/reservations/{r.pk}/move/"):
@@ -114,7 +136,9 @@ def test_another_maker_guessing_a_reservation_id_gets_404(client, world, maker, 
 
 
 def test_a_maker_cannot_act_as_the_desk_on_their_own_booking(client, world, maker):
-    r = services.reservation_create(resource=world["sample"], start=at(3, 10), end=at(3, 12), booked_by=maker, user=maker, now=NOW)
+    r = services.reservation_create(
+        resource=world["sample"], start=at(3, 10), end=at(3, 12), booked_by=maker, user=maker, now=NOW
+    )
     client.force_login(maker)
     assert client.post(f"/reservations/{r.pk}/approve/").status_code == 404
     r.refresh_from_db()
@@ -122,8 +146,12 @@ def test_a_maker_cannot_act_as_the_desk_on_their_own_booking(client, world, make
 
 
 def test_staff_approve_and_reject_requests_from_the_desk(client, world, maker, other_maker, geumcheon_staff):
-    a = services.reservation_create(resource=world["sample"], start=at(3, 10), end=at(3, 12), booked_by=maker, user=maker, now=NOW)
-    b = services.reservation_create(resource=world["sample"], start=at(4, 10), end=at(4, 12), booked_by=other_maker, user=other_maker, now=NOW)
+    a = services.reservation_create(
+        resource=world["sample"], start=at(3, 10), end=at(3, 12), booked_by=maker, user=maker, now=NOW
+    )
+    b = services.reservation_create(
+        resource=world["sample"], start=at(4, 10), end=at(4, 12), booked_by=other_maker, user=other_maker, now=NOW
+    )
     _en(client).force_login(geumcheon_staff)
     desk = client.get("/desk/geumcheon/").content.decode()
     assert "Requests waiting for approval" in desk and maker.full_name in desk
@@ -140,11 +168,20 @@ def test_staff_approve_and_reject_requests_from_the_desk(client, world, maker, o
 def test_staff_book_a_walk_in_from_the_desk_and_check_the_guest_in(client, world, geumcheon_staff):
     _en(client).force_login(geumcheon_staff)
     desk = client.get("/desk/geumcheon/?date=2026-12-01").content.decode()
-    link = re.search(rf'href="(/book/space/{world["cutting"].pk}/new/\?start=2026-12-01T10[^"]+)"', desk.replace("%3A", ":").replace("%2B", "+"))
+    link = re.search(
+        rf'href="(/book/space/{world["cutting"].pk}/new/\?start=2026-12-01T10[^"]+)"',
+        desk.replace("%3A", ":").replace("%2B", "+"),
+    )
     assert link, "a free cutting-room slot at 10:00 links to the booking form"
     url = f"/book/space/{world['cutting'].pk}/new/"
-    data = {**form(day="2026-12-01", start="10:00", end="12:00"), "guest_name": "홍길동", "guest_phone": "010-1111-2222",
-            "guest_organisation": "시흥동 봉제협회", "party_size": "5", "discount_category": "partner_programme"}
+    data = {
+        **form(day="2026-12-01", start="10:00", end="12:00"),
+        "guest_name": "홍길동",
+        "guest_phone": "010-1111-2222",
+        "guest_organisation": "시흥동 봉제협회",
+        "party_size": "5",
+        "discount_category": "partner_programme",
+    }
     assert "Confirm the booking" in client.post(url, {**data, "step": "preview"}).content.decode()
     client.post(url, {**data, "step": "confirm"})
     r = Reservation.objects.get(guest_name="홍길동")
@@ -159,14 +196,18 @@ def test_staff_book_a_walk_in_from_the_desk_and_check_the_guest_in(client, world
 
 
 def test_the_qr_code_page_is_only_for_the_anchors_desk(client, world, maker, changsin_staff):
-    r = services.reservation_create(resource=world["cutting"], start=at(3, 10), end=at(3, 12), booked_by=maker, user=maker, now=NOW)
+    r = services.reservation_create(
+        resource=world["cutting"], start=at(3, 10), end=at(3, 12), booked_by=maker, user=maker, now=NOW
+    )
     for user in (maker, changsin_staff):
         client.force_login(user)
         assert client.get(f"/desk/check-in/{r.checkin_code}/").status_code == 404
 
 
 def test_the_private_feed_works_with_its_token_until_replaced(client, world, maker):
-    services.reservation_create(resource=world["overlock"], start=at(3, 14), end=at(3, 16), booked_by=maker, user=maker, now=NOW)
+    services.reservation_create(
+        resource=world["overlock"], start=at(3, 14), end=at(3, 16), booked_by=maker, user=maker, now=NOW
+    )
     client.force_login(maker)
     client.post("/me/calendar/reset/")
     token = maker.calendar_feed.token
@@ -180,11 +221,15 @@ def test_the_private_feed_works_with_its_token_until_replaced(client, world, mak
 
 
 def test_a_maker_moves_a_booking_to_a_free_slot_and_cancels_another(client, world, maker):
-    r = services.reservation_create(resource=world["cutting"], start=at(10, 10), end=at(10, 12), booked_by=maker, user=maker, now=NOW)
+    r = services.reservation_create(
+        resource=world["cutting"], start=at(10, 10), end=at(10, 12), booked_by=maker, user=maker, now=NOW
+    )
     _en(client).force_login(maker)
     page = client.get(f"/reservations/{r.pk}/move/?start=2026-12-11T14:00:00%2B09:00&end=2026-12-11T16:00:00%2B09:00")
     assert "Move to 2026-12-11" in page.content.decode()
-    client.post(f"/reservations/{r.pk}/move/", {"start": "2026-12-11T14:00:00+09:00", "end": "2026-12-11T16:00:00+09:00"})
+    client.post(
+        f"/reservations/{r.pk}/move/", {"start": "2026-12-11T14:00:00+09:00", "end": "2026-12-11T16:00:00+09:00"}
+    )
     r.refresh_from_db()
     assert r.start_at == at(11, 14)
     client.post(f"/reservations/{r.pk}/cancel/", {"reason": "일정 변경"})
@@ -198,7 +243,9 @@ def _count(client, url) -> int:
     return len(ctx)
 
 
-def test_the_desk_and_week_views_run_a_fixed_number_of_queries_whatever_the_number_of_reservations(client, world, maker, geumcheon_staff):
+def test_the_desk_and_week_views_run_a_fixed_number_of_queries_whatever_the_number_of_reservations(
+    client, world, maker, geumcheon_staff
+):
     from reservations.models import Reservation as R
 
     def fill(n: int, weeks_back: int):
@@ -206,17 +253,37 @@ def test_the_desk_and_week_views_run_a_fixed_number_of_queries_whatever_the_numb
         start = at(1, 9) - timedelta(weeks=weeks_back)
         for i in range(n):
             s = start - timedelta(hours=i + 1)
-            rows.append(R(anchor=world["geumcheon"], equipment=world["sewing"], user=maker, booked_by=maker, start_at=s,
-                          end_at=s + timedelta(minutes=30), blocked_until=s + timedelta(minutes=30), status=Status.COMPLETED,
-                          checkin_code=f"c{n}-{i}"))
+            rows.append(
+                R(
+                    anchor=world["geumcheon"],
+                    equipment=world["sewing"],
+                    user=maker,
+                    booked_by=maker,
+                    start_at=s,
+                    end_at=s + timedelta(minutes=30),
+                    blocked_until=s + timedelta(minutes=30),
+                    status=Status.COMPLETED,
+                    checkin_code=f"c{n}-{i}",
+                )
+            )
         R.objects.bulk_create(rows)
         for d in (1, 2, 3):
-            services.reservation_create(resource=world["cutting"], start=at(d, 13), end=at(d, 15), booked_by=maker, user=maker,
-                                        now=NOW - timedelta(hours=1))
+            services.reservation_create(
+                resource=world["cutting"],
+                start=at(d, 13),
+                end=at(d, 15),
+                booked_by=maker,
+                user=maker,
+                now=NOW - timedelta(hours=1),
+            )
 
     client.force_login(geumcheon_staff)
     fill(10, 1)
-    urls = ["/desk/geumcheon/?date=2026-12-02", "/desk/geumcheon/?date=2026-12-02&view=week", f"/book/space/{world['cutting'].pk}/?week=2026-12-02"]
+    urls = [
+        "/desk/geumcheon/?date=2026-12-02",
+        "/desk/geumcheon/?date=2026-12-02&view=week",
+        f"/book/space/{world['cutting'].pk}/?week=2026-12-02",
+    ]
     small = [_count(client, u) for u in urls]
     R.objects.filter(status=Status.CONFIRMED).delete()
     fill(1000, 3)
