@@ -264,7 +264,8 @@ class ClosureListView(AnchorScopedMixin, TemplateView):
                 form_errors_from(form, err)
             else:
                 messages.success(request, _("Closure saved: %(what)s.") % {"what": closure.space or anchor})
-                return redirect("facilities:closures", slug=anchor.slug)
+                # The desk (reservations app) lists the bookings the closure overlaps, to contact them.
+                return redirect("reservations:closure_affected", slug=anchor.slug, pk=closure.pk)
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 

@@ -322,3 +322,13 @@ def desk_search(*, anchor: Anchor, query: str, day: date) -> QuerySet[Reservatio
             | Q(guest_organisation__icontains=query)
         )
     return qs
+
+
+def affected_by_closure(*, closure) -> QuerySet[Reservation]:
+    """Slot-holding reservations a closure overlaps: of its space (and that space's machines) or of the whole anchor."""
+    qs = Reservation.objects.filter(
+        anchor_id=closure.anchor_id, status__in=HOLDING, start_at__lt=closure.ends_at, end_at__gt=closure.starts_at
+    )
+    if closure.space_id:
+        qs = qs.filter(Q(space_id=closure.space_id) | Q(equipment__space_id=closure.space_id))
+    return qs.select_related("user", "space", "equipment__kind").order_by("start_at")

@@ -93,7 +93,10 @@ def check_booking(
     minutes = int((end - start).total_seconds() // 60)
     unit = resource.booking_unit_minutes
     local_start = start.astimezone(SEOUL)
-    if (local_start.hour * 60 + local_start.minute) % unit or local_start.second or minutes % unit:
+    # Steps count from the day's opening time, so half-day units fall on 09:00 and 13:00, not on midnight.
+    day_hours = facility_selectors.anchor_hours(anchor=anchor, start=local_start.date(), end=local_start.date())[0]
+    origin = day_hours.opens.hour * 60 + day_hours.opens.minute if day_hours.is_open else 0
+    if (local_start.hour * 60 + local_start.minute - origin) % unit or local_start.second or minutes % unit:
         raise BookingRefused(
             _("Bookings of %(what)s go in steps of %(unit)s minutes.") % {"what": resource.name, "unit": unit}, "unit"
         )

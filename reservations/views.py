@@ -513,6 +513,27 @@ class DeskView(DeskMixin, TemplateView):
         return ctx
 
 
+class ClosureAffectedView(DeskMixin, TemplateView):
+    """The bookings a closure overlaps, with how to reach each person, so staff can contact them."""
+
+    template_name = "reservations/closure_affected.html"
+
+    def get_context_data(self, **kwargs):
+        from facilities.models import Closure
+
+        ctx = super().get_context_data(**kwargs)
+        closure = get_object_or_404(
+            Closure.objects.select_related("space"), pk=self.kwargs["pk"], anchor=self.get_anchor()
+        )
+        ctx.update(
+            anchor=self.get_anchor(),
+            closure=closure,
+            affected=selectors.affected_by_closure(closure=closure),
+            can_manage=True,
+        )
+        return ctx
+
+
 class CheckinByCodeView(LoginRequiredMixin, TemplateView):
     """The QR code on a confirmation opens this page; only the anchor's desk can act on it."""
 

@@ -110,6 +110,7 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "reservations:complete": ("/reservations/{reservation}/complete/", LOGGED_IN_POST),
     "reservations:waive": ("/reservations/{reservation}/waive/", LOGGED_IN_POST),
     "reservations:desk": ("/desk/geumcheon/", MANAGE_GEUMCHEON),
+    "reservations:closure_affected": ("/desk/geumcheon/closures/{closure}/affected/", MANAGE_GEUMCHEON),
     "reservations:checkin_code": ("/desk/check-in/{checkin}/", {**OWNER_OR_DESK, "maker": 404}),
 }
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -315,10 +315,10 @@ def test_a_weekly_series_across_a_public_holiday_flags_that_week(world, geumcheo
 
 
 def test_bookings_keep_seoul_wall_clock_time_whatever_the_input_zone(world, maker):
-    from datetime import datetime, timezone as dt_timezone
+    from datetime import datetime
 
-    start = datetime(2026, 12, 3, 1, 0, tzinfo=dt_timezone.utc)  # 10:00 in Seoul
+    start = datetime(2026, 12, 3, 1, 0, tzinfo=UTC)  # 10:00 in Seoul
     r = book(world["overlock"], start, start + timedelta(hours=2), maker)
     assert r.start_at == at(3, 10)
-    late = datetime(2026, 12, 3, 14, 0, tzinfo=dt_timezone.utc)  # 23:00 in Seoul: after hours
+    late = datetime(2026, 12, 3, 14, 0, tzinfo=UTC)  # 23:00 in Seoul: after hours
     refused("hours", resource=world["overlock"], start=late, end=late + timedelta(hours=2), user=maker)

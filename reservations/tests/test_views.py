@@ -288,3 +288,33 @@ def test_the_desk_and_week_views_run_a_fixed_number_of_queries_whatever_the_numb
     R.objects.filter(status=Status.CONFIRMED).delete()
     fill(1000, 3)
     assert [_count(client, u) for u in urls] == small
+
+
+def test_closing_the_mask_facility_lists_the_bookings_to_contact(client, world, maker, geumcheon_staff):
+    r = services.reservation_create(
+        resource=world["mask"],
+        start=at(9, 9),
+        end=at(9, 13),
+        booked_by=geumcheon_staff,
+        guest_name="마스크 협동조합",
+        guest_phone="02-111-2222",
+        as_staff=True,
+        now=NOW,
+    )
+    other = services.reservation_create(
+        resource=world["cutting"], start=at(9, 9), end=at(9, 11), booked_by=maker, user=maker, now=NOW
+    )
+    _en(client).force_login(geumcheon_staff)
+    response = client.post(
+        "/anchors/geumcheon/closures/",
+        {
+            "space": world["mask"].pk,
+            "starts_at": "2026-12-09T00:00",
+            "ends_at": "2026-12-10T00:00",
+            "reason": "정기 점검",
+        },
+    )
+    assert response.status_code == 302 and "/affected/" in response.url
+    html = client.get(response.url).content.decode()
+    assert "마스크 협동조합" in html and "02-111-2222" in html and f"/reservations/{r.pk}/" in html
+    assert f"/reservations/{other.pk}/" not in html
