@@ -39,7 +39,7 @@ test: install-dev
 	$(MAKE) --no-print-directory migrations-check test-pg test-smoke
 
 migrations-check:
-	DJANGO_SETTINGS_MODULE=config.settings_test DATABASE_URL="$(TEST_DATABASE_URL)" \
+	DJANGO_SETTINGS_MODULE=config.settings_test DATABASE_URL="sqlite:///$(CURDIR)/var/migrations-check.sqlite3" \
 		$(BIN)/python manage.py makemigrations --check --dry-run
 
 test-pg:

@@ -72,3 +72,13 @@ def jongno_officer(seeded):
 @pytest.fixture
 def city_admin(db):
     return UserFactory(roles=[Role.CITY_ADMIN], email="admin@example.com", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture(autouse=True)
+def _korean_by_default():
+    """Each test starts in Korean, the portal's default; a request's language must not leak into the next test."""
+    from django.utils import translation
+
+    translation.activate("ko")
+    yield
+    translation.activate("ko")

@@ -20,6 +20,14 @@ pytestmark = pytest.mark.django_db
 TODAY = datetime(2026, 11, 21, 10, tzinfo=SEOUL)
 
 
+@pytest.fixture(autouse=True)
+def english():
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def facilities(seeded):
     seed.load()
