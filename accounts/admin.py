@@ -38,3 +38,14 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "full_name", "usable_password", "password1", "password2")}),
     )
+
+
+from .models import CategoryEvidence  # noqa: E402
+
+
+@admin.register(CategoryEvidence)
+class CategoryEvidenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "category", "status", "uploaded_at", "reviewed_by"]
+    list_filter = ["status", "category"]
+    search_fields = ["user__email", "user__full_name"]
+    readonly_fields = ["content_type", "size_bytes", "uploaded_at"]

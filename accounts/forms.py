@@ -84,3 +84,8 @@ class ProfileForm(forms.ModelForm):
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(choices=settings.LANGUAGES)
     next = forms.CharField(required=False)
+
+
+class EvidenceForm(forms.Form):
+    category = forms.ChoiceField(label=_("Category"), choices=[c for c in MakerCategory.choices if c[0]])
+    file = forms.FileField(label=_("Document (PDF, JPEG or PNG, at most 5 MB)"))

@@ -6,6 +6,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .validators import format_brn, validate_brn
+
 
 class MakerCategory(models.TextChoices):
     """The categories a maker may claim for fee discounts; staff verify the evidence."""
@@ -56,6 +58,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         help_text=_("Staff check the evidence before a discount applies."),
     )
+    skills = models.CharField(
+        _("skills"), max_length=300, blank=True, help_text=_("For example: pattern making, overlock, CAD.")
+    )
     category_verified_at = models.DateTimeField(
         _("category verified at"), null=True, blank=True, help_text=_("Set when staff have checked the evidence.")
     )
@@ -90,3 +95,104 @@ class User(AbstractBaseUser, PermissionsMixin):
     def verified_categories(self) -> list[str]:
         """The categories that earn a discount: the claimed one, once staff verified it."""
         return [self.category_claimed] if self.category_claimed and self.category_verified_at else []
+
+
+class OrganisationStatus(models.TextChoices):
+    APPLICANT = "applicant", _("Applicant")
+    TENANT = "tenant", _("Tenant")
+    GRADUATED = "graduated", _("Graduated")
+    EXITED = "exited", _("Exited")
+
+
+class Organisation(models.Model):
+    """A company of makers, typically a tenant (입주기업) of an anchor's start-up space."""
+
+    name = models.CharField(_("company name"), max_length=150)
+    business_registration_number = models.CharField(
+        _("business registration number"),
+        max_length=12,
+        unique=True,
+        validators=[validate_brn],
+        help_text=_("10 digits, like 123-45-67890; checked with its check digit."),
+    )
+    industry = models.CharField(_("industry"), max_length=100, blank=True)
+    representative = models.CharField(_("representative"), max_length=60)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=OrganisationStatus.choices, default="applicant")
+    members = models.ManyToManyField(
+        User, through="Membership", related_name="organisations", verbose_name=_("members")
+    )
+    is_example = models.BooleanField(_("example data"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("company")
+        verbose_name_plural = _("companies")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def brn_display(self) -> str:
+        return format_brn(self.business_registration_number)
+
+    def clean(self) -> None:
+        super().clean()
+        from .validators import normalise_brn
+
+        self.business_registration_number = normalise_brn(self.business_registration_number)
+
+
+class Membership(models.Model):
+    ROLES = [("representative", _("Representative")), ("member", _("Member"))]
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=15, choices=ROLES, default="member")
+    joined_on = models.DateField(_("joined on"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [models.UniqueConstraint(fields=["organisation", "user"], name="membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation}"
+
+
+EVIDENCE_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
+
+
+def evidence_path(instance, filename: str) -> str:
+    return f"evidence/{instance.user_id}/{filename}"
+
+
+class CategoryEvidence(models.Model):
+    """A document a maker uploads to prove the category they claim; staff accept or reject it."""
+
+    STATUSES = [("pending", _("Waiting for review")), ("accepted", _("Accepted")), ("rejected", _("Rejected"))]
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("maker"))
+    category = models.CharField(_("category"), max_length=30, choices=MakerCategory.choices)
+    file = models.FileField(_("document"), upload_to=evidence_path)
+    content_type = models.CharField(_("file type"), max_length=50)
+    size_bytes = models.PositiveIntegerField(_("size (bytes)"))
+    status = models.CharField(_("status"), max_length=10, choices=STATUSES, default="pending")
+    reviewed_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("reviewed by")
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_note = models.CharField(_("review note"), max_length=300, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("category evidence")
+        verbose_name_plural = _("category evidence")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_category_display()}"

@@ -62,3 +62,104 @@ def user_set_language(*, user: User, language: str) -> None:
     if user.preferred_language != language:
         user.preferred_language = language
         user.save(update_fields=["preferred_language"])
+
+
+# --- companies -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def organisation_create(
+    *,
+    name: str,
+    business_registration_number: str,
+    representative: str,
+    created_by: User,
+    industry: str = "",
+    phone: str = "",
+    email: str = "",
+    address: str = "",
+) -> Organisation:
+    from .models import Membership, Organisation
+    from .validators import normalise_brn
+
+    brn = normalise_brn(business_registration_number)
+    if Organisation.objects.filter(business_registration_number=brn).exists():
+        raise ValidationError(
+            {"business_registration_number": _("A company with this registration number is already registered.")}
+        )
+    org = Organisation(
+        name=name.strip(),
+        business_registration_number=brn,
+        representative=representative.strip(),
+        industry=industry.strip(),
+        phone=phone.strip(),
+        email=email.strip(),
+        address=address.strip(),
+    )
+    org.full_clean()
+    org.save()
+    Membership.objects.create(organisation=org, user=created_by, role="representative")
+    return org
+
+
+# --- category evidence ---------------------------------------------------------------------------
+
+_MAGIC = {b"%PDF": "application/pdf", b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    """The file's real type from its first bytes; the name and the browser's claim are not trusted."""
+    for magic, content_type in _MAGIC.items():
+        if head.startswith(magic):
+            return content_type
+    return None
+
+
+@transaction.atomic
+def evidence_upload(*, user: User, category: str, upload) -> CategoryEvidence:
+    from .models import EVIDENCE_MAX_BYTES, EVIDENCE_TYPES, CategoryEvidence, MakerCategory
+
+    if category not in MakerCategory.values or not category:
+        raise ValidationError({"category": _("Choose the category this document proves.")})
+    if upload.size > EVIDENCE_MAX_BYTES:
+        raise ValidationError({"file": _("The file is larger than 5 MB.")})
+    head = upload.read(8)
+    upload.seek(0)
+    content_type = sniff_content_type(head)
+    if content_type not in EVIDENCE_TYPES:
+        raise ValidationError({"file": _("Upload a PDF, JPEG or PNG file.")})
+    upload.name = f"{category}{EVIDENCE_TYPES[content_type]}"  # never keep a user-chosen name or extension
+    evidence = CategoryEvidence(
+        user=user, category=category, file=upload, content_type=content_type, size_bytes=upload.size
+    )
+    evidence.save()
+    if user.category_claimed != category:
+        user.category_claimed = category
+        user.category_verified_at = None
+        user.save(update_fields=["category_claimed", "category_verified_at"])
+    return evidence
+
+
+@transaction.atomic
+def evidence_review(
+    *, evidence: CategoryEvidence, reviewer: User, accept: bool, note: str = "", now=None
+) -> CategoryEvidence:
+    from django.utils import timezone
+
+    from .models import CategoryEvidence
+
+    evidence = CategoryEvidence.objects.select_for_update().select_related("user").get(pk=evidence.pk)
+    if evidence.status != "pending":
+        raise ValidationError(_("This document was already reviewed."))
+    if not accept and not note.strip():
+        raise ValidationError({"note": _("Say why the document is not accepted.")})
+    now = now or timezone.now()
+    evidence.status = "accepted" if accept else "rejected"
+    evidence.reviewed_by, evidence.reviewed_at, evidence.review_note = reviewer, now, note.strip()
+    evidence.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
+    if accept:
+        user = evidence.user
+        user.category_claimed = evidence.category
+        user.category_verified_at = now
+        user.save(update_fields=["category_claimed", "category_verified_at"])
+    return evidence

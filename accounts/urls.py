@@ -15,4 +15,5 @@ urlpatterns = [
     path("password/reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("password/reset/complete/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("language/", views.LanguageSwitchView.as_view(), name="language"),
+    path("evidence/", views.EvidenceUploadView.as_view(), name="evidence"),
 ]

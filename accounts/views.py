@@ -16,7 +16,7 @@ from django.views import View
 from django.views.generic import FormView
 
 from . import services
-from .forms import LanguageForm, LoginForm, ProfileForm, SignUpForm
+from .forms import EvidenceForm, LanguageForm, LoginForm, ProfileForm, SignUpForm
 
 
 def _set_language_cookie(response, language: str) -> None:
@@ -154,3 +154,31 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def get_success_url(self):
         messages.success(self.request, _("Your password was changed."))
         return reverse("accounts:profile")
+
+
+class EvidenceUploadView(LoginRequiredMixin, FormView):
+    """A maker uploads the document that proves their category; staff check it."""
+
+    template_name = "accounts/evidence_upload.html"
+    form_class = EvidenceForm
+    success_url = reverse_lazy("accounts:evidence")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["documents"] = self.request.user.evidence.order_by("-uploaded_at")
+        return ctx
+
+    def form_valid(self, form):
+        try:
+            services.evidence_upload(
+                user=self.request.user, category=form.cleaned_data["category"], upload=form.cleaned_data["file"]
+            )
+        except ValidationError as err:
+            for field, errors in err.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Thank you. The staff will check the document."))
+        return super().form_valid(form)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)

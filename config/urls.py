@@ -17,6 +17,7 @@ urlpatterns = [
     path("welcome/", LandingView.as_view(), name="landing"),
     path("", include("facilities.urls")),
     path("", include("reservations.urls")),
+    path("", include("programs.urls")),
     path("anchors/", include("anchors.urls")),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),

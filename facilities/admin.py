@@ -361,3 +361,57 @@ class CategoryDiscountAdmin(LockedWhenInEffectMixin, SimpleHistoryAdmin):
     list_display = ["version", "category", "percent"]
     list_filter = ["version__table__anchor", "category"]
     search_fields = ["category", "version__basis_ko"]
+
+
+# --- tenancy (the companies live in accounts; their tenancy is managed here) ------------------------
+
+from accounts.models import Membership, Organisation  # noqa: E402
+
+from .models import ApplicationReview, Lease, TenantApplication, TenantKPI  # noqa: E402
+from .resources import LeaseResource, OrganisationResource  # noqa: E402
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ImportExportModelAdmin):
+    resource_classes = [OrganisationResource]
+    list_display = ["name", "business_registration_number", "representative", "industry", "status", "is_example"]
+    list_filter = ["status", "is_example"]
+    search_fields = ["name", "business_registration_number", "representative"]
+    inlines = [MembershipInline]
+
+
+class ApplicationReviewInline(admin.TabularInline):
+    model = ApplicationReview
+    extra = 0
+    autocomplete_fields = ["reviewer"]
+
+
+@admin.register(TenantApplication)
+class TenantApplicationAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "anchor", "status", "wanted_from", "created_at"]
+    list_filter = ["status", "anchor"]
+    search_fields = ["organisation__name", "business_plan"]
+    inlines = [ApplicationReviewInline]
+    autocomplete_fields = ["organisation", "submitted_by"]
+
+
+@admin.register(Lease)
+class LeaseAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [LeaseResource]
+    list_display = ["space", "organisation", "starts_on", "ends_on", "monthly_fee_won", "status"]
+    list_filter = ["status", "space__anchor"]
+    search_fields = ["organisation__name", "space__name_ko"]
+    autocomplete_fields = ["space", "organisation"]
+
+
+@admin.register(TenantKPI)
+class TenantKPIAdmin(SimpleHistoryAdmin):
+    list_display = ["organisation", "anchor", "year", "sales_won", "hires", "prototypes", "products_launched"]
+    list_filter = ["anchor", "year"]
+    search_fields = ["organisation__name"]

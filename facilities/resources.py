@@ -391,3 +391,114 @@ class RateRuleResource(StrictResource):
                 }
             )
         return version.pk
+
+
+class OrganisationResource(StrictResource):
+    """Tenant companies; the registration number is checked with its check digit on every row."""
+
+    header_aliases = {
+        "회사명": "name",
+        "사업자등록번호": "business_registration_number",
+        "대표자": "representative",
+        "업종": "industry",
+        "전화": "phone",
+        "이메일": "email",
+        "주소": "address",
+        "상태": "status",
+    }
+    unique_in_file = ("business_registration_number",)
+
+    class Meta:
+        from accounts.models import Organisation
+
+        model = Organisation
+        import_id_fields = ("business_registration_number",)
+        fields = (
+            "name",
+            "business_registration_number",
+            "representative",
+            "industry",
+            "phone",
+            "email",
+            "address",
+            "status",
+        )
+        clean_model_instances = True
+        skip_unchanged = True
+
+    def before_import_row(self, row, **kwargs):
+        from accounts.validators import normalise_brn
+
+        if row.get("business_registration_number"):
+            row["business_registration_number"] = normalise_brn(str(row["business_registration_number"]))
+        super().before_import_row(row, **kwargs)
+
+
+class LeaseResource(StrictResource):
+    """Leases by anchor, start-up space slug and company registration number; overlaps are refused per row."""
+
+    anchor = fields.Field(column_name="anchor", dehydrate_method="dehydrate_anchor")
+    space = fields.Field(attribute="space", column_name="space", widget=AnchorSpaceWidget())
+    header_aliases = {
+        **COMMON_ALIASES,
+        "사업자등록번호": "organisation",
+        "시작일": "starts_on",
+        "종료일": "ends_on",
+        "월 사용료(원)": "monthly_fee_won",
+        "보증금(원)": "deposit_won",
+    }
+
+    class Meta:
+        from .models import Lease
+
+        model = Lease
+        import_id_fields = ("space", "organisation", "starts_on")
+        fields = ("anchor", "space", "organisation", "starts_on", "ends_on", "monthly_fee_won", "deposit_won", "status")
+        clean_model_instances = True
+        skip_unchanged = True
+
+    organisation = fields.Field(attribute="organisation", column_name="organisation", widget=None)
+
+    def __init__(self, *args, **kwargs):
+        from accounts.models import Organisation
+
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].widget = StrictForeignKeyWidget(Organisation, "business_registration_number")
+
+    def dehydrate_anchor(self, obj) -> str:
+        return obj.space.anchor.slug
+
+    def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
+        from datetime import date
+
+        from accounts.validators import normalise_brn
+
+        from .models import OCCUPYING, Lease
+
+        row["organisation"] = normalise_brn(str(row.get("organisation") or ""))
+        try:
+            starts, ends = (
+                date.fromisoformat(str(row.get("starts_on"))[:10]),
+                date.fromisoformat(str(row.get("ends_on"))[:10]),
+            )
+        except ValueError as err:
+            raise ValidationError({"starts_on": _("Write the dates as YYYY-MM-DD.")}) from err
+        key = (str(row.get("anchor")), str(row.get("space")))
+        seen = self.__dict__.setdefault("_lease_ranges", {}).setdefault(key, [])
+        if any(s <= ends and starts <= e for s, e in seen):
+            raise ValidationError({"space": _("Two leases in this file overlap for this space.")})
+        seen.append((starts, ends))
+        if (
+            str(row.get("status") or "applied") in [s.value for s in OCCUPYING]
+            and Lease.objects.filter(
+                space__anchor__slug=key[0],
+                space__slug=key[1],
+                status__in=OCCUPYING,
+                starts_on__lte=ends,
+                ends_on__gte=starts,
+            )
+            .exclude(organisation__business_registration_number=row["organisation"], starts_on=starts)
+            .exists()
+        ):
+            raise ValidationError({"space": _("The space is already leased for part of these dates.")})

@@ -523,4 +523,54 @@ def load() -> Counter:
             },
             tally,
         )
+    _load_example_tenants(tally)
     return tally
+
+
+EXAMPLE_TENANTS = [
+    ("startup-room-1", "봉제공방 한땀 (예시)", "1018123450", "김한땀", "봉제 샘플 제작"),
+    ("startup-room-2", "시흥 패턴랩 (예시)", "1018167890", "박패턴", "패턴 설계"),
+]
+
+
+def _load_example_tenants(tally: Counter) -> None:
+    """Two example tenant companies in Geumcheon's start-up rooms, leased for a year from the start of this month."""
+    from dateutil.relativedelta import relativedelta
+    from django.utils import timezone
+
+    from accounts.models import Organisation, OrganisationStatus
+    from accounts.validators import brn_check_digit
+
+    from .models import Lease, LeaseStatus
+    from .tenancy import monthly_terms
+
+    start = timezone.localdate().replace(day=1)
+    for room_slug, name, brn_stem, representative, industry in EXAMPLE_TENANTS:
+        brn = brn_stem[:9] + str(brn_check_digit(brn_stem[:9]))
+        org = upsert(
+            Organisation,
+            {"business_registration_number": brn},
+            {
+                "name": name,
+                "representative": representative,
+                "industry": industry,
+                "status": OrganisationStatus.TENANT,
+                "is_example": True,
+            },
+            tally,
+        )
+        space = Space.objects.get(anchor__slug="geumcheon", slug=room_slug)
+        if not Lease.objects.filter(space=space, organisation=org).exists():
+            fee, deposit, version_id = monthly_terms(space, start)
+            Lease.objects.create(
+                space=space,
+                organisation=org,
+                starts_on=start,
+                ends_on=start + relativedelta(years=1) - relativedelta(days=1),
+                monthly_fee_won=fee,
+                deposit_won=deposit,
+                rate_version_id=version_id,
+                status=LeaseStatus.ACTIVE,
+                is_example=True,
+            )
+            tally["Lease created"] += 1

@@ -1,5 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ProgramsConfig(AppConfig):
     name = "programs"
+    verbose_name = _("Programmes")
+
+    def ready(self) -> None:
+        from . import rules  # noqa: F401  registers the policy rules

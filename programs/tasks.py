@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from smtplib import SMTPException
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from .models import Registration
+
+
+@shared_task(
+    acks_late=True, autoretry_for=(SMTPException, ConnectionError, TimeoutError), retry_backoff=True, max_retries=6
+)
+def send_promotion_email(registration_id: int) -> bool:
+    """Tell a maker, in their language, that a place freed up and they moved from the waiting list."""
+    reg = Registration.objects.select_related("user", "programme__anchor").filter(pk=registration_id).first()
+    if reg is None or not reg.user.email:
+        return False
+    with translation.override(reg.user.preferred_language or settings.LANGUAGE_CODE):
+        context = {"reg": reg, "p": reg.programme, "base_url": settings.SITE_URL}
+        subject = render_to_string("programs/email/promoted_subject.txt", context).strip()
+        body = render_to_string("programs/email/promoted.txt", context)
+        html = render_to_string("programs/email/promoted.html", context)
+    send_mail(subject, body, None, [reg.user.email], html_message=html)
+    return True
