@@ -110,6 +110,22 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "reservations:complete": ("/reservations/{reservation}/complete/", LOGGED_IN_POST),
     "reservations:waive": ("/reservations/{reservation}/waive/", LOGGED_IN_POST),
     "reservations:desk": ("/desk/geumcheon/", MANAGE_GEUMCHEON),
+    "programs:list": ("/programmes/", EVERYONE),
+    "programs:anchor_list": ("/anchors/geumcheon/programmes/", EVERYONE),
+    "programs:detail": ("/programmes/{programme}/", EVERYONE),
+    "programs:create": ("/anchors/geumcheon/programmes/new/", MANAGE_GEUMCHEON),
+    "programs:manage": ("/programmes/{programme}/manage/", MANAGE_GEUMCHEON),
+    "programs:register": ("/programmes/{programme}/register/", LOGGED_IN_POST),
+    "programs:cancel": ("/programmes/{programme}/cancel/", LOGGED_IN_POST),
+    "programs:registration_cancel": ("/programmes/{programme}/registrations/{registration}/cancel/", MANAGE_GEUMCHEON_POST),
+    "programs:mine": ("/me/programmes/", LOGGED_IN),
+    "facilities:apply": ("/tenants/apply/", LOGGED_IN),
+    "facilities:tenants": ("/anchors/geumcheon/tenants/", MANAGE_GEUMCHEON),
+    "facilities:application": ("/tenants/applications/{application}/", MANAGE_GEUMCHEON),
+    "facilities:lease_action": ("/leases/{lease}/activate/", MANAGE_GEUMCHEON_POST),
+    "facilities:evidence": ("/evidence/", STAFF_ANYWHERE),
+    "facilities:evidence_file": ("/evidence/{evidence}/file/", STAFF_ANYWHERE),
+    "accounts:evidence": ("/accounts/evidence/", LOGGED_IN),
     "reservations:closure_affected": ("/desk/geumcheon/closures/{closure}/affected/", MANAGE_GEUMCHEON),
     "reservations:checkin_code": ("/desk/check-in/{checkin}/", {**OWNER_OR_DESK, "maker": 404}),
 }
@@ -132,7 +148,7 @@ def test_every_named_url_of_the_portal_is_in_the_matrix():
 
 
 @pytest.fixture
-def objects(seeded, maker, city_admin):
+def objects(seeded, maker, city_admin, settings, tmp_path):
     """One object of each kind at Geumcheon, for the URLs that name one."""
     from datetime import date, timedelta
 
@@ -142,6 +158,7 @@ def objects(seeded, maker, city_admin):
     from facilities import services
     from facilities.models import EquipmentKind, InventoryItem
 
+    settings.MEDIA_ROOT = tmp_path
     facilities_seed.load()
     g = seeded["geumcheon"]
     equipment = g.spaces.get(slug="cutting-room").equipment.first()
@@ -183,6 +200,23 @@ def objects(seeded, maker, city_admin):
         now=datetime(2026, 12, 1, 9, tzinfo=SEOUL),
     )
     feed = CalendarFeed.objects.create(user=maker)
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accounts import services as account_services
+    from facilities import tenancy
+    from facilities.models import Lease
+    from programs import services as programme_services
+
+    programme = programme_services.programme_create(anchor=g, kind="workshop", title_ko="교실", capacity=5, created_by=city_admin)
+    programme_services.session_add(programme=programme, space=g.spaces.get(slug="sample-room"), start=datetime(2026, 12, 4, 10, tzinfo=SEOUL),
+                                   end=datetime(2026, 12, 4, 12, tzinfo=SEOUL), booked_by=city_admin, now=datetime(2026, 12, 1, 9, tzinfo=SEOUL))
+    registration = programme_services.register(programme=programme, user=maker, now=datetime(2026, 12, 1, 9, tzinfo=SEOUL))
+    org = account_services.organisation_create(name="한땀", business_registration_number="124-81-00998", representative="김", created_by=maker)
+    application = tenancy.application_submit(anchor=g, organisation=org, submitted_by=maker, business_plan="계획",
+                                             wanted_from=date(2030, 1, 1), wanted_months=12)
+    evidence = account_services.evidence_upload(user=maker, category="student_youth", upload=SimpleUploadedFile("e.pdf", b"%PDF-1.4 x"))
+    lease = Lease.objects.filter(space__anchor=g).first()
     return {
         "closure": closure.pk,
         "equipment": equipment.pk,
@@ -193,6 +227,11 @@ def objects(seeded, maker, city_admin):
         "reservation": reservation.pk,
         "feed": feed.token,
         "checkin": reservation.checkin_code,
+        "programme": programme.pk,
+        "registration": registration.pk,
+        "application": application.pk,
+        "evidence": evidence.pk,
+        "lease": lease.pk,
     }
 
 

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from accounts import services
+from accounts.models import CategoryEvidence, Organisation
+from accounts.tests.factories import UserFactory
+from accounts.validators import brn_check_digit, validate_brn
+
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+@pytest.mark.smoke
+@pytest.mark.parametrize("number", ["124-81-00998", "1248100998", "220-81-62517", "104 81 49018"])
+def test_valid_business_registration_numbers_pass_the_check_digit(number):
+    validate_brn(number)
+
+
+@pytest.mark.smoke
+@pytest.mark.parametrize("number", ["124-81-00999", "123-45-67890", "12-34-5678", "abcdefghij", "", "1248100998 1"])
+def test_invalid_business_registration_numbers_are_refused_with_a_message(number):
+    with pytest.raises(ValidationError) as err:
+        validate_brn(number)
+    assert err.value.messages
+
+
+def test_the_check_digit_is_computed_as_the_national_tax_service_defines_it():
+    assert brn_check_digit("124810099") == 8
+
+
+@pytest.mark.django_db
+def test_a_company_is_created_once_per_registration_number_and_its_creator_represents_it():
+    maker = UserFactory()
+    org = services.organisation_create(name="한땀", business_registration_number="124-81-00998", representative="김", created_by=maker)
+    assert org.business_registration_number == "1248100998" and org.brn_display == "124-81-00998"
+    assert org.memberships.get().role == "representative"
+    with pytest.raises(ValidationError):
+        services.organisation_create(name="다른", business_registration_number="1248100998", representative="박", created_by=maker)
+    with pytest.raises(ValidationError):
+        services.organisation_create(name="틀림", business_registration_number="124-81-00999", representative="박", created_by=maker)
+    assert Organisation.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_evidence_is_checked_by_its_content_and_size_and_nothing_is_kept_when_refused(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    maker = UserFactory()
+    exe = SimpleUploadedFile("card.pdf", b"MZ\x90\x00 this is not a pdf", content_type="application/pdf")
+    with pytest.raises(ValidationError):
+        services.evidence_upload(user=maker, category="student_youth", upload=exe)
+    big = SimpleUploadedFile("big.pdf", PDF + b"0" * (5 * 1024 * 1024), content_type="application/pdf")
+    with pytest.raises(ValidationError):
+        services.evidence_upload(user=maker, category="student_youth", upload=big)
+    assert not CategoryEvidence.objects.exists()
+    ok = services.evidence_upload(user=maker, category="student_youth", upload=SimpleUploadedFile("x.exe", PNG, content_type="text/html"))
+    assert ok.content_type == "image/png" and ok.file.name.endswith("student_youth.png")
+
+
+@pytest.mark.django_db
+def test_accepting_evidence_verifies_the_category_and_rejecting_needs_a_reason(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    maker, staff = UserFactory(), UserFactory()
+    ev = services.evidence_upload(user=maker, category="small_manufacturer", upload=SimpleUploadedFile("r.pdf", PDF))
+    with pytest.raises(ValidationError):
+        services.evidence_review(evidence=ev, reviewer=staff, accept=False, note="")
+    services.evidence_review(evidence=ev, reviewer=staff, accept=True)
+    maker.refresh_from_db()
+    assert maker.verified_categories == ["small_manufacturer"]
+    with pytest.raises(ValidationError):
+        services.evidence_review(evidence=ev, reviewer=staff, accept=True)
