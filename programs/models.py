@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from anchors.models import Anchor
 from common.models import TimeStampedModel, localized
@@ -16,7 +17,7 @@ class ProgrammeKind(models.TextChoices):
     REGIONAL_ACTIVATION = "regional_activation", _("Regional activation")
     EXCHANGE = "exchange", _("Exchange and linkage")
     STARTUP_SUPPORT = "startup_support", _("Start-up support")
-    WORKSHOP = "workshop", _("Workshop")
+    WORKSHOP = "workshop", pgettext_lazy("programme kind", "Workshop")
     OPEN_DAY = "open_day", _("Open day")
     SAFETY_TRAINING = "safety_training", _("Equipment safety training")
 

@@ -117,7 +117,10 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "programs:manage": ("/programmes/{programme}/manage/", MANAGE_GEUMCHEON),
     "programs:register": ("/programmes/{programme}/register/", LOGGED_IN_POST),
     "programs:cancel": ("/programmes/{programme}/cancel/", LOGGED_IN_POST),
-    "programs:registration_cancel": ("/programmes/{programme}/registrations/{registration}/cancel/", MANAGE_GEUMCHEON_POST),
+    "programs:registration_cancel": (
+        "/programmes/{programme}/registrations/{registration}/cancel/",
+        MANAGE_GEUMCHEON_POST,
+    ),
     "programs:mine": ("/me/programmes/", LOGGED_IN),
     "facilities:apply": ("/tenants/apply/", LOGGED_IN),
     "facilities:tenants": ("/anchors/geumcheon/tenants/", MANAGE_GEUMCHEON),
@@ -208,14 +211,34 @@ def objects(seeded, maker, city_admin, settings, tmp_path):
     from facilities.models import Lease
     from programs import services as programme_services
 
-    programme = programme_services.programme_create(anchor=g, kind="workshop", title_ko="교실", capacity=5, created_by=city_admin)
-    programme_services.session_add(programme=programme, space=g.spaces.get(slug="sample-room"), start=datetime(2026, 12, 4, 10, tzinfo=SEOUL),
-                                   end=datetime(2026, 12, 4, 12, tzinfo=SEOUL), booked_by=city_admin, now=datetime(2026, 12, 1, 9, tzinfo=SEOUL))
-    registration = programme_services.register(programme=programme, user=maker, now=datetime(2026, 12, 1, 9, tzinfo=SEOUL))
-    org = account_services.organisation_create(name="한땀", business_registration_number="124-81-00998", representative="김", created_by=maker)
-    application = tenancy.application_submit(anchor=g, organisation=org, submitted_by=maker, business_plan="계획",
-                                             wanted_from=date(2030, 1, 1), wanted_months=12)
-    evidence = account_services.evidence_upload(user=maker, category="student_youth", upload=SimpleUploadedFile("e.pdf", b"%PDF-1.4 x"))
+    programme = programme_services.programme_create(
+        anchor=g, kind="workshop", title_ko="교실", capacity=5, created_by=city_admin
+    )
+    programme_services.session_add(
+        programme=programme,
+        space=g.spaces.get(slug="sample-room"),
+        start=datetime(2026, 12, 4, 10, tzinfo=SEOUL),
+        end=datetime(2026, 12, 4, 12, tzinfo=SEOUL),
+        booked_by=city_admin,
+        now=datetime(2026, 12, 1, 9, tzinfo=SEOUL),
+    )
+    registration = programme_services.register(
+        programme=programme, user=maker, now=datetime(2026, 12, 1, 9, tzinfo=SEOUL)
+    )
+    org = account_services.organisation_create(
+        name="한땀", business_registration_number="124-81-00998", representative="김", created_by=maker
+    )
+    application = tenancy.application_submit(
+        anchor=g,
+        organisation=org,
+        submitted_by=maker,
+        business_plan="계획",
+        wanted_from=date(2030, 1, 1),
+        wanted_months=12,
+    )
+    evidence = account_services.evidence_upload(
+        user=maker, category="student_youth", upload=SimpleUploadedFile("e.pdf", b"%PDF-1.4 x")
+    )
     lease = Lease.objects.filter(space__anchor=g).first()
     return {
         "closure": closure.pk,

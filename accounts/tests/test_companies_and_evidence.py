@@ -34,13 +34,19 @@ def test_the_check_digit_is_computed_as_the_national_tax_service_defines_it():
 @pytest.mark.django_db
 def test_a_company_is_created_once_per_registration_number_and_its_creator_represents_it():
     maker = UserFactory()
-    org = services.organisation_create(name="한땀", business_registration_number="124-81-00998", representative="김", created_by=maker)
+    org = services.organisation_create(
+        name="한땀", business_registration_number="124-81-00998", representative="김", created_by=maker
+    )
     assert org.business_registration_number == "1248100998" and org.brn_display == "124-81-00998"
     assert org.memberships.get().role == "representative"
     with pytest.raises(ValidationError):
-        services.organisation_create(name="다른", business_registration_number="1248100998", representative="박", created_by=maker)
+        services.organisation_create(
+            name="다른", business_registration_number="1248100998", representative="박", created_by=maker
+        )
     with pytest.raises(ValidationError):
-        services.organisation_create(name="틀림", business_registration_number="124-81-00999", representative="박", created_by=maker)
+        services.organisation_create(
+            name="틀림", business_registration_number="124-81-00999", representative="박", created_by=maker
+        )
     assert Organisation.objects.count() == 1
 
 
@@ -55,7 +61,9 @@ def test_evidence_is_checked_by_its_content_and_size_and_nothing_is_kept_when_re
     with pytest.raises(ValidationError):
         services.evidence_upload(user=maker, category="student_youth", upload=big)
     assert not CategoryEvidence.objects.exists()
-    ok = services.evidence_upload(user=maker, category="student_youth", upload=SimpleUploadedFile("x.exe", PNG, content_type="text/html"))
+    ok = services.evidence_upload(
+        user=maker, category="student_youth", upload=SimpleUploadedFile("x.exe", PNG, content_type="text/html")
+    )
     assert ok.content_type == "image/png" and ok.file.name.endswith("student_youth.png")
 
 

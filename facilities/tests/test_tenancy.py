@@ -24,47 +24,85 @@ def rooms(seeded):
 
 @pytest.fixture
 def company(db):
-    return organisation_create(name="한땀", business_registration_number="124-81-00998", representative="김", created_by=UserFactory())
+    return organisation_create(
+        name="한땀", business_registration_number="124-81-00998", representative="김", created_by=UserFactory()
+    )
 
 
 def test_a_lease_takes_its_monthly_fee_and_deposit_from_the_rate_table(rooms, company):
-    lease = tenancy.lease_create(space=rooms["startup-room-1"], organisation=company, starts_on=date(2026, 12, 1), months=12)
+    lease = tenancy.lease_create(
+        space=rooms["startup-room-1"], organisation=company, starts_on=date(2026, 12, 1), months=12
+    )
     assert (lease.monthly_fee_won, lease.deposit_won, lease.ends_on) == (300_000, 1_000_000, date(2027, 11, 30))
 
 
 def test_overlapping_leases_of_one_space_are_refused_with_a_message(rooms, company):
-    other = organisation_create(name="패턴랩", business_registration_number="220-81-62517", representative="박", created_by=UserFactory())
+    other = organisation_create(
+        name="패턴랩", business_registration_number="220-81-62517", representative="박", created_by=UserFactory()
+    )
     tenancy.lease_create(space=rooms["startup-room-1"], organisation=company, starts_on=date(2026, 12, 1), months=6)
     with pytest.raises(ValidationError) as err:
         tenancy.lease_create(space=rooms["startup-room-1"], organisation=other, starts_on=date(2027, 5, 1), months=6)
     assert "한땀" in err.value.messages[0]
-    tenancy.lease_create(space=rooms["startup-room-1"], organisation=other, starts_on=date(2027, 6, 1), months=6)  # after it ends
+    tenancy.lease_create(
+        space=rooms["startup-room-1"], organisation=other, starts_on=date(2027, 6, 1), months=6
+    )  # after it ends
 
 
 def test_the_database_refuses_overlapping_leases_written_past_the_services(rooms, company):
     if connection.vendor != "postgresql":
         pytest.skip("the exclusion constraint is PostgreSQL's")
-    first = tenancy.lease_create(space=rooms["startup-room-1"], organisation=company, starts_on=date(2026, 12, 1), months=6)
+    first = tenancy.lease_create(
+        space=rooms["startup-room-1"], organisation=company, starts_on=date(2026, 12, 1), months=6
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
-        Lease.objects.create(space=first.space, organisation=company, starts_on=date(2027, 1, 1), ends_on=date(2027, 2, 1),
-                             monthly_fee_won=1, status=LeaseStatus.ACTIVE)
-    Lease.objects.create(space=first.space, organisation=company, starts_on=date(2027, 1, 1), ends_on=date(2027, 2, 1),
-                         monthly_fee_won=1, status=LeaseStatus.ENDED)  # ended leases do not occupy
+        Lease.objects.create(
+            space=first.space,
+            organisation=company,
+            starts_on=date(2027, 1, 1),
+            ends_on=date(2027, 2, 1),
+            monthly_fee_won=1,
+            status=LeaseStatus.ACTIVE,
+        )
+    Lease.objects.create(
+        space=first.space,
+        organisation=company,
+        starts_on=date(2027, 1, 1),
+        ends_on=date(2027, 2, 1),
+        monthly_fee_won=1,
+        status=LeaseStatus.ENDED,
+    )  # ended leases do not occupy
 
 
-def test_an_application_is_scored_and_approved_into_a_lease_then_renewed_and_ended(rooms, company, geumcheon_staff, city_admin):
+def test_an_application_is_scored_and_approved_into_a_lease_then_renewed_and_ended(
+    rooms, company, geumcheon_staff, city_admin
+):
     maker = company.memberships.get().user
-    app = tenancy.application_submit(anchor=rooms["startup-room-1"].anchor, organisation=company, submitted_by=maker,
-                                     business_plan="샘플 제작 창업", wanted_from=date(2026, 12, 1), wanted_months=12)
+    app = tenancy.application_submit(
+        anchor=rooms["startup-room-1"].anchor,
+        organisation=company,
+        submitted_by=maker,
+        business_plan="샘플 제작 창업",
+        wanted_from=date(2026, 12, 1),
+        wanted_months=12,
+    )
     with pytest.raises(ValidationError):
-        tenancy.application_submit(anchor=app.anchor, organisation=company, submitted_by=maker, business_plan="again",
-                                   wanted_from=date(2026, 12, 1), wanted_months=12)
+        tenancy.application_submit(
+            anchor=app.anchor,
+            organisation=company,
+            submitted_by=maker,
+            business_plan="again",
+            wanted_from=date(2026, 12, 1),
+            wanted_months=12,
+        )
     tenancy.application_score(application=app, reviewer=geumcheon_staff, score=80)
     tenancy.application_score(application=app, reviewer=city_admin, score=90)
     assert tenancy.application_average_score(app) == 85
     with pytest.raises(ValidationError):
         tenancy.application_decide(application=app, decided_by=geumcheon_staff, approve=True, reason="")
-    tenancy.application_decide(application=app, decided_by=geumcheon_staff, approve=True, reason="심사 통과", space=rooms["startup-room-1"])
+    tenancy.application_decide(
+        application=app, decided_by=geumcheon_staff, approve=True, reason="심사 통과", space=rooms["startup-room-1"]
+    )
     lease = Lease.objects.get(organisation=company)
     lease = tenancy.lease_activate(lease=lease)
     company.refresh_from_db()
@@ -75,7 +113,9 @@ def test_an_application_is_scored_and_approved_into_a_lease_then_renewed_and_end
     assert renewal.starts_on == date(2027, 12, 1)
     with pytest.raises(ValidationError):
         tenancy.lease_renew(lease=lease, months=6)
-    tenancy.lease_terminate(lease=lease, ends_on=date(2027, 6, 30), reason="졸업", graduated=True, today=date(2027, 3, 1))
+    tenancy.lease_terminate(
+        lease=lease, ends_on=date(2027, 6, 30), reason="졸업", graduated=True, today=date(2027, 3, 1)
+    )
     company.refresh_from_db()
     assert company.status == "graduated"
 
@@ -84,12 +124,24 @@ def test_only_a_member_applies_and_only_pdfs_are_attached(rooms, company):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     with pytest.raises(ValidationError):
-        tenancy.application_submit(anchor=rooms["startup-room-1"].anchor, organisation=company, submitted_by=UserFactory(),
-                                   business_plan="x", wanted_from=date(2026, 12, 1), wanted_months=12)
+        tenancy.application_submit(
+            anchor=rooms["startup-room-1"].anchor,
+            organisation=company,
+            submitted_by=UserFactory(),
+            business_plan="x",
+            wanted_from=date(2026, 12, 1),
+            wanted_months=12,
+        )
     with pytest.raises(ValidationError):
-        tenancy.application_submit(anchor=rooms["startup-room-1"].anchor, organisation=company, submitted_by=company.memberships.get().user,
-                                   business_plan="x", wanted_from=date(2026, 12, 1), wanted_months=12,
-                                   document=SimpleUploadedFile("plan.pdf", b"<html>not a pdf</html>"))
+        tenancy.application_submit(
+            anchor=rooms["startup-room-1"].anchor,
+            organisation=company,
+            submitted_by=company.memberships.get().user,
+            business_plan="x",
+            wanted_from=date(2026, 12, 1),
+            wanted_months=12,
+            document=SimpleUploadedFile("plan.pdf", b"<html>not a pdf</html>"),
+        )
 
 
 def test_the_example_tenants_are_in_geumcheons_start_up_rooms(seeded):
@@ -106,7 +158,11 @@ def test_a_lease_file_with_an_overlapping_row_or_a_bad_registration_number_write
     from facilities.resources import LeaseResource, OrganisationResource
 
     before = Organisation.objects.count()
-    orgs = tablib.Dataset(["새회사", "124-81-00999", "이"], ["좋은회사", "220-81-62517", "최"], headers=["회사명", "사업자등록번호", "대표자"])
+    orgs = tablib.Dataset(
+        ["새회사", "124-81-00999", "이"],
+        ["좋은회사", "220-81-62517", "최"],
+        headers=["회사명", "사업자등록번호", "대표자"],
+    )
     result = OrganisationResource().import_data(orgs, dry_run=False)
     assert result.has_validation_errors() and Organisation.objects.count() == before
     leases = tablib.Dataset(

@@ -20,11 +20,20 @@ from .conftest import NOW, at
 pytestmark = pytest.mark.django_db
 
 
-def make_programme(world, staff, capacity=2, kind="workshop", certifies=None, room="cutting-room", anchor="geumcheon", day=3):
-    p = services.programme_create(anchor=world[anchor], kind=kind, title_ko="패턴 교실", capacity=capacity, created_by=staff,
-                                  certifies=certifies)
-    services.session_add(programme=p, space=Space.objects.get(anchor=world[anchor], slug=room), start=at(day, 14), end=at(day, 16),
-                         booked_by=staff, now=NOW)
+def make_programme(
+    world, staff, capacity=2, kind="workshop", certifies=None, room="cutting-room", anchor="geumcheon", day=3
+):
+    p = services.programme_create(
+        anchor=world[anchor], kind=kind, title_ko="패턴 교실", capacity=capacity, created_by=staff, certifies=certifies
+    )
+    services.session_add(
+        programme=p,
+        space=Space.objects.get(anchor=world[anchor], slug=room),
+        start=at(day, 14),
+        end=at(day, 16),
+        booked_by=staff,
+        now=NOW,
+    )
     return p
 
 
@@ -32,8 +41,12 @@ def test_a_session_books_its_room_so_it_can_never_collide_with_a_booking(world, 
     p = make_programme(world, city_admin)
     room = Space.objects.get(anchor=world["geumcheon"], slug="cutting-room")
     with pytest.raises(BookingRefused):
-        reservation_services.reservation_create(resource=room, start=at(3, 15), end=at(3, 16), booked_by=maker, user=maker, now=NOW)
-    reservation_services.reservation_create(resource=room, start=at(4, 14), end=at(4, 16), booked_by=maker, user=maker, now=NOW)
+        reservation_services.reservation_create(
+            resource=room, start=at(3, 15), end=at(3, 16), booked_by=maker, user=maker, now=NOW
+        )
+    reservation_services.reservation_create(
+        resource=room, start=at(4, 14), end=at(4, 16), booked_by=maker, user=maker, now=NOW
+    )
     with pytest.raises(BookingRefused):
         services.session_add(programme=p, space=room, start=at(4, 15), end=at(4, 17), booked_by=city_admin, now=NOW)
 
@@ -67,30 +80,50 @@ def test_registration_closes_when_the_programme_starts(world, city_admin, maker)
         services.register(programme=p, user=maker, now=at(3, 14))
 
 
-def test_passing_a_safety_training_grants_the_certification_that_unlocks_the_laser_cutter_everywhere(world, city_admin, maker):
+def test_passing_a_safety_training_grants_the_certification_that_unlocks_the_laser_cutter_everywhere(
+    world, city_admin, maker
+):
     laser = EquipmentKind.objects.get(slug="laser-cutter")
-    p = make_programme(world, city_admin, kind="safety_training", certifies=laser, room="seminar-room", anchor="gaebong")
+    p = make_programme(
+        world, city_admin, kind="safety_training", certifies=laser, room="seminar-room", anchor="gaebong"
+    )
     unit = world["gaebong"].spaces.get(slug="digital-fabrication-lab").equipment.get(kind=laser)
     with pytest.raises(BookingRefused) as err:
-        reservation_services.reservation_create(resource=unit, start=at(8, 10), end=at(8, 12), booked_by=maker, user=maker, now=NOW)
+        reservation_services.reservation_create(
+            resource=unit, start=at(8, 10), end=at(8, 12), booked_by=maker, user=maker, now=NOW
+        )
     assert err.value.code == "untrained"
     reg = services.register(programme=p, user=maker, now=NOW)
     session = p.sessions.get()
     with pytest.raises(ValidationError):
-        services.attendance_record(session=session, registration=reg, attended=False, result="pass", recorded_by=city_admin)
-    services.attendance_record(session=session, registration=reg, attended=True, result="pass", recorded_by=city_admin, now=at(3, 16))
+        services.attendance_record(
+            session=session, registration=reg, attended=False, result="pass", recorded_by=city_admin
+        )
+    services.attendance_record(
+        session=session, registration=reg, attended=True, result="pass", recorded_by=city_admin, now=at(3, 16)
+    )
     cert = maker.certifications.get(kind=laser)
     assert cert.granted_at_anchor == world["gaebong"] and cert.granted_on == date(2026, 12, 3)
-    r = reservation_services.reservation_create(resource=unit, start=at(8, 10), end=at(8, 12), booked_by=maker, user=maker, now=at(3, 17))
+    r = reservation_services.reservation_create(
+        resource=unit, start=at(8, 10), end=at(8, 12), booked_by=maker, user=maker, now=at(3, 17)
+    )
     assert r.status == "confirmed"
 
 
 def test_a_safety_training_must_name_a_kind_that_needs_certification(world, city_admin):
     with pytest.raises(ValidationError):
-        services.programme_create(anchor=world["gaebong"], kind="safety_training", title_ko="x", capacity=5, created_by=city_admin)
+        services.programme_create(
+            anchor=world["gaebong"], kind="safety_training", title_ko="x", capacity=5, created_by=city_admin
+        )
     with pytest.raises(ValidationError):
-        services.programme_create(anchor=world["gaebong"], kind="safety_training", title_ko="x", capacity=5, created_by=city_admin,
-                                  certifies=EquipmentKind.objects.get(slug="overlock"))
+        services.programme_create(
+            anchor=world["gaebong"],
+            kind="safety_training",
+            title_ko="x",
+            capacity=5,
+            created_by=city_admin,
+            certifies=EquipmentKind.objects.get(slug="overlock"),
+        )
 
 
 def test_outcomes_count_the_people_who_attended_unless_told_otherwise(world, city_admin):

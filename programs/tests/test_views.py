@@ -28,7 +28,9 @@ def test_upcoming_programmes_are_listed_for_all_anchors_and_for_one(client, worl
     assert client.get(p.get_absolute_url()).status_code == 200
 
 
-def test_a_maker_registers_cancels_and_the_next_one_is_told_by_email(client, world, city_admin, maker, django_capture_on_commit_callbacks):
+def test_a_maker_registers_cancels_and_the_next_one_is_told_by_email(
+    client, world, city_admin, maker, django_capture_on_commit_callbacks
+):
     p = make_programme(world, city_admin, capacity=1)
     waiting = UserFactory(preferred_language="en")
     client.force_login(maker)
@@ -48,13 +50,19 @@ def test_a_maker_registers_cancels_and_the_next_one_is_told_by_email(client, wor
 
 def test_staff_create_a_programme_add_a_session_and_take_attendance(client, world, geumcheon_staff, maker):
     client.force_login(geumcheon_staff)
-    response = client.post("/anchors/geumcheon/programmes/new/", {"kind": "workshop", "title_ko": "재단 기초", "capacity": 6, "fee_won": 0})
+    response = client.post(
+        "/anchors/geumcheon/programmes/new/", {"kind": "workshop", "title_ko": "재단 기초", "capacity": 6, "fee_won": 0}
+    )
     assert response.status_code == 302
     manage = response.url
     room = world["geumcheon"].spaces.get(slug="cutting-room")
-    bad = client.post(manage, {"action": "session", "space": room.pk, "date": "2026-12-05", "start": "10:00", "end": "12:00"})
+    bad = client.post(
+        manage, {"action": "session", "space": room.pk, "date": "2026-12-05", "start": "10:00", "end": "12:00"}
+    )
     assert bad.status_code == 400  # a Saturday: the anchor is closed
-    ok = client.post(manage, {"action": "session", "space": room.pk, "date": "2026-12-04", "start": "10:00", "end": "12:00"})
+    ok = client.post(
+        manage, {"action": "session", "space": room.pk, "date": "2026-12-04", "start": "10:00", "end": "12:00"}
+    )
     assert ok.status_code == 302
     from programs.models import Programme
 
@@ -74,4 +82,9 @@ def test_makers_and_staff_of_other_anchors_cannot_manage_a_programme(client, wor
     for user in (maker, changsin_staff):
         client.force_login(user)
         assert client.get(f"/programmes/{p.pk}/manage/").status_code == 403
-        assert client.post("/anchors/geumcheon/programmes/new/", {"kind": "workshop", "title_ko": "x", "capacity": 1}).status_code == 403
+        assert (
+            client.post(
+                "/anchors/geumcheon/programmes/new/", {"kind": "workshop", "title_ko": "x", "capacity": 1}
+            ).status_code
+            == 403
+        )

@@ -39,10 +39,20 @@ def test_a_waitlisted_maker_is_promoted_when_a_participant_cancels(live_server, 
         admin = UserFactory(roles=[Role.CITY_ADMIN], is_superuser=True)
         first = UserFactory(email="first@example.com", full_name="먼저 등록", roles=[Role.MAKER])
         UserFactory(email="second@example.com", full_name="대기 메이커", roles=[Role.MAKER])
-        p = services.programme_create(anchor=Anchor.objects.get(slug="geumcheon"), kind="workshop",
-                                      title_ko="오버록 기초 교실", capacity=1, created_by=admin)
-        services.session_add(programme=p, space=Space.objects.get(anchor__slug="geumcheon", slug="sample-room"),
-                             start=datetime(2026, 12, 4, 14, tzinfo=SEOUL), end=datetime(2026, 12, 4, 16, tzinfo=SEOUL), booked_by=admin)
+        p = services.programme_create(
+            anchor=Anchor.objects.get(slug="geumcheon"),
+            kind="workshop",
+            title_ko="오버록 기초 교실",
+            capacity=1,
+            created_by=admin,
+        )
+        services.session_add(
+            programme=p,
+            space=Space.objects.get(anchor__slug="geumcheon", slug="sample-room"),
+            start=datetime(2026, 12, 4, 14, tzinfo=SEOUL),
+            end=datetime(2026, 12, 4, 16, tzinfo=SEOUL),
+            booked_by=admin,
+        )
         services.register(programme=p, user=first)
 
         second_ctx = browser.new_context(viewport={"width": 390, "height": 844})

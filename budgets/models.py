@@ -1,0 +1,341 @@
+"""The budget book of the Smart Anchor programme, as Seoul's budget book page lays it out.
+
+All money is integer won. Budget books print thousand won (summary, settlement) or million won
+(multi-year plan); the seed loader multiplies exactly and the pages divide back, with the unit shown.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from anchors.models import Anchor
+from common.models import TimeStampedModel, localized
+
+
+class Project(TimeStampedModel):
+    """A budget project (사업), e.g. 스마트앵커 운영."""
+
+    code = models.SlugField(_("code"), unique=True)
+    name_ko = models.CharField(_("name (Korean)"), max_length=150)
+    name_en = models.CharField(_("name (English)"), max_length=150)
+    account_ko = models.CharField(_("account (Korean)"), max_length=50)
+    account_en = models.CharField(_("account (English)"), max_length=50)
+    recurrence_ko = models.CharField(_("project period (Korean)"), max_length=50, blank=True)
+    recurrence_en = models.CharField(_("project period (English)"), max_length=50, blank=True)
+    owner_department_ko = models.CharField(_("owner department (Korean)"), max_length=150)
+    owner_department_en = models.CharField(_("owner department (English)"), max_length=150)
+    legal_basis_ko = models.TextField(_("legal basis (Korean)"))
+    legal_basis_en = models.TextField(_("legal basis (English)"), blank=True)
+    purpose_ko = models.TextField(_("purpose (Korean)"), blank=True)
+    purpose_en = models.TextField(_("purpose (English)"), blank=True)
+    total_cost_won = models.PositiveBigIntegerField(_("total project cost (won)"))
+    total_national_won = models.PositiveBigIntegerField(_("of which national (won)"), default=0)
+    total_city_won = models.PositiveBigIntegerField(_("of which city (won)"), default=0)
+    contacts_ko = models.TextField(_("contacts (Korean)"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("budget project")
+        verbose_name_plural = _("budget projects")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+    @property
+    def account(self) -> str:
+        return localized(self, "account")
+
+    @property
+    def owner_department(self) -> str:
+        return localized(self, "owner_department")
+
+    @property
+    def legal_basis(self) -> str:
+        return localized(self, "legal_basis")
+
+    @property
+    def purpose(self) -> str:
+        return localized(self, "purpose")
+
+    @property
+    def recurrence(self) -> str:
+        return localized(self, "recurrence")
+
+
+class ExpenseItem(models.Model):
+    """A statutory expense item (목) of the local-government budget structure."""
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    name_ko = models.CharField(_("name (Korean)"), max_length=60, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    sort_order = models.PositiveSmallIntegerField(_("order in the budget book"), default=100)
+
+    class Meta:
+        verbose_name = _("expense item")
+        verbose_name_plural = _("expense items")
+        ordering = ["sort_order"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+
+class BudgetLine(TimeStampedModel):
+    """A line of a year's budget under one item: amount, funding split, calculation basis, what it funds."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="lines", verbose_name=_("project"))
+    year = models.PositiveSmallIntegerField(_("fiscal year"))
+    item = models.ForeignKey(
+        ExpenseItem, on_delete=models.PROTECT, related_name="lines", verbose_name=_("expense item")
+    )
+    amount_won = models.PositiveBigIntegerField(_("amount (won)"))
+    national_won = models.PositiveBigIntegerField(_("national funds (won)"), default=0)
+    city_won = models.PositiveBigIntegerField(_("city funds (won)"), default=0)
+    district_won = models.PositiveBigIntegerField(_("district funds (won)"), default=0)
+    other_won = models.PositiveBigIntegerField(_("other funds (won)"), default=0)
+    basis_ko = models.CharField(_("calculation basis (Korean)"), max_length=300, blank=True)
+    basis_en = models.CharField(_("calculation basis (English)"), max_length=300, blank=True)
+    anchor = models.ForeignKey(
+        Anchor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="budget_lines",
+        verbose_name=_("anchor funded"),
+    )
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+        ordering = ["year", "item__sort_order", "sort_order", "pk"]
+        indexes = [models.Index(fields=["project", "year"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    amount_won=models.F("national_won")
+                    + models.F("city_won")
+                    + models.F("district_won")
+                    + models.F("other_won")
+                ),
+                name="budget_line_funding_adds_up",
+                violation_error_message=_("National, city, district and other funds must add up to the amount."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.item.name_ko} {self.basis}"
+
+    @property
+    def basis(self) -> str:
+        return localized(self, "basis")
+
+    def get_absolute_url(self) -> str:
+        return reverse("budgets:line", kwargs={"pk": self.pk})
+
+
+class ScheduleEntry(TimeStampedModel):
+    """The year's execution schedule by activity (추진일정)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="schedule")
+    year = models.PositiveSmallIntegerField(_("fiscal year"))
+    activity_ko = models.CharField(_("activity (Korean)"), max_length=200)
+    activity_en = models.CharField(_("activity (English)"), max_length=200)
+    period = models.CharField(_("period"), max_length=50)
+    amount_won = models.PositiveBigIntegerField(_("amount (won)"))
+    detail_ko = models.CharField(_("detail (Korean)"), max_length=300, blank=True)
+    detail_en = models.CharField(_("detail (English)"), max_length=300, blank=True)
+    anchor = models.ForeignKey(Anchor, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    sort_order = models.PositiveSmallIntegerField(default=100)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("schedule entry")
+        verbose_name_plural = _("execution schedule")
+        ordering = ["year", "sort_order"]
+
+    def __str__(self) -> str:
+        return self.activity
+
+    @property
+    def activity(self) -> str:
+        return localized(self, "activity")
+
+    @property
+    def detail(self) -> str:
+        return localized(self, "detail")
+
+
+class PlanRow(TimeStampedModel):
+    """A row of the multi-year investment plan (million won in the book), as printed.
+
+    `total_won` is the printed total; the page and the importer check it against the sum of the years.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="plan_rows")
+    item = models.ForeignKey(
+        ExpenseItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty for the total row."),
+    )
+    total_won = models.BigIntegerField(_("total (won)"))
+    total_national_won = models.BigIntegerField(_("total, national (won)"), default=0)
+    before_won = models.BigIntegerField(_("invested before (won)"), default=0)
+    before_national_won = models.BigIntegerField(_("invested before, national (won)"), default=0)
+    before_label = models.CharField(_("'before' column"), max_length=20, default="~2019")
+    year1 = models.PositiveSmallIntegerField(_("first year"))
+    year1_won = models.BigIntegerField(_("first year (won)"), default=0)
+    year1_national_won = models.BigIntegerField(_("first year, national (won)"), default=0)
+    year2_won = models.BigIntegerField(_("second year (won)"), default=0)
+    year2_national_won = models.BigIntegerField(_("second year, national (won)"), default=0)
+    after_won = models.BigIntegerField(_("later years (won)"), default=0)
+    after_national_won = models.BigIntegerField(_("later years, national (won)"), default=0)
+    source_note = models.CharField(_("source note"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("multi-year plan row")
+        verbose_name_plural = _("multi-year plan")
+        ordering = ["project", "item__sort_order"]
+        constraints = [models.UniqueConstraint(fields=["project", "item"], name="plan_row_one_per_item")]
+
+    def __str__(self) -> str:
+        return str(self.item or _("Total"))
+
+    @property
+    def years_sum_won(self) -> int:
+        return self.before_won + self.year1_won + self.year2_won + self.after_won
+
+
+class SettlementRow(TimeStampedModel):
+    """A year's settlement (결산); fields the source leaves out stay empty rather than invented."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="settlements")
+    year = models.PositiveSmallIntegerField(_("fiscal year"))
+    final_won = models.BigIntegerField(_("final budget (won)"), null=True, blank=True)
+    final_national_won = models.BigIntegerField(_("final budget, national (won)"), null=True, blank=True)
+    carried_in_won = models.BigIntegerField(_("carried over from last year (won)"), null=True, blank=True)
+    change_won = models.BigIntegerField(_("budget change (won)"), null=True, blank=True)
+    available_won = models.BigIntegerField(_("budget available (won)"), null=True, blank=True)
+    executed_won = models.BigIntegerField(_("executed (won)"), null=True, blank=True)
+    carried_out_won = models.BigIntegerField(_("carried over to next year (won)"), null=True, blank=True)
+    unexecuted_won = models.BigIntegerField(_("unexecuted balance (won)"), null=True, blank=True)
+    complete = models.BooleanField(
+        _("complete in the source"),
+        default=True,
+        help_text=_("Untick when the source leaves figures out; blanks then mean unknown, not nil."),
+    )
+    source_note = models.CharField(_("source note"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("settlement row")
+        verbose_name_plural = _("settlement")
+        ordering = ["project", "year"]
+        constraints = [models.UniqueConstraint(fields=["project", "year"], name="settlement_one_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.year}"
+
+
+class BudgetChange(TimeStampedModel):
+    """A supplementary budget, transfer or carry-over that changes a line's amount during the year."""
+
+    KINDS = [
+        ("supplementary", _("Supplementary budget")),
+        ("transfer", _("Transfer")),
+        ("carry_over", _("Carried over from last year")),
+    ]
+
+    line = models.ForeignKey(
+        BudgetLine, on_delete=models.PROTECT, related_name="changes", verbose_name=_("budget line")
+    )
+    kind = models.CharField(_("kind"), max_length=15, choices=KINDS)
+    amount_won = models.BigIntegerField(_("amount (won, negative to reduce)"))
+    decided_on = models.DateField(_("decided on"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("budget change")
+        verbose_name_plural = _("budget changes")
+        ordering = ["decided_on"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount_won:+,}"
+
+
+def evidence_path(instance, filename: str) -> str:
+    return f"budget-evidence/{instance.line.year}/{filename}"
+
+
+class ExecutionRecord(TimeStampedModel):
+    """A payment against a budget line: date, amount, payee, description and its evidence."""
+
+    line = models.ForeignKey(
+        BudgetLine, on_delete=models.PROTECT, related_name="records", verbose_name=_("budget line")
+    )
+    date = models.DateField(_("date"))
+    amount_won = models.BigIntegerField(_("amount (won)"))
+    payee = models.CharField(_("payee"), max_length=150)
+    description = models.CharField(_("description"), max_length=300)
+    evidence = models.FileField(_("evidence"), upload_to=evidence_path, blank=True)
+    is_example = models.BooleanField(_("example data"), default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("execution record")
+        verbose_name_plural = _("execution records")
+        ordering = ["date", "pk"]
+        indexes = [models.Index(fields=["line", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.amount_won:,} {self.payee}"
+
+
+class PlannedExecution(models.Model):
+    """The planned cumulative share of a year's budget executed by the end of each month (for the curve)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="planned_curve")
+    year = models.PositiveSmallIntegerField(_("fiscal year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    cumulative_won = models.PositiveBigIntegerField(_("planned cumulative execution (won)"))
+    is_example = models.BooleanField(_("example data"), default=False)
+
+    class Meta:
+        verbose_name = _("planned execution")
+        verbose_name_plural = _("planned execution curve")
+        ordering = ["year", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "year", "month"], name="planned_once_per_month"),
+            models.CheckConstraint(condition=Q(month__gte=1) & Q(month__lte=12), name="planned_month_1_12"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02d}"
