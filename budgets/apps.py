@@ -1,5 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class BudgetsConfig(AppConfig):
     name = "budgets"
+    verbose_name = _("Budgets")
+
+    def ready(self) -> None:
+        from . import rules  # noqa: F401  registers the policy rules

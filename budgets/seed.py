@@ -188,16 +188,32 @@ SETTLEMENT = [
     ),
 ]
 
-# Example execution records for 2021 (the book has none): (basis ko of the line, month, day, thousand won, payee, description)
+# Example execution records for 2021 (the book has none): (item, basis of the line, month, day, thousand won, payee, description)
 EXAMPLE_RECORDS = [
-    ("시설관리 운영", 3, 31, 420_000, "금천·창신 관리운영 용역 (예시)", "1분기 관리운영 용역비 (예시)"),
-    ("시설관리 운영", 6, 30, 420_000, "금천·창신 관리운영 용역 (예시)", "2분기 관리운영 용역비 (예시)"),
-    ("시설관리 운영", 9, 30, 420_000, "금천·창신 관리운영 용역 (예시)", "3분기 관리운영 용역비 (예시)"),
-    ("공공요금 등", 4, 10, 110_000, "한국전력공사 (예시)", "1분기 전기·수도 요금 (예시)"),
-    ("공공요금 등", 7, 10, 115_000, "한국전력공사 (예시)", "2분기 전기·수도 요금 (예시)"),
-    ("개봉 메이커스페이스 물품구매", 5, 20, 1_150_000, "장비 공급업체 (예시)", "레이저 커터·3D 프린터 구매 (예시)"),
-    ("개봉 메이커스페이스 물품구매", 8, 25, 640_000, "가구 공급업체 (예시)", "작업대·공구 구매 (예시)"),
-    ("개봉 메이커스페이스 조성", 6, 15, 400_000, "시공사 (예시)", "인테리어 공사 기성금 (예시)"),
+    ("사무관리비", "시설관리 운영", 3, 31, 420_000, "금천·창신 관리운영 용역 (예시)", "1분기 관리운영 용역비 (예시)"),
+    ("사무관리비", "시설관리 운영", 6, 30, 420_000, "금천·창신 관리운영 용역 (예시)", "2분기 관리운영 용역비 (예시)"),
+    ("사무관리비", "시설관리 운영", 9, 30, 420_000, "금천·창신 관리운영 용역 (예시)", "3분기 관리운영 용역비 (예시)"),
+    ("공공운영비", "공공요금 등", 4, 10, 110_000, "한국전력공사 (예시)", "1분기 전기·수도 요금 (예시)"),
+    ("공공운영비", "공공요금 등", 7, 10, 115_000, "한국전력공사 (예시)", "2분기 전기·수도 요금 (예시)"),
+    (
+        "자산및물품취득비",
+        "개봉 메이커스페이스 물품구매",
+        5,
+        20,
+        1_150_000,
+        "장비 공급업체 (예시)",
+        "레이저 커터·3D 프린터 구매 (예시)",
+    ),
+    (
+        "자산및물품취득비",
+        "개봉 메이커스페이스 물품구매",
+        8,
+        25,
+        640_000,
+        "가구 공급업체 (예시)",
+        "작업대·공구 구매 (예시)",
+    ),
+    ("시설비", "개봉 메이커스페이스 조성", 6, 15, 400_000, "시공사 (예시)", "인테리어 공사 기성금 (예시)"),
 ]
 EXAMPLE_PLANNED_SHARE = [4, 10, 18, 26, 35, 45, 55, 64, 73, 82, 91, 100]  # cumulative %, example
 
@@ -250,7 +266,7 @@ def load() -> Counter:
             },
             tally,
         )
-        lines[(year, basis_ko)] = line
+        lines[(year, item, basis_ko)] = line
     for order, (ko, en, amount, detail_ko, detail_en) in enumerate(SCHEDULE_2021):
         upsert(
             ScheduleEntry,
@@ -290,15 +306,15 @@ def load() -> Counter:
         year = row.pop("year")
         values = {k: (v * K if isinstance(v, int) and k.endswith("_won") else v) for k, v in row.items()}
         upsert(SettlementRow, {"project": project, "year": year}, values, tally)
-    for basis, month, day, amount, payee, description in EXAMPLE_RECORDS:
-        line = lines[(2021, basis)]
+    for item, basis, month, day, amount, payee, description in EXAMPLE_RECORDS:
+        line = lines[(2021, item, basis)]
         upsert(
             ExecutionRecord,
             {"line": line, "date": date(2021, month, day), "payee": payee},
             {"amount_won": amount * K, "description": description, "is_example": True},
             tally,
         )
-    total_2021 = sum(line.amount_won for (year, _b), line in lines.items() if year == 2021)
+    total_2021 = sum(line.amount_won for (year, _i, _b), line in lines.items() if year == 2021)
     for month, share in enumerate(EXAMPLE_PLANNED_SHARE, start=1):
         upsert(
             PlannedExecution,

@@ -22,6 +22,17 @@ def unit_label(unit: str) -> str:
     return labels[unit]
 
 
+def to_unit(won: int | None, unit: str = "won") -> int | None:
+    """Integer won in a larger unit, rounded half away from zero without floats; None stays None."""
+    if won is None:
+        return None
+    divisor = UNITS[unit][0]
+    q, r = divmod(abs(won), divisor)
+    if divisor > 1 and r * 2 >= divisor:
+        q += 1
+    return -q if won < 0 else q
+
+
 def format_amount(won: int | None, unit: str = "won") -> str:
     """Thousands-separated figure in the given unit, without the unit; None gives an empty string.
 
@@ -31,12 +42,7 @@ def format_amount(won: int | None, unit: str = "won") -> str:
         return ""
     if not isinstance(won, int):
         raise TypeError(f"money must be integer won, got {type(won).__name__}")
-    divisor = UNITS[unit][0]
-    sign = "-" if won < 0 else ""
-    q, r = divmod(abs(won), divisor)
-    if r * 2 >= divisor and divisor > 1:
-        q += 1
-    return f"{sign}{q:,}"
+    return f"{to_unit(won, unit):,}"
 
 
 def format_won(won: int | None, unit: str = "won") -> str:

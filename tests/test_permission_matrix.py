@@ -129,6 +129,38 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "facilities:evidence": ("/evidence/", STAFF_ANYWHERE),
     "facilities:evidence_file": ("/evidence/{evidence}/file/", STAFF_ANYWHERE),
     "accounts:evidence": ("/accounts/evidence/", LOGGED_IN),
+    "budgets:index": ("/budgets/", {r: 302 for r in ROLES}),
+    "budgets:summary": ("/budgets/2021/", EVERYONE),
+    "budgets:execution": ("/budgets/2021/execution/", EVERYONE),
+    "budgets:item": ("/budgets/2021/items/405-01/", EVERYONE),
+    "budgets:line": ("/budgets/lines/{budget_line}/", EVERYONE),
+    "budgets:record_evidence": (
+        "/budgets/records/{budget_record}/evidence/",
+        {
+            "anonymous": 302,
+            "maker": 403,
+            "geumcheon_staff": 403,
+            "changsin_staff": 403,
+            "guro_officer": 200,
+            "jongno_officer": 403,
+            "city_admin": 200,
+        },
+    ),
+    "budgets:plan": ("/budgets/plan/", EVERYONE),
+    "budgets:settlement": ("/budgets/settlement/", EVERYONE),
+    "budgets:anchor": ("/budgets/anchors/gaebong/", EVERYONE),
+    "budgets:history": (
+        "/budgets/history/",
+        {
+            "anonymous": 302,
+            "maker": 403,
+            "geumcheon_staff": 403,
+            "changsin_staff": 403,
+            "guro_officer": 200,
+            "jongno_officer": 200,
+            "city_admin": 200,
+        },
+    ),
     "reservations:closure_affected": ("/desk/geumcheon/closures/{closure}/affected/", MANAGE_GEUMCHEON),
     "reservations:checkin_code": ("/desk/check-in/{checkin}/", {**OWNER_OR_DESK, "maker": 404}),
 }
@@ -240,6 +272,16 @@ def objects(seeded, maker, city_admin, settings, tmp_path):
         user=maker, category="student_youth", upload=SimpleUploadedFile("e.pdf", b"%PDF-1.4 x")
     )
     lease = Lease.objects.filter(space__anchor=g).first()
+
+    from django.core.files.base import ContentFile
+
+    from budgets import seed as budgets_seed
+    from budgets.models import BudgetLine
+
+    budgets_seed.load()
+    budget_line = BudgetLine.objects.get(year=2021, item__code="405-01")
+    budget_record = budget_line.records.first()
+    budget_record.evidence.save("invoice.pdf", ContentFile(b"%PDF-1.4 invoice"))
     return {
         "closure": closure.pk,
         "equipment": equipment.pk,
@@ -255,6 +297,8 @@ def objects(seeded, maker, city_admin, settings, tmp_path):
         "application": application.pk,
         "evidence": evidence.pk,
         "lease": lease.pk,
+        "budget_line": budget_line.pk,
+        "budget_record": budget_record.pk,
     }
 
 

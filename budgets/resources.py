@@ -1,0 +1,226 @@
+"""Budget book import (XLSX/CSV) with consistency checks: a failed check rejects the whole file and names the
+cell, the expected and the found value; nothing is written. Figures are given in the book's unit."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from import_export import fields
+
+from facilities.resources import StrictForeignKeyWidget, StrictResource, WonWidget
+
+from .models import BudgetLine, ExpenseItem, PlanRow, Project, SettlementRow
+
+PLAN_COLUMNS = ("total_won", "before_won", "year1_won", "year2_won", "after_won")
+
+
+class UnitWonWidget(WonWidget):
+    """A figure in thousand or million won, stored as won."""
+
+    def __init__(self, factor: int):
+        super().__init__()
+        self.factor = factor
+
+    def clean(self, value, row=None, **kwargs):
+        v = super().clean(value, row=row, **kwargs)
+        return None if v is None else v * self.factor
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else value // self.factor
+
+
+def _project_field():
+    return fields.Field(attribute="project", column_name="project", widget=StrictForeignKeyWidget(Project, "code"))
+
+
+class PlanRowResource(StrictResource):
+    """The multi-year plan in million won; each row's total must be the sum of its years, and the total row
+    (item left empty) each column's sum of the items."""
+
+    project = _project_field()
+    item = fields.Field(attribute="item", column_name="item", widget=StrictForeignKeyWidget(ExpenseItem, "code"))
+    header_aliases = {"사업": "project", "목": "item", "계": "total_won", "기투자": "before_won", "이후": "after_won"}
+
+    class Meta:
+        model = PlanRow
+        import_id_fields = ("project", "item")
+        fields = (
+            "project",
+            "item",
+            "total_won",
+            "total_national_won",
+            "before_label",
+            "before_won",
+            "before_national_won",
+            "year1",
+            "year1_won",
+            "year1_national_won",
+            "year2_won",
+            "year2_national_won",
+            "after_won",
+            "after_national_won",
+        )
+        clean_model_instances = True
+
+    @classmethod
+    def widget_from_django_field(cls, f, default=None):
+        if f.name.endswith("_won"):
+            return lambda **kw: UnitWonWidget(1_000_000)
+        return super().widget_from_django_field(f, default)
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        headers = list(dataset.headers or [])
+        self._column_errors = {}
+        if "item" not in headers:
+            return
+        rows = [dict(zip(headers, r, strict=False)) for r in dataset]
+
+        def num(v):
+            try:
+                return int(str(v).replace(",", "")) if v not in (None, "") else 0
+            except ValueError:
+                return 0
+
+        items = [r for r in rows if str(r.get("item") or "").strip()]
+        totals = [i for i, r in enumerate(rows) if not str(r.get("item") or "").strip()]
+        for index in totals:
+            for col in PLAN_COLUMNS:
+                if col in headers:
+                    expected, found = sum(num(r.get(col)) for r in items), num(rows[index].get(col))
+                    if expected != found:
+                        self._column_errors.setdefault(index + 1, {})[col] = _(
+                            "Total row, column %(col)s: the items add up to %(expected)s, the file says %(found)s."
+                        ) % {"col": col, "expected": f"{expected:,}", "found": f"{found:,}"}
+
+    def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
+        number = kwargs.get("row_number")
+        errors = dict(self._column_errors.get(number, {}))
+        years = [row.get(c) for c in ("before_won", "year1_won", "year2_won", "after_won")]
+        try:
+            parts = sum(int(str(v).replace(",", "")) for v in years if v not in (None, ""))
+            total = int(str(row.get("total_won") or 0).replace(",", ""))
+        except ValueError:
+            parts = total = None
+        if parts is not None and parts != total:
+            errors["total_won"] = _("Row total: the years add up to %(expected)s, the file says %(found)s.") % {
+                "expected": f"{parts:,}",
+                "found": f"{total:,}",
+            }
+        if errors:
+            raise ValidationError(errors)
+
+
+class SettlementRowResource(StrictResource):
+    """Settlement rows in thousand won; a complete row must satisfy both identities."""
+
+    project = _project_field()
+    header_aliases = {
+        "연도": "year",
+        "최종예산": "final_won",
+        "전년이월": "carried_in_won",
+        "예산변경": "change_won",
+        "예산현액": "available_won",
+        "집행액": "executed_won",
+        "차년이월": "carried_out_won",
+        "집행잔액": "unexecuted_won",
+    }
+
+    class Meta:
+        model = SettlementRow
+        import_id_fields = ("project", "year")
+        fields = (
+            "project",
+            "year",
+            "final_won",
+            "final_national_won",
+            "carried_in_won",
+            "change_won",
+            "available_won",
+            "executed_won",
+            "carried_out_won",
+            "unexecuted_won",
+            "complete",
+            "source_note",
+        )
+        clean_model_instances = True
+
+    @classmethod
+    def widget_from_django_field(cls, f, default=None):
+        if f.name.endswith("_won"):
+            return lambda **kw: UnitWonWidget(1_000)
+        return super().widget_from_django_field(f, default)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        if instance.complete:
+            v = {
+                f: getattr(instance, f) or 0
+                for f in (
+                    "final_won",
+                    "carried_in_won",
+                    "change_won",
+                    "available_won",
+                    "executed_won",
+                    "carried_out_won",
+                    "unexecuted_won",
+                )
+            }
+            errors = {}
+            if v["final_won"] + v["carried_in_won"] + v["change_won"] != v["available_won"]:
+                errors["available_won"] = _(
+                    "Available should be final + carried in ± change = %(expected)s; the file says %(found)s."
+                ) % {
+                    "expected": f"{(v['final_won'] + v['carried_in_won'] + v['change_won']) // 1000:,}",
+                    "found": f"{v['available_won'] // 1000:,}",
+                }
+            if v["executed_won"] + v["carried_out_won"] + v["unexecuted_won"] != v["available_won"]:
+                errors["unexecuted_won"] = _(
+                    "Executed + carried out + unexecuted should be the available %(expected)s; it is %(found)s."
+                ) % {
+                    "expected": f"{v['available_won'] // 1000:,}",
+                    "found": f"{(v['executed_won'] + v['carried_out_won'] + v['unexecuted_won']) // 1000:,}",
+                }
+            if errors:
+                raise ValidationError(errors)
+        super().before_save_instance(instance, row, **kwargs)
+
+
+class BudgetLineResource(StrictResource):
+    """Budget lines in thousand won; the funding split must add up to the amount (also a database check)."""
+
+    project = _project_field()
+    item = fields.Field(attribute="item", column_name="item", widget=StrictForeignKeyWidget(ExpenseItem, "code"))
+    header_aliases = {
+        "연도": "year",
+        "목": "item",
+        "금액": "amount_won",
+        "국비": "national_won",
+        "시비": "city_won",
+        "구비": "district_won",
+        "기타": "other_won",
+        "산출근거": "basis_ko",
+    }
+
+    class Meta:
+        model = BudgetLine
+        import_id_fields = ("project", "year", "item", "basis_ko")
+        fields = (
+            "project",
+            "year",
+            "item",
+            "amount_won",
+            "national_won",
+            "city_won",
+            "district_won",
+            "other_won",
+            "basis_ko",
+            "basis_en",
+        )
+        clean_model_instances = True
+
+    @classmethod
+    def widget_from_django_field(cls, f, default=None):
+        if f.name.endswith("_won"):
+            return lambda **kw: UnitWonWidget(1_000)
+        return super().widget_from_django_field(f, default)

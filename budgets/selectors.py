@@ -1,0 +1,365 @@
+"""Reads of the budget book: every figure is aggregated in the database, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce, ExtractMonth
+
+from anchors.models import Anchor
+
+from .models import (
+    BudgetChange,
+    BudgetLine,
+    ExecutionRecord,
+    ExpenseItem,
+    PlannedExecution,
+    PlanRow,
+    Project,
+    SettlementRow,
+)
+
+PROJECT_CODE = "smart-anchor-operation"
+
+
+def project() -> Project:
+    return Project.objects.get(code=PROJECT_CODE)
+
+
+def budget_years(p: Project) -> list[int]:
+    return sorted(set(p.lines.values_list("year", flat=True)))
+
+
+def pct_change(prior: int, current: int) -> int | None:
+    """(B - A) * 100 / A rounded half up as the book prints it; None when A is 0 (a new item)."""
+    if not prior:
+        return None
+    return int((Decimal(current - prior) * 100 / Decimal(prior)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+@dataclass
+class SummaryRow:
+    item: ExpenseItem | None
+    prior: int
+    prior_national: int
+    current: int
+    current_national: int
+
+    @property
+    def change(self) -> int:
+        return self.current - self.prior
+
+    @property
+    def change_national(self) -> int:
+        return self.current_national - self.prior_national
+
+    @property
+    def pct(self) -> int | None:
+        return pct_change(self.prior, self.current)
+
+    @property
+    def pct_national(self) -> int | None:
+        return pct_change(self.prior_national, self.current_national)
+
+
+def year_summary(p: Project, year: int) -> tuple[SummaryRow, list[SummaryRow]]:
+    """예산 총괄: items × prior year and this year, with the national share (1 query + items)."""
+    sums = (
+        BudgetLine.objects.filter(project=p, year__in=[year - 1, year])
+        .values("item_id", "year")
+        .annotate(amount=Sum("amount_won"), national=Sum("national_won"))
+    )
+    by = {(r["item_id"], r["year"]): r for r in sums}
+    items = [i for i in ExpenseItem.objects.order_by("sort_order") if (i.pk, year) in by or (i.pk, year - 1) in by]
+    rows = []
+    for i in items:
+        a, b = by.get((i.pk, year - 1), {}), by.get((i.pk, year), {})
+        rows.append(
+            SummaryRow(i, a.get("amount") or 0, a.get("national") or 0, b.get("amount") or 0, b.get("national") or 0)
+        )
+    total = SummaryRow(
+        None,
+        sum(r.prior for r in rows),
+        sum(r.prior_national for r in rows),
+        sum(r.current for r in rows),
+        sum(r.current_national for r in rows),
+    )
+    return total, rows
+
+
+@dataclass
+class ExecutionRow:
+    label: str
+    available: int
+    executed: int
+    item: ExpenseItem | None = None
+    line: BudgetLine | None = None
+    lines: list = field(default_factory=list)
+
+    @property
+    def remaining(self) -> int:
+        return self.available - self.executed
+
+    @property
+    def rate(self) -> Decimal | None:
+        if not self.available:
+            return None
+        return (Decimal(self.executed) * 100 / Decimal(self.available)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def lines_with_execution(
+    p: Project, year: int, *, until: date | None = None, item: ExpenseItem | None = None, anchor: Anchor | None = None
+):
+    """Budget lines with available (amount + changes) and executed-to-date, summed by the database."""
+    record_filter = Q(records__date__lte=until) if until else Q()
+    qs = BudgetLine.objects.filter(project=p, year=year)
+    if item is not None:
+        qs = qs.filter(item=item)
+    if anchor is not None:
+        qs = qs.filter(anchor=anchor)
+    changes = {
+        r["line_id"]: r["total"]
+        for r in BudgetChange.objects.filter(line__in=qs).values("line_id").annotate(total=Sum("amount_won"))
+    }
+    lines = list(
+        qs.select_related("item", "anchor")
+        .annotate(
+            executed=Coalesce(Sum("records__amount_won", filter=record_filter), 0),
+            record_count=Count("records", filter=record_filter),
+        )
+        .order_by("item__sort_order", "sort_order", "pk")
+    )
+    for line in lines:
+        line.available = line.amount_won + (changes.get(line.pk) or 0)
+    return lines
+
+
+def execution_table(p: Project, year: int, *, until: date | None = None) -> tuple[ExecutionRow, list[ExecutionRow]]:
+    """Per item and per line: available, executed to date, execution rate, remaining (3 queries)."""
+    lines = lines_with_execution(p, year, until=until)
+    rows: dict[int, ExecutionRow] = {}
+    for line in lines:
+        row = rows.setdefault(line.item_id, ExecutionRow(label=line.item.name, available=0, executed=0, item=line.item))
+        row.available += line.available
+        row.executed += line.executed
+        row.lines.append(
+            ExecutionRow(
+                label=line.basis or line.item.name, available=line.available, executed=line.executed, line=line
+            )
+        )
+    items = list(rows.values())
+    total = ExecutionRow(label="", available=sum(r.available for r in items), executed=sum(r.executed for r in items))
+    return total, items
+
+
+def monthly_curve(p: Project, year: int) -> list[dict]:
+    """Cumulative execution by month against the planned curve where one is entered (2 queries)."""
+    executed = dict(
+        ExecutionRecord.objects.filter(line__project=p, line__year=year, date__year=year)
+        .annotate(m=ExtractMonth("date"))
+        .values("m")
+        .annotate(total=Sum("amount_won"))
+        .values_list("m", "total")
+    )
+    planned = dict(PlannedExecution.objects.filter(project=p, year=year).values_list("month", "cumulative_won"))
+    running, out = 0, []
+    for m in range(1, 13):
+        running += executed.get(m, 0)
+        out.append({"month": m, "executed": running, "planned": planned.get(m)})
+    return out
+
+
+def records_for(*, line: BudgetLine) -> list[ExecutionRecord]:
+    return list(line.records.order_by("date", "pk"))
+
+
+def plan_rows(p: Project) -> tuple[PlanRow | None, list[PlanRow]]:
+    rows = list(
+        PlanRow.objects.filter(project=p).select_related("item").order_by(F("item__sort_order").asc(nulls_first=True))
+    )
+    total = next((r for r in rows if r.item_id is None), None)
+    return total, [r for r in rows if r.item_id is not None]
+
+
+@dataclass
+class Problem:
+    where: str
+    expected: int
+    found: int
+
+
+def plan_problems(total: PlanRow | None, rows: list[PlanRow]) -> list[Problem]:
+    """Each row's total must equal the sum of its years, and each column of the total row the sum of the items."""
+    problems = [Problem(str(r.item.name), r.years_sum_won, r.total_won) for r in rows if r.years_sum_won != r.total_won]
+    if total is not None:
+        for attr, label in [
+            ("total_won", "total"),
+            ("before_won", total.before_label),
+            ("year1_won", str(total.year1)),
+            ("year2_won", str(total.year1 + 1)),
+            ("after_won", "later"),
+        ]:
+            column = sum(getattr(r, attr) for r in rows)
+            if column != getattr(total, attr):
+                problems.append(Problem(f"total / {label}", column, getattr(total, attr)))
+    return problems
+
+
+@dataclass
+class SettlementCheck:
+    row: SettlementRow
+    problems: list[str]
+    checked: bool
+
+
+def settlement_checks(p: Project) -> list[SettlementCheck]:
+    """available = final + carried in ± change = executed + carried out + unexecuted, where the source is complete."""
+    from django.utils.translation import gettext as _
+
+    out = []
+    for row in SettlementRow.objects.filter(project=p).order_by("year"):
+        if not row.complete:
+            out.append(
+                SettlementCheck(row, [_("The source leaves figures out; the identities cannot be checked.")], False)
+            )
+            continue
+        v = {
+            f: getattr(row, f) or 0
+            for f in (
+                "final_won",
+                "carried_in_won",
+                "change_won",
+                "available_won",
+                "executed_won",
+                "carried_out_won",
+                "unexecuted_won",
+            )
+        }
+        problems = []
+        if v["final_won"] + v["carried_in_won"] + v["change_won"] != v["available_won"]:
+            problems.append(
+                _("Final + carried in ± change is %(a)s, not the available %(b)s.")
+                % {"a": f"{v['final_won'] + v['carried_in_won'] + v['change_won']:,}", "b": f"{v['available_won']:,}"}
+            )
+        if v["executed_won"] + v["carried_out_won"] + v["unexecuted_won"] != v["available_won"]:
+            problems.append(
+                _("Executed + carried out + unexecuted is %(a)s, not the available %(b)s.")
+                % {
+                    "a": f"{v['executed_won'] + v['carried_out_won'] + v['unexecuted_won']:,}",
+                    "b": f"{v['available_won']:,}",
+                }
+            )
+        out.append(SettlementCheck(row, problems, True))
+    return out
+
+
+# --- what an anchor delivers beside what it cost -------------------------------------------------
+
+
+@dataclass
+class Delivery:
+    budgeted: int
+    spent: int
+    booked_hours: Decimal | None
+    open_hours: Decimal | None
+    fee_revenue: int | None
+    programmes: int | None
+    participants: int | None
+    tenants: int | None
+
+    @property
+    def utilisation(self) -> Decimal | None:
+        if not self.booked_hours or not self.open_hours:
+            return None
+        return (self.booked_hours * 100 / self.open_hours).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    @property
+    def cost_per_booked_hour(self) -> int | None:
+        return int(Decimal(self.spent) / self.booked_hours) if self.booked_hours and self.spent else None
+
+    @property
+    def cost_per_participant(self) -> int | None:
+        return self.spent // self.participants if self.participants and self.spent else None
+
+
+def anchor_delivery(*, anchor: Anchor, year: int) -> Delivery:
+    """Budgeted and spent for an anchor in a year, beside booked hours, utilisation, fees, programmes, tenants.
+
+    Figures a module has no data for yet are None (shown blank), never 0.
+    """
+    from django.db.models import DurationField, ExpressionWrapper
+
+    from facilities.models import OCCUPYING, Equipment, Lease, Space
+    from facilities.pricing import SEOUL
+    from facilities.selectors import anchor_hours
+    from programs.models import Attendance, Programme
+    from reservations.models import Reservation, Status
+
+    lines = BudgetLine.objects.filter(anchor=anchor, year=year)
+    budgeted = lines.aggregate(s=Coalesce(Sum("amount_won"), 0))["s"]
+    spent = ExecutionRecord.objects.filter(line__in=lines).aggregate(s=Coalesce(Sum("amount_won"), 0))["s"]
+    start = datetime.combine(date(year, 1, 1), time(0), tzinfo=SEOUL)
+    end = datetime.combine(date(year + 1, 1, 1), time(0), tzinfo=SEOUL)
+    used = Reservation.objects.filter(
+        anchor=anchor,
+        start_at__gte=start,
+        start_at__lt=end,
+        status__in=[Status.CONFIRMED, Status.CHECKED_IN, Status.COMPLETED],
+    )
+    agg = used.aggregate(
+        n=Count("pk"),
+        fees=Coalesce(Sum("fee_won"), 0),
+        dur=Sum(ExpressionWrapper(F("end_at") - F("start_at"), output_field=DurationField())),
+    )
+    charges = Reservation.objects.filter(anchor=anchor, start_at__gte=start, start_at__lt=end).aggregate(
+        c=Coalesce(Sum("charge_won"), 0)
+    )["c"]
+    booked_hours = Decimal(agg["dur"].total_seconds()) / 3600 if agg["n"] and agg["dur"] else None
+    open_hours = None
+    if booked_hours:
+        resources = (
+            Space.objects.filter(anchor=anchor, bookable=True).count()
+            + Equipment.objects.filter(space__anchor=anchor, bookable=True).count()
+        )
+        daily = sum(
+            (
+                (datetime.combine(h.day, h.closes) - datetime.combine(h.day, h.opens)).total_seconds() / 3600
+                for h in anchor_hours(anchor=anchor, start=date(year, 1, 1), end=date(year, 12, 31))
+                if h.is_open
+            ),
+            0.0,
+        )
+        open_hours = Decimal(str(daily)) * resources if resources and daily else None
+    programmes = Programme.objects.filter(
+        anchor=anchor, sessions__starts_at__gte=start, sessions__starts_at__lt=end
+    ).distinct()
+    n_programmes = programmes.count()
+    participants = (
+        Attendance.objects.filter(session__programme__in=programmes, attended=True)
+        .values("registration")
+        .distinct()
+        .count()
+        if n_programmes
+        else None
+    )
+    tenants = (
+        Lease.objects.filter(
+            space__anchor=anchor, status__in=OCCUPYING, starts_on__lte=date(year, 12, 31), ends_on__gte=date(year, 1, 1)
+        )
+        .values("organisation")
+        .distinct()
+        .count()
+    )
+    return Delivery(
+        budgeted=budgeted,
+        spent=spent,
+        booked_hours=booked_hours,
+        open_hours=open_hours,
+        fee_revenue=(agg["fees"] + charges) if agg["n"] or charges else None,
+        programmes=n_programmes or None,
+        participants=participants or None,
+        tenants=tenants or None,
+    )

@@ -1,0 +1,422 @@
+from __future__ import annotations
+
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from anchors.mixins import PolicyRequiredMixin
+from anchors.models import Anchor
+from anchors.policy import may
+from common.money import to_unit, unit_label
+
+from . import selectors
+from .models import BudgetLine, ExecutionRecord, ExpenseItem, PlanRow, SettlementRow
+from .tables import Table, csv_response, xlsx_response
+
+
+def _national(value: int) -> str:
+    return f"(x{value:,})" if value else "(x-)"
+
+
+class ExportMixin:
+    """Pages build `tables`; ?export=xlsx|csv returns the same tables as a file."""
+
+    export_name = "budget"
+
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        fmt = request.GET.get("export")
+        if fmt in ("xlsx", "csv"):
+            tables = context["tables"]
+            return (xlsx_response if fmt == "xlsx" else csv_response)(
+                tables, context.get("export_name", self.export_name)
+            )
+        return self.render_to_response(context)
+
+
+class ProjectMixin:
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["project"] = self.project = selectors.project()
+        ctx["years"] = selectors.budget_years(self.project)
+        year = self.kwargs.get("year")
+        ctx["nav_year"] = year if year in ctx["years"] else (ctx["years"][-1] if ctx["years"] else None)
+        return ctx
+
+
+def _year_or_404(years: list[int], year: int) -> int:
+    if year not in years:
+        raise Http404(_("There is no budget for that year."))
+    return year
+
+
+class BudgetIndexView(View):
+    def get(self, request):
+        years = selectors.budget_years(selectors.project())
+        return redirect("budgets:summary", year=years[-1]) if years else redirect("home")
+
+
+class SummaryView(ExportMixin, ProjectMixin, TemplateView):
+    """예산 총괄: each item, prior year against this year, with the change and the national share."""
+
+    template_name = "budgets/summary.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        year = _year_or_404(ctx["years"], self.kwargs["year"])
+        total, rows = selectors.year_summary(self.project, year)
+        unit = "thousand"
+
+        def cells(r, label):
+            return [
+                label,
+                to_unit(r.prior, unit),
+                _national(to_unit(r.prior_national, unit)),
+                to_unit(r.current, unit),
+                _national(to_unit(r.current_national, unit)),
+                to_unit(r.change, unit),
+                r.pct,
+            ]
+
+        table = Table(
+            title=_("Budget summary %(year)s") % {"year": year},
+            unit=f"{unit_label(unit)}, %",
+            headers=[
+                _("Item"),
+                _("%(y)s budget (A)") % {"y": year - 1},
+                _("national"),
+                _("%(y)s budget (B)") % {"y": year},
+                _("national"),
+                _("Change (B−A)"),
+                _("Change %"),
+            ],
+            rows=[cells(total, _("Total")), *[cells(r, r.item.name) for r in rows]],
+            links=[None, *[f"/budgets/{year}/items/{r.item.code}/" for r in rows]],
+            emphasis={0},
+        )
+        ctx.update(
+            year=year,
+            total=total,
+            rows=rows,
+            tables=[table],
+            export_name=f"budget-summary-{year}",
+            schedule=self.project.schedule.filter(year=year),
+            lines=BudgetLine.objects.filter(project=self.project, year=year)
+            .select_related("item", "anchor")
+            .order_by("item__sort_order", "sort_order"),
+        )
+        return ctx
+
+
+class ExecutionView(ExportMixin, ProjectMixin, TemplateView):
+    """Execution per item and per line, with the monthly cumulative curve against the plan."""
+
+    template_name = "budgets/execution.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        year = _year_or_404(ctx["years"], self.kwargs["year"])
+        total, items = selectors.execution_table(self.project, year)
+        unit = "thousand"
+        rows, links, emphasis = [], [], {0}
+        rows.append(
+            [
+                _("Total"),
+                "",
+                to_unit(total.available, unit),
+                to_unit(total.executed, unit),
+                total.rate,
+                to_unit(total.remaining, unit),
+            ]
+        )
+        links.append(None)
+        for it in items:
+            emphasis.add(len(rows))
+            rows.append(
+                [
+                    it.item.name,
+                    it.item.code,
+                    to_unit(it.available, unit),
+                    to_unit(it.executed, unit),
+                    it.rate,
+                    to_unit(it.remaining, unit),
+                ]
+            )
+            links.append(f"/budgets/{year}/items/{it.item.code}/")
+            for ln in it.lines:
+                rows.append(
+                    [
+                        f"  · {ln.label}",
+                        "",
+                        to_unit(ln.available, unit),
+                        to_unit(ln.executed, unit),
+                        ln.rate,
+                        to_unit(ln.remaining, unit),
+                    ]
+                )
+                links.append(ln.line.get_absolute_url())
+        table = Table(
+            title=_("Budget execution %(year)s") % {"year": year},
+            unit=f"{unit_label(unit)}, %",
+            headers=[
+                _("Item or line"),
+                _("Code"),
+                _("Available"),
+                _("Executed to date"),
+                _("Execution rate %"),
+                _("Remaining"),
+            ],
+            rows=rows,
+            links=links,
+            emphasis=emphasis,
+        )
+        curve = selectors.monthly_curve(self.project, year)
+        curve_table = Table(
+            title=_("Cumulative execution by month %(year)s") % {"year": year},
+            unit=unit_label(unit),
+            headers=[_("Month"), _("Executed (cumulative)"), _("Planned (cumulative)")],
+            rows=[[c["month"], to_unit(c["executed"], unit), to_unit(c["planned"], unit)] for c in curve],
+        )
+        ctx.update(
+            year=year,
+            total=total,
+            items=items,
+            tables=[table, curve_table],
+            export_name=f"budget-execution-{year}",
+            chart=_chart(curve, total.available),
+            has_example_records=ExecutionRecord.objects.filter(line__year=year, is_example=True).exists(),
+        )
+        return ctx
+
+
+def _chart(curve: list[dict], available: int) -> dict:
+    """Coordinates of an accessible inline-SVG line chart (no JavaScript needed)."""
+    top = max([available] + [c["executed"] for c in curve] + [c["planned"] or 0 for c in curve]) or 1
+    w, h, left, bottom = 600, 260, 50, 30
+
+    def pt(i, v):
+        return (left + i * (w - left - 10) / 11, h - bottom - v * (h - bottom - 10) / top)
+
+    executed = " ".join(f"{x:.1f},{y:.1f}" for x, y in (pt(i, c["executed"]) for i, c in enumerate(curve)))
+    planned_pts = [(i, c["planned"]) for i, c in enumerate(curve) if c["planned"] is not None]
+    planned = " ".join(f"{x:.1f},{y:.1f}" for x, y in (pt(i, v) for i, v in planned_pts))
+    ticks = [{"x": pt(i, 0)[0], "label": i + 1} for i in range(12)]
+    levels = [{"y": pt(0, top * k / 4)[1], "label": f"{to_unit(top * k // 4, 'million'):,}"} for k in range(5)]
+    return {
+        "w": w,
+        "h": h,
+        "executed": executed,
+        "planned": planned,
+        "ticks": ticks,
+        "levels": levels,
+        "base_y": h - bottom,
+        "left": left,
+    }
+
+
+class ItemView(ProjectMixin, TemplateView):
+    """Drill-down: an expense item's lines in a year, each with its available and executed amounts."""
+
+    template_name = "budgets/item.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        year = _year_or_404(ctx["years"], self.kwargs["year"])
+        item = get_object_or_404(ExpenseItem, code=self.kwargs["code"])
+        lines = selectors.lines_with_execution(self.project, year, item=item)
+        ctx.update(year=year, item=item, lines=lines)
+        return ctx
+
+
+class LineView(ProjectMixin, TemplateView):
+    """A budget line; its execution records (payees, evidence) only for the officers concerned and the city."""
+
+    template_name = "budgets/line.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        line = get_object_or_404(
+            BudgetLine.objects.select_related("item", "anchor__district", "project"), pk=self.kwargs["pk"]
+        )
+        lines = selectors.lines_with_execution(line.project, line.year, item=line.item)
+        line = next(ln for ln in lines if ln.pk == line.pk)
+        can_see = may(self.request.user, "budgets.view_records", line)
+        ctx.update(
+            line=line,
+            year=line.year,
+            can_see_records=can_see,
+            records=selectors.records_for(line=line) if can_see else [],
+            changes=line.changes.all(),
+        )
+        return ctx
+
+
+class RecordEvidenceView(PolicyRequiredMixin, View):
+    policy_action = "budgets.view_records"
+
+    def get_policy_object(self):
+        self.record = get_object_or_404(ExecutionRecord.objects.select_related("line__anchor"), pk=self.kwargs["pk"])
+        return self.record.line
+
+    def get(self, request, pk: int):
+        if not self.record.evidence:
+            raise Http404
+        response = FileResponse(self.record.evidence.open("rb"), as_attachment=True)
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class PlanView(ExportMixin, ProjectMixin, TemplateView):
+    template_name = "budgets/plan.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        total, rows = selectors.plan_rows(self.project)
+        unit = "million"
+
+        def cells(r: PlanRow, label: str):
+            return [
+                label,
+                to_unit(r.total_won, unit),
+                _national(to_unit(r.total_national_won, unit)),
+                to_unit(r.before_won, unit),
+                to_unit(r.year1_won, unit),
+                to_unit(r.year2_won, unit),
+                to_unit(r.after_won, unit),
+            ]
+
+        first = total or (rows[0] if rows else None)
+        headers = [
+            _("Item"),
+            _("Total"),
+            _("national"),
+            first.before_label if first else "",
+            str(first.year1) if first else "",
+            str(first.year1 + 1) if first else "",
+            _("Later"),
+        ]
+        table = Table(
+            title=_("Multi-year investment plan"),
+            unit=unit_label(unit),
+            headers=headers,
+            rows=([cells(total, _("Total"))] if total else []) + [cells(r, r.item.name) for r in rows],
+            emphasis={0},
+        )
+        ctx.update(
+            tables=[table],
+            problems=selectors.plan_problems(total, rows),
+            export_name="multi-year-plan",
+            notes=[r for r in rows if r.source_note],
+        )
+        return ctx
+
+
+class SettlementView(ExportMixin, ProjectMixin, TemplateView):
+    template_name = "budgets/settlement.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        checks = selectors.settlement_checks(self.project)
+        unit = "thousand"
+        fields = [
+            "final_won",
+            "carried_in_won",
+            "change_won",
+            "available_won",
+            "executed_won",
+            "carried_out_won",
+            "unexecuted_won",
+        ]
+        table = Table(
+            title=_("Settlement of the last years"),
+            unit=unit_label(unit),
+            headers=[
+                _("Year"),
+                _("Final budget"),
+                _("Carried in"),
+                _("Change"),
+                _("Available"),
+                _("Executed"),
+                _("Carried out"),
+                _("Unexecuted"),
+            ],
+            rows=[[c.row.year, *[to_unit(getattr(c.row, f), unit) for f in fields]] for c in checks],
+        )
+        ctx.update(tables=[table], checks=checks, export_name="settlement")
+        return ctx
+
+
+class AnchorBudgetView(ExportMixin, ProjectMixin, TemplateView):
+    """What was budgeted and spent for an anchor beside what it delivered, with unit costs."""
+
+    template_name = "budgets/anchor.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        anchor = get_object_or_404(Anchor.objects.select_related("district"), slug=self.kwargs["slug"])
+        year = int(self.request.GET.get("year") or 0) or (
+            ctx["years"][-1] if ctx["years"] else timezone.localdate().year
+        )
+        if not 2000 <= year <= 2100:
+            raise Http404
+        d = selectors.anchor_delivery(anchor=anchor, year=year)
+        lines = selectors.lines_with_execution(self.project, year, anchor=anchor)
+        unit = "thousand"
+        table = Table(
+            title=_("%(anchor)s: budget and delivery %(year)s") % {"anchor": anchor.name, "year": year},
+            unit=unit_label(unit),
+            headers=[_("Measure"), _("Value")],
+            rows=[
+                [_("Budgeted"), to_unit(d.budgeted, unit)],
+                [_("Spent"), to_unit(d.spent, unit)],
+                [_("Booked hours"), None if d.booked_hours is None else float(round(d.booked_hours, 1))],
+                [_("Utilisation %"), None if d.utilisation is None else float(d.utilisation)],
+                [_("Fee revenue (won)"), d.fee_revenue],
+                [_("Programmes"), d.programmes],
+                [_("Participants"), d.participants],
+                [_("Tenant companies"), d.tenants],
+                [_("Cost per booked hour (won)"), d.cost_per_booked_hour],
+                [_("Cost per participant (won)"), d.cost_per_participant],
+            ],
+        )
+        ctx.update(
+            anchor=anchor,
+            year=year,
+            d=d,
+            lines=lines,
+            tables=[table],
+            export_name=f"anchor-{anchor.slug}-{year}",
+            can_manage=False,
+        )
+        return ctx
+
+
+class HistoryView(PolicyRequiredMixin, ProjectMixin, TemplateView):
+    """Every change to a budget figure: who, when, old → new."""
+
+    template_name = "budgets/history.html"
+    policy_action = "budgets.view_history"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        entries = []
+        for model in (BudgetLine, PlanRow, SettlementRow, ExecutionRecord):
+            for rec in model.history.select_related("history_user").order_by("-history_date")[:100]:
+                prev = rec.prev_record
+                changes = rec.diff_against(prev).changes if prev is not None and rec.history_type == "~" else []
+                entries.append(
+                    {
+                        "when": rec.history_date,
+                        "who": rec.history_user,
+                        "what": str(rec.instance),
+                        "type": rec.get_history_type_display(),
+                        "model": model._meta.verbose_name,
+                        "changes": [(model._meta.get_field(c.field).verbose_name, c.old, c.new) for c in changes],
+                    }
+                )
+        entries.sort(key=lambda e: e["when"], reverse=True)
+        ctx["entries"] = entries[:200]
+        return ctx
