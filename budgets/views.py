@@ -4,6 +4,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -85,7 +86,7 @@ class SummaryView(ExportMixin, ProjectMixin, TemplateView):
             title=_("Budget summary %(year)s") % {"year": year},
             unit=f"{unit_label(unit)}, %",
             headers=[
-                _("Item"),
+                pgettext("budget", "Item"),
                 _("%(y)s budget (A)") % {"y": year - 1},
                 _("national"),
                 _("%(y)s budget (B)") % {"y": year},
@@ -290,13 +291,13 @@ class PlanView(ExportMixin, ProjectMixin, TemplateView):
 
         first = total or (rows[0] if rows else None)
         headers = [
-            _("Item"),
+            pgettext("budget", "Item"),
             _("Total"),
             _("national"),
             first.before_label if first else "",
             str(first.year1) if first else "",
             str(first.year1 + 1) if first else "",
-            _("Later"),
+            pgettext("budget", "Later"),
         ]
         table = Table(
             title=_("Multi-year investment plan"),
@@ -337,7 +338,7 @@ class SettlementView(ExportMixin, ProjectMixin, TemplateView):
                 _("Year"),
                 _("Final budget"),
                 _("Carried in"),
-                _("Change"),
+                pgettext("budget", "Change"),
                 _("Available"),
                 _("Executed"),
                 _("Carried out"),
