@@ -8,7 +8,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-dev run test test-pg test-smoke test-browser lint bench migrations-check clean messages
+.PHONY: worker beat install install-dev run test test-pg test-smoke test-browser lint bench migrations-check clean messages
 
 $(VENV)/.installed: requirements.txt
 	bash scripts/install-system-deps.sh run
@@ -30,8 +30,17 @@ run: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py load_seed_data
 	DEBUG=1 $(BIN)/python manage.py create_demo_accounts
+	DEBUG=1 $(BIN)/python manage.py sync_schedule > /dev/null
 	@echo "Serving the portal at http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## Background jobs against a local Redis (see README): a worker, and beat with the schedule from config/schedule.py
+worker: install
+	$(BIN)/python manage.py sync_schedule
+	$(BIN)/celery -A config worker -l info
+
+beat: install
+	$(BIN)/celery -A config beat -l info
 
 ## make test: the whole suite on PostgreSQL and Redis, then a smoke run on SQLite
 test: install-dev

@@ -339,3 +339,46 @@ class PlannedExecution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}-{self.month:02d}"
+
+
+def report_path(instance, filename: str) -> str:
+    scope = instance.anchor.slug if instance.anchor_id else "city"
+    return f"reports/{instance.year}/{instance.month:02d}/{scope}-{filename}"
+
+
+class MonthlyReport(models.Model):
+    """The monthly report of an operating anchor, or city-wide (no anchor); regeneration replaces the files."""
+
+    STATUSES = [
+        ("queued", _("Queued")),
+        ("running", _("Being prepared")),
+        ("done", _("Ready")),
+        ("failed", _("Failed")),
+    ]
+
+    anchor = models.ForeignKey(Anchor, on_delete=models.CASCADE, null=True, blank=True, related_name="monthly_reports")
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    status = models.CharField(_("status"), max_length=10, choices=STATUSES, default="queued")
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    xlsx = models.FileField(_("spreadsheet"), upload_to=report_path, blank=True)
+    pdf = models.FileField(_("PDF"), upload_to=report_path, blank=True)
+    has_data = models.BooleanField(_("has data"), default=False)
+    generated_at = models.DateTimeField(_("generated at"), null=True, blank=True)
+    emailed_to = models.PositiveSmallIntegerField(_("e-mailed to (people)"), default=0)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("monthly report")
+        verbose_name_plural = _("monthly reports")
+        ordering = ["-year", "-month", "anchor__sort_order"]
+        constraints = [
+            models.UniqueConstraint(fields=["anchor", "year", "month"], name="one_report_per_anchor_month"),
+            models.UniqueConstraint(
+                fields=["year", "month"], condition=Q(anchor__isnull=True), name="one_city_report_per_month"
+            ),
+            models.CheckConstraint(condition=Q(month__gte=1) & Q(month__lte=12), name="report_month_1_12"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.anchor or 'Seoul'} {self.year}-{self.month:02d}"

@@ -30,6 +30,14 @@ class Table:
 
 
 def xlsx_response(tables: list[Table], filename: str) -> HttpResponse:
+    response = HttpResponse(
+        xlsx_bytes(tables), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
+
+
+def xlsx_bytes(tables: list[Table]) -> bytes:
     book = Workbook()
     book.remove(book.active)
     for i, t in enumerate(tables, start=1):
@@ -55,11 +63,7 @@ def xlsx_response(tables: list[Table], filename: str) -> HttpResponse:
             sheet.column_dimensions[col[0].column_letter].width = min(max(width + 2, 10), 60)
     buf = io.BytesIO()
     book.save(buf)
-    response = HttpResponse(
-        buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return response
+    return buf.getvalue()
 
 
 def csv_response(tables: list[Table], filename: str) -> HttpResponse:

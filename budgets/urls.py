@@ -15,4 +15,6 @@ urlpatterns = [
     path("settlement/", views.SettlementView.as_view(), name="settlement"),
     path("anchors/<slug:slug>/", views.AnchorBudgetView.as_view(), name="anchor"),
     path("history/", views.HistoryView.as_view(), name="history"),
+    path("reports/", views.ReportsView.as_view(), name="reports"),
+    path("reports/<int:pk>/<str:fmt>/", views.ReportFileView.as_view(), name="report_file"),
 ]

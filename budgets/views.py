@@ -421,3 +421,81 @@ class HistoryView(PolicyRequiredMixin, ProjectMixin, TemplateView):
         entries.sort(key=lambda e: e["when"], reverse=True)
         ctx["entries"] = entries[:200]
         return ctx
+
+
+class ReportsView(PolicyRequiredMixin, TemplateView):
+    """Monthly reports the user may see, to download or regenerate; the page follows a regeneration's progress."""
+
+    template_name = "budgets/reports.html"
+    policy_action = "budgets.view_reports_page"
+
+    def get_template_names(self):
+        if self.request.htmx:
+            return ["budgets/_reports_table.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        from .models import MonthlyReport
+
+        ctx = super().get_context_data(**kwargs)
+        reports = [
+            r
+            for r in MonthlyReport.objects.select_related("anchor").order_by("-year", "-month", "anchor__sort_order")[
+                :200
+            ]
+            if may(self.request.user, "budgets.view_report", r)
+        ]
+        ctx.update(
+            reports=reports,
+            busy=any(r.status in ("queued", "running") for r in reports),
+            operating=Anchor.objects.filter(status="operating").order_by("sort_order"),
+        )
+        return ctx
+
+    def post(self, request):
+        from django.contrib import messages
+
+        from . import reports as report_builder
+        from .models import MonthlyReport
+        from .tasks import generate_report
+
+        try:
+            year, month = int(request.POST.get("year", "")), int(request.POST.get("month", ""))
+            anchor_slug = request.POST.get("anchor") or ""
+            anchor = Anchor.objects.get(slug=anchor_slug) if anchor_slug else None
+            if not (2018 <= year <= 2100 and 1 <= month <= 12):
+                raise ValueError
+        except (ValueError, Anchor.DoesNotExist):
+            messages.error(request, _("Choose a valid month and anchor."))
+            return redirect("budgets:reports")
+        report, _created = MonthlyReport.objects.get_or_create(anchor=anchor, year=year, month=month)
+        if not may(request.user, "budgets.view_report", report):
+            raise Http404
+        MonthlyReport.objects.filter(pk=report.pk).update(status="queued", progress=0)
+        try:
+            generate_report.delay(report.pk)
+        except Exception:  # broker down: build it here and now rather than not at all
+            report_builder.generate(anchor=anchor, year=year, month=month, report=report, email=False)
+        messages.success(request, _("The report is being prepared; this page shows its progress."))
+        return redirect("budgets:reports")
+
+
+class ReportFileView(PolicyRequiredMixin, View):
+    policy_action = "budgets.view_report"
+
+    def get_policy_object(self):
+        from .models import MonthlyReport
+
+        self.report = get_object_or_404(MonthlyReport.objects.select_related("anchor"), pk=self.kwargs["pk"])
+        return self.report
+
+    def get(self, request, pk: int, fmt: str):
+        f = {"xlsx": self.report.xlsx, "pdf": self.report.pdf}.get(fmt)
+        if not f:
+            raise Http404
+        scope = self.report.anchor.slug if self.report.anchor_id else "seoul"
+        return FileResponse(
+            f.open("rb"),
+            as_attachment=True,
+            filename=f"report-{scope}-{self.report.year}-{self.report.month:02d}.{fmt}",
+        )

@@ -296,6 +296,7 @@ class Certification(TimeStampedModel):
         verbose_name=_("revoked by"),
     )
     revoke_reason = models.CharField(_("reason for revoking"), max_length=300, blank=True)
+    expiry_warned_at = models.DateTimeField(_("expiry warning sent at"), null=True, blank=True)
 
     history = HistoricalRecords()
 

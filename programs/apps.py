@@ -7,4 +7,8 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("Programmes")
 
     def ready(self) -> None:
-        from . import rules  # noqa: F401  registers the policy rules
+        from reservations.outbox import register_deliverer
+
+        from . import reminders, rules  # noqa: F401  registers the policy rules
+
+        register_deliverer("session-reminder", reminders.deliver_session_reminder)

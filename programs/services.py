@@ -235,3 +235,25 @@ def outcome_save(
     )
     outcome.full_clean()
     return outcome
+
+
+def promote_waitlists(*, now: datetime | None = None) -> int:
+    """Give free places (after a capacity change) to the waiting list in order; safe to run twice."""
+    now = now or timezone.now()
+    promoted = 0
+    waiting = (
+        Programme.objects.filter(registrations__status=RegistrationStatus.WAITLISTED)
+        .distinct()
+        .values_list("pk", flat=True)
+    )
+    for pk in waiting:
+        with transaction.atomic():
+            programme = Programme.objects.select_for_update().get(pk=pk)
+            free = programme.capacity - _registered_count(programme)
+            for reg in programme.registrations.filter(status=RegistrationStatus.WAITLISTED).order_by(
+                "created_at", "pk"
+            )[: max(free, 0)]:
+                reg.status, reg.promoted_at = RegistrationStatus.REGISTERED, now
+                reg.save(update_fields=["status", "promoted_at", "updated_at"])
+                promoted += 1
+    return promoted

@@ -6,7 +6,7 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
 from .models import Registration
 
@@ -26,3 +26,15 @@ def send_promotion_email(registration_id: int) -> bool:
         html = render_to_string("programs/email/promoted.html", context)
     send_mail(subject, body, None, [reg.user.email], html_message=html)
     return True
+
+
+@shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
+def programme_housekeeping() -> dict:
+    """Periodic: remind registered makers of their sessions; fill places freed by a larger capacity."""
+    from reservations import outbox
+
+    from . import reminders, services
+
+    created = reminders.schedule_session_reminders()
+    sent = sum(1 for pk in outbox.due_rows(now=timezone.now()) if outbox.send_one(pk) == "sent")
+    return {"reminders_created": created, "sent": sent, "promoted": services.promote_waitlists()}

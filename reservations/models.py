@@ -47,6 +47,10 @@ class TsTzRange(Func):
     output_field = DateTimeRangeField()
 
 
+def default_reminder_offsets() -> list[int]:
+    return [24 * 60, 2 * 60]
+
+
 class BookingPolicy(TimeStampedModel):
     """An anchor's booking rules: notice, window, approval hold, cancellation and no-show terms."""
 
@@ -73,6 +77,11 @@ class BookingPolicy(TimeStampedModel):
         _("no-show charge (%)"), default=100, validators=[MaxValueValidator(100)]
     )
     no_show_grace_minutes = models.PositiveSmallIntegerField(_("no-show after (minutes late)"), default=15)
+    reminder_offsets = models.JSONField(
+        _("reminders (minutes before the start)"),
+        default=default_reminder_offsets,
+        help_text=_("For example [1440, 120]: a day and two hours before."),
+    )
 
     class Meta:
         verbose_name = _("booking policy")
@@ -179,6 +188,7 @@ class Reservation(TimeStampedModel):
         _("discount category"), max_length=30, choices=DiscountCategory.choices, blank=True
     )
     deposit_won = models.PositiveBigIntegerField(_("deposit (won)"), default=0)
+    discount_won = models.PositiveBigIntegerField(_("discount given (won)"), default=0)
     charge_won = models.PositiveBigIntegerField(
         _("cancellation or no-show charge (won)"),
         default=0,
@@ -293,3 +303,45 @@ class CalendarFeed(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user}"
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed, will retry")
+    GAVE_UP = "gave_up", _("Failed")
+    SKIPPED = "skipped", _("No longer needed")
+
+
+class Outbox(models.Model):
+    """One message to send, claimed once: reminders (one row per booking or session and offset) and notices.
+
+    The unique key is the exactly-once guarantee: a second run, or a second worker, finds the row and
+    does not send again. A row is sent only after a compare-and-swap to "sending"; a row left
+    "sending" by a worker that died is taken up again after STALE seconds.
+    """
+
+    key = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(_("kind"), max_length=30)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("to"))
+    object_id = models.PositiveBigIntegerField()
+    offset_minutes = models.PositiveIntegerField(null=True, blank=True)
+    due_at = models.DateTimeField(_("due at"))
+    status = models.CharField(_("status"), max_length=10, choices=OutboxStatus.choices, default="pending")
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    anchor = models.ForeignKey(Anchor, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outgoing messages")
+        ordering = ["due_at", "pk"]
+        indexes = [models.Index(fields=["status", "due_at"])]
+
+    def __str__(self) -> str:
+        return self.key

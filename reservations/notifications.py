@@ -24,6 +24,7 @@ def _headline(kind: str) -> str:
         "rejected": _("Your request was not approved"),
         "cancelled": _("Your reservation was cancelled"),
         "moved": _("Your reservation was moved"),
+        "reminder": _("Reminder: your reservation is coming up"),
     }[kind]
 
 
@@ -70,15 +71,11 @@ def reservation_ics(reservation: Reservation) -> bytes:
     return calendar_of([reservation_event(reservation)], name=str(reservation.anchor), method=method)
 
 
-def send_reservation_email(*, reservation_id: int, kind: str, base_url: str = "") -> bool:
-    """Render and send one notice; returns False when there is nobody to write to."""
-    r = (
-        Reservation.objects.select_related("user", "anchor", "space", "equipment__kind")
-        .filter(pk=reservation_id)
-        .first()
-    )
-    if r is None or r.user is None or not r.user.email:
-        return False
+def send_reservation_email(*, reservation: Reservation, kind: str, base_url: str = "") -> str:
+    """Render and send one notice in the maker's language; returns its headline ("" when nobody to write to)."""
+    r = reservation
+    if r.user is None or not r.user.email:
+        return ""
     with translation.override(r.user.preferred_language or settings.LANGUAGE_CODE):
         context = {
             "r": r,
@@ -98,4 +95,4 @@ def send_reservation_email(*, reservation_id: int, kind: str, base_url: str = ""
     message.attach_alternative(html, "text/html")
     message.attach(f"reservation-{r.pk}.ics", reservation_ics(r), "text/calendar")
     message.send()
-    return True
+    return context["headline"]

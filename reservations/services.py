@@ -22,7 +22,7 @@ from facilities.models import Equipment, EquipmentStatus, Space
 from facilities.pricing import SEOUL, Quote, QuoteError, round_half_up
 
 from . import selectors
-from .models import HOLDING, TRANSITIONS, Quota, Reservation, ReservationEvent, Series, Status
+from .models import HOLDING, TRANSITIONS, BookingPolicy, Quota, Reservation, ReservationEvent, Series, Status
 
 Resource = Space | Equipment
 
@@ -249,6 +249,7 @@ def _log(
 
 def _freeze_fee(reservation: Reservation, quote: Quote, discount_category: str) -> None:
     reservation.fee_won = quote.total_won
+    reservation.discount_won = sum(line.discount_won for line in quote.lines)
     reservation.deposit_won = quote.deposit_won
     reservation.rate_version_ids = list(quote.version_ids)
     reservation.discount_category = discount_category
@@ -360,11 +361,9 @@ def reservation_create(
 
 
 def _notify(reservation: Reservation, kind: str) -> None:
-    if reservation.user_id is None:
-        return
-    from .tasks import send_reservation_email
+    from .outbox import enqueue_notice
 
-    transaction.on_commit(lambda: send_reservation_email.delay(reservation.pk, kind))
+    enqueue_notice(reservation, kind)
 
 
 def _transition(
@@ -730,6 +729,23 @@ def reservations_expire_requests(*, now: datetime | None = None) -> int:
                     reason=_("not approved in time"),
                 )
                 n += 1
+    return n
+
+
+def reservations_mark_no_shows(*, now: datetime | None = None) -> int:
+    """Mark confirmed bookings nobody checked in to, once the grace period is over (safe to run twice)."""
+    now = now or timezone.now()
+    n = 0
+    for policy_anchor, grace in {p.anchor_id: p.no_show_grace_minutes for p in BookingPolicy.objects.all()}.items():
+        late = Reservation.objects.filter(
+            anchor_id=policy_anchor, status=Status.CONFIRMED, start_at__lte=now - timedelta(minutes=grace)
+        )
+        for r in late:
+            try:
+                reservation_mark_no_show(reservation=r, by=None, now=now)
+                n += 1
+            except ValidationError:
+                continue  # someone checked them in meanwhile
     return n
 
 

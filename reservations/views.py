@@ -19,6 +19,7 @@ from django.views.generic import TemplateView
 from anchors.mixins import PolicyRequiredMixin
 from anchors.models import Anchor
 from anchors.policy import may
+from common.health import broker_status
 from facilities import selectors as facility_selectors
 from facilities.models import Equipment, Space
 from facilities.pricing import SEOUL
@@ -272,6 +273,7 @@ class ReservationDetailView(ReservationObjectMixin, TemplateView):
             if r.status in (Status.CONFIRMED, Status.REQUESTED)
             else 0,
             qr_svg=segno.make(checkin_url, error="m").svg_inline(scale=4, title=_("Check-in code")),
+            broker_down=bool(settings.REDIS_URL) and broker_status().startswith("down"),
             policy=selectors.policy_for(r.anchor),
             series_rest=r.series.reservations.filter(start_at__gte=r.start_at).count() if r.series_id else 0,
         )
@@ -531,6 +533,19 @@ class ClosureAffectedView(DeskMixin, TemplateView):
             affected=selectors.affected_by_closure(closure=closure),
             can_manage=True,
         )
+        return ctx
+
+
+class OutboxView(DeskMixin, TemplateView):
+    """Messages of this anchor that are waiting, retrying or failed, so staff can see what did not go out."""
+
+    template_name = "reservations/outbox.html"
+
+    def get_context_data(self, **kwargs):
+        from .outbox import outbox_for_anchor
+
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(anchor=self.get_anchor(), rows=outbox_for_anchor(self.get_anchor()), can_manage=True)
         return ctx
 
 

@@ -161,6 +161,21 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
             "city_admin": 200,
         },
     ),
+    "accounts:notifications": ("/accounts/notifications/", LOGGED_IN),
+    "reservations:outbox": ("/desk/geumcheon/outbox/", MANAGE_GEUMCHEON),
+    "budgets:reports": (
+        "/budgets/reports/",
+        {
+            "anonymous": 302,
+            "maker": 403,
+            "geumcheon_staff": 200,
+            "changsin_staff": 200,
+            "guro_officer": 200,
+            "jongno_officer": 200,
+            "city_admin": 200,
+        },
+    ),
+    "budgets:report_file": ("/budgets/reports/{report}/xlsx/", {**MANAGE_GEUMCHEON, "city_admin": 200}),
     "reservations:closure_affected": ("/desk/geumcheon/closures/{closure}/affected/", MANAGE_GEUMCHEON),
     "reservations:checkin_code": ("/desk/check-in/{checkin}/", {**OWNER_OR_DESK, "maker": 404}),
 }
@@ -282,6 +297,10 @@ def objects(seeded, maker, city_admin, settings, tmp_path):
     budget_line = BudgetLine.objects.get(year=2021, item__code="405-01")
     budget_record = budget_line.records.first()
     budget_record.evidence.save("invoice.pdf", ContentFile(b"%PDF-1.4 invoice"))
+    from budgets.models import MonthlyReport
+
+    report = MonthlyReport.objects.create(anchor=g, year=2026, month=11, status="done")
+    report.xlsx.save("report.xlsx", ContentFile(b"PK xlsx"))
     return {
         "closure": closure.pk,
         "equipment": equipment.pk,
@@ -299,6 +318,7 @@ def objects(seeded, maker, city_admin, settings, tmp_path):
         "lease": lease.pk,
         "budget_line": budget_line.pk,
         "budget_record": budget_record.pk,
+        "report": report.pk,
     }
 
 

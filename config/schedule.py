@@ -1,0 +1,18 @@
+"""The periodic schedule, declared once: `manage.py sync_schedule` writes it to django-celery-beat (where staff
+may then edit times in the admin site), and `manage.py run_periodic` runs the same jobs in-process."""
+
+from __future__ import annotations
+
+SCHEDULE: dict[str, dict] = {
+    "Send due reminders and messages": {"task": "reservations.tasks.process_outbox", "every_minutes": 5},
+    "Expire unapproved requests, mark no-shows": {"task": "reservations.tasks.housekeeping", "every_minutes": 10},
+    "Programme reminders and waiting lists": {"task": "programs.tasks.programme_housekeeping", "every_minutes": 10},
+    "Warn of expiring certifications": {
+        "task": "facilities.tasks.certification_warnings",
+        "crontab": {"minute": "0", "hour": "9"},
+    },
+    "Monthly reports": {
+        "task": "budgets.tasks.monthly_reports",
+        "crontab": {"minute": "0", "hour": "6", "day_of_month": "1"},
+    },
+}
