@@ -77,6 +77,7 @@ bench: install-dev
 	DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python bench/run.py
 	$(BIN)/python bench/quote_bench.py
 	DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python bench/reservations_bench.py
+	DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python bench/reports_bench.py
 
 clean:
 	rm -rf $(VENV) var/staticfiles var/smoke.sqlite3
