@@ -37,9 +37,22 @@ def fill(anchor, user, total: int) -> None:
         unit = units[i % len(units)]
         slot = i // len(units)
         start = datetime(2026, 11, 1, tzinfo=SEOUL) + timedelta(minutes=10 * slot)
-        rows.append(Reservation(anchor=anchor, equipment=unit, user=user, booked_by=user, start_at=start, end_at=start + timedelta(minutes=10),
-                                blocked_until=start + timedelta(minutes=10), status=statuses[i % len(statuses)], fee_won=2_000,
-                                discount_won=200 * (i % 2), discount_category="small_manufacturer" if i % 2 else "", checkin_code=f"r{i}"))
+        rows.append(
+            Reservation(
+                anchor=anchor,
+                equipment=unit,
+                user=user,
+                booked_by=user,
+                start_at=start,
+                end_at=start + timedelta(minutes=10),
+                blocked_until=start + timedelta(minutes=10),
+                status=statuses[i % len(statuses)],
+                fee_won=2_000,
+                discount_won=200 * (i % 2),
+                discount_category="small_manufacturer" if i % 2 else "",
+                checkin_code=f"r{i}",
+            )
+        )
         if len(rows) == 5000:
             Reservation.objects.bulk_create(rows)
             rows = []
@@ -77,8 +90,10 @@ def main() -> None:
                     times.append(time.perf_counter() - t0)
             results[total] = (min(times) * 1000, len(ctx))
             print(f"{total:<28,}{results[total][0]:>12.1f}{results[total][1]:>9}")
-        print(f"time ratio 50,000 / 5,000: {results[50_000][0] / results[5_000][0]:.2f} (expected <= 3); "
-              f"same query count: {results[50_000][1] == results[5_000][1]}")
+        print(
+            f"time ratio 50,000 / 5,000: {results[50_000][0] / results[5_000][0]:.2f} (expected <= 3); "
+            f"same query count: {results[50_000][1] == results[5_000][1]}"
+        )
     finally:
         connection.creation.destroy_test_db(old, verbosity=0)
 

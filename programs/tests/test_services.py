@@ -164,3 +164,34 @@ def test_concurrent_cancellations_promote_the_waiting_list_in_order_without_over
     now_registered = set(p.registrations.filter(status="registered").values_list("pk", flat=True))
     assert now_registered == {r.pk for r in waiting[:5]}
     assert p.registrations.filter(status="waitlisted").get().pk == waiting[5].pk
+
+
+def test_registered_makers_get_one_reminder_per_session_and_offset(world, city_admin, maker):
+    from django.core import mail
+
+    from programs import reminders
+    from reservations import outbox
+    from reservations.models import Outbox
+
+    p = make_programme(world, city_admin, capacity=3)
+    services.register(programme=p, user=maker, now=NOW)
+    mail.outbox.clear()
+    assert reminders.schedule_session_reminders(now=at(2, 14, 30)) == 1  # a day before 14:00 on the 3rd
+    assert reminders.schedule_session_reminders(now=at(2, 14, 31)) == 0
+    row = Outbox.objects.get(kind="session-reminder")
+    assert (
+        outbox.send_one(row.pk, now=at(2, 14, 31)) == "sent"
+        and outbox.send_one(row.pk, now=at(2, 14, 32)) == "not-claimed"
+    )
+    assert len(mail.outbox) == 1 and "패턴 교실" in mail.outbox[0].subject
+
+
+def test_housekeeping_gives_places_freed_by_a_larger_capacity_to_the_waiting_list_once(world, city_admin):
+    p = make_programme(world, city_admin, capacity=1)
+    regs = [services.register(programme=p, user=UserFactory(), now=NOW) for _ in range(3)]
+    p.capacity = 2
+    p.save()
+    assert services.promote_waitlists(now=NOW) == 1
+    assert services.promote_waitlists(now=NOW) == 0
+    regs[1].refresh_from_db()
+    assert regs[1].status == RegistrationStatus.REGISTERED
