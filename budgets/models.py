@@ -353,7 +353,7 @@ class MonthlyReport(models.Model):
         ("queued", _("Queued")),
         ("running", _("Being prepared")),
         ("done", _("Ready")),
-        ("failed", _("Failed")),
+        ("failed", _("Could not be prepared")),
     ]
 
     anchor = models.ForeignKey(Anchor, on_delete=models.CASCADE, null=True, blank=True, related_name="monthly_reports")

@@ -24,3 +24,4 @@ OUTBOX_STALE_SECONDS = env.int("OUTBOX_STALE_SECONDS", default=600)  # noqa: F40
 if env.str("EMAIL_FILE_PATH", default=""):  # noqa: F405  the worker started by the tests writes mail to files
     EMAIL_BACKEND = env.str("TEST_EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")  # noqa: F405
     EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH")  # noqa: F405
+AXES_ENABLED = False  # the lockout tests turn it on; the test client's login() passes no request

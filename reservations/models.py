@@ -310,7 +310,7 @@ class OutboxStatus(models.TextChoices):
     SENDING = "sending", _("Being sent")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed, will retry")
-    GAVE_UP = "gave_up", _("Failed")
+    GAVE_UP = "gave_up", _("Gave up after retries")
     SKIPPED = "skipped", _("No longer needed")
 
 
@@ -324,7 +324,9 @@ class Outbox(models.Model):
 
     key = models.CharField(max_length=120, unique=True)
     kind = models.CharField(_("kind"), max_length=30)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("to"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("recipient")
+    )
     object_id = models.PositiveBigIntegerField()
     offset_minutes = models.PositiveIntegerField(null=True, blank=True)
     due_at = models.DateTimeField(_("due at"))
