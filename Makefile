@@ -8,7 +8,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: worker beat install install-dev run test test-pg test-smoke test-browser lint bench migrations-check clean messages
+.PHONY: prod-local worker beat install install-dev run test test-pg test-smoke test-browser lint bench migrations-check clean messages
 
 $(VENV)/.installed: requirements.txt
 	bash scripts/install-system-deps.sh run
@@ -41,6 +41,23 @@ worker: install
 
 beat: install
 	$(BIN)/celery -A config beat -l info
+
+## make prod-local: the production stack on this machine (gunicorn, worker, beat via honcho) against the local
+## PostgreSQL and Redis, DEBUG off, on http://127.0.0.1:8000 (plain HTTP, so the HTTPS-only settings are relaxed)
+PROD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/anchor_portal
+PROD_REDIS_URL ?= redis://127.0.0.1:6379/1
+PROD_ENV = DEBUG=0 SECRET_KEY=$${SECRET_KEY:-local-production-like-secret-$$(hostname)-0123456789abcdefghij} \
+	ALLOWED_HOSTS=127.0.0.1,localhost DATABASE_URL="$(PROD_DATABASE_URL)" REDIS_URL="$(PROD_REDIS_URL)" \
+	SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_HSTS_SECONDS=0 SITE_URL=http://127.0.0.1:8000
+
+prod-local: install
+	$(BIN)/python scripts/check_services.py "$(PROD_DATABASE_URL)" "$(PROD_REDIS_URL)"
+	$(BIN)/python scripts/create_database.py "$(PROD_DATABASE_URL)"
+	$(PROD_ENV) $(BIN)/python manage.py migrate --noinput
+	$(PROD_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	$(PROD_ENV) $(BIN)/python manage.py load_seed_data
+	$(PROD_ENV) $(BIN)/python manage.py sync_schedule
+	$(PROD_ENV) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start
 
 ## make test: the whole suite on PostgreSQL and Redis, then a smoke run on SQLite
 test: install-dev

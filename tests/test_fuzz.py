@@ -10,9 +10,28 @@ from hypothesis import strategies as st
 
 pytestmark = pytest.mark.django_db
 
-TEXT = st.one_of(st.text(max_size=40), st.sampled_from(["", "2026-12-03", "14:00", "25:61", "-1", "9" * 30, "<script>x</script>",
-                                                          "0000-00-00", "2026-02-30", "\x00", "NaN", "１４:００"]))
-FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+TEXT = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(
+        [
+            "",
+            "2026-12-03",
+            "14:00",
+            "25:61",
+            "-1",
+            "9" * 30,
+            "<script>x</script>",
+            "0000-00-00",
+            "2026-02-30",
+            "\x00",
+            "NaN",
+            "１４:００",
+        ]
+    ),
+)
+FUZZ = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 
 
 @pytest.fixture
@@ -27,14 +46,27 @@ def world(seeded):
 
 @FUZZ
 @given(date=TEXT, start=TEXT, end=TEXT, purpose=TEXT, party=TEXT, repeat=TEXT, count=TEXT, step=TEXT)
-def test_the_booking_form_never_answers_500(client, world, maker, date, start, end, purpose, party, repeat, count, step):
+def test_the_booking_form_never_answers_500(
+    client, world, maker, date, start, end, purpose, party, repeat, count, step
+):
     from reservations.models import Reservation
 
     client.force_login(maker)
     room = world["geumcheon"].spaces.get(slug="cutting-room")
     before = Reservation.objects.count()
-    response = client.post(f"/book/space/{room.pk}/new/", {"date": date, "start": start, "end": end, "purpose": purpose,
-                                                           "party_size": party, "repeat": repeat, "count": count, "step": step})
+    response = client.post(
+        f"/book/space/{room.pk}/new/",
+        {
+            "date": date,
+            "start": start,
+            "end": end,
+            "purpose": purpose,
+            "party_size": party,
+            "repeat": repeat,
+            "count": count,
+            "step": step,
+        },
+    )
     assert response.status_code < 500
     assert Reservation.objects.count() - before in (0, 1)
 
@@ -42,7 +74,10 @@ def test_the_booking_form_never_answers_500(client, world, maker, date, start, e
 @FUZZ
 @given(resource=TEXT, date=TEXT, start=TEXT, end=TEXT, category=TEXT)
 def test_the_fee_calculator_never_answers_500(client, world, resource, date, start, end, category):
-    response = client.get("/anchors/geumcheon/rates/", {"resource": resource, "date": date, "start": start, "end": end, "category": category})
+    response = client.get(
+        "/anchors/geumcheon/rates/",
+        {"resource": resource, "date": date, "start": start, "end": end, "category": category},
+    )
     assert response.status_code == 200
 
 
@@ -66,7 +101,19 @@ def test_a_rate_rule_import_of_any_content_never_crashes_and_rolls_back_on_error
     from facilities.resources import RateRuleResource
 
     before = RateRule.objects.count()
-    data = tablib.Dataset(*rows, headers=["anchor", "effective_from", "basis_ko", "space", "equipment_kind", "unit", "base_price_won", "deposit_won"])
+    data = tablib.Dataset(
+        *rows,
+        headers=[
+            "anchor",
+            "effective_from",
+            "basis_ko",
+            "space",
+            "equipment_kind",
+            "unit",
+            "base_price_won",
+            "deposit_won",
+        ],
+    )
     result = RateRuleResource().import_data(data, dry_run=False)
     if result.has_errors() or result.has_validation_errors():
         assert RateRule.objects.count() == before
