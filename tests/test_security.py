@@ -64,3 +64,28 @@ def test_the_lock_is_per_account_so_other_people_at_the_same_desk_can_still_log_
         client.post("/accounts/login/", {"username": "target@example.com", "password": "guess"})
     ok = client.post("/accounts/login/", {"username": "colleague@example.com", "password": "correct-horse-battery"})
     assert ok.status_code == 302
+
+
+def test_while_the_database_is_unreachable_pages_answer_503_not_500(rf):
+    from django.db import OperationalError
+
+    from common.middleware import DatabaseUnavailableMiddleware
+
+    request = rf.get("/anchors/")
+    request.request_id = "0123456789abcdef"
+    response = DatabaseUnavailableMiddleware(lambda r: None).process_exception(request, OperationalError("server closed the connection"))
+    assert response.status_code == 503 and response["Retry-After"] == "10" and "0123456789abcdef" in response.content.decode()
+    assert DatabaseUnavailableMiddleware(lambda r: None).process_exception(request, ValueError("x")) is None
+
+
+def test_a_database_error_in_middleware_also_gives_503(rf):
+    from django.db import OperationalError
+
+    from common.requestid import server_error
+
+    request = rf.get("/")
+    try:
+        raise OperationalError("could not connect to server")
+    except OperationalError:
+        response = server_error(request)
+    assert response.status_code == 503
