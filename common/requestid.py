@@ -60,11 +60,20 @@ class JsonFormatter(logging.Formatter):
 
 
 def server_error(request, *args, **kwargs):
-    """The 500 page, with the request id the staff can quote to the operators."""
-    from django.http import HttpResponseServerError
+    """The 500 page, with the request id to quote; a database that is unreachable (a restart) gives 503 instead.
+
+    Django calls this inside its exception handler, so the exception is still in sys.exc_info(): that
+    covers failures in middleware too (the session or the user), which process_exception never sees.
+    """
+    import sys
+
+    from django.db import InterfaceError, OperationalError
+    from django.http import HttpResponse, HttpResponseServerError
     from django.template import loader
 
-    template = loader.get_template("500.html")
-    return HttpResponseServerError(
-        template.render({"request_id": getattr(request, "request_id", request_id_var.get())})
-    )
+    rid = getattr(request, "request_id", request_id_var.get())
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        response = HttpResponse(loader.get_template("503.html").render({"request_id": rid}), status=503)
+        response["Retry-After"] = "10"
+        return response
+    return HttpResponseServerError(loader.get_template("500.html").render({"request_id": rid}))

@@ -73,8 +73,14 @@ def test_while_the_database_is_unreachable_pages_answer_503_not_500(rf):
 
     request = rf.get("/anchors/")
     request.request_id = "0123456789abcdef"
-    response = DatabaseUnavailableMiddleware(lambda r: None).process_exception(request, OperationalError("server closed the connection"))
-    assert response.status_code == 503 and response["Retry-After"] == "10" and "0123456789abcdef" in response.content.decode()
+    response = DatabaseUnavailableMiddleware(lambda r: None).process_exception(
+        request, OperationalError("server closed the connection")
+    )
+    assert (
+        response.status_code == 503
+        and response["Retry-After"] == "10"
+        and "0123456789abcdef" in response.content.decode()
+    )
     assert DatabaseUnavailableMiddleware(lambda r: None).process_exception(request, ValueError("x")) is None
 
 
