@@ -193,18 +193,21 @@ class Problem:
 
 def plan_problems(total: PlanRow | None, rows: list[PlanRow]) -> list[Problem]:
     """Each row's total must equal the sum of its years, and each column of the total row the sum of the items."""
+    from django.utils.translation import gettext as _
+    from django.utils.translation import pgettext
+
     problems = [Problem(str(r.item.name), r.years_sum_won, r.total_won) for r in rows if r.years_sum_won != r.total_won]
-    if total is not None:
+    if total is not None and not problems:  # a misprinted row already explains a total that does not add up
         for attr, label in [
-            ("total_won", "total"),
+            ("total_won", _("Total")),
             ("before_won", total.before_label),
             ("year1_won", str(total.year1)),
             ("year2_won", str(total.year1 + 1)),
-            ("after_won", "later"),
+            ("after_won", pgettext("budget", "Later")),
         ]:
             column = sum(getattr(r, attr) for r in rows)
             if column != getattr(total, attr):
-                problems.append(Problem(f"total / {label}", column, getattr(total, attr)))
+                problems.append(Problem(f"{_('Total')} / {label}", column, getattr(total, attr)))
     return problems
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 
 from django.http import HttpResponse
@@ -41,7 +42,7 @@ def xlsx_bytes(tables: list[Table]) -> bytes:
     book = Workbook()
     book.remove(book.active)
     for i, t in enumerate(tables, start=1):
-        sheet = book.create_sheet(title=f"{i}. {t.title}"[:31].replace("/", "-"))
+        sheet = book.create_sheet(title=re.sub(r"[\[\]:*?/\\]", "-", f"{i}. {t.title}")[:31])
         sheet.append([t.title])
         sheet["A1"].font = Font(bold=True, size=12)
         sheet.append([f"({t.unit})"])

@@ -358,8 +358,11 @@ class AnchorBudgetView(ExportMixin, ProjectMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         anchor = get_object_or_404(Anchor.objects.select_related("district"), slug=self.kwargs["slug"])
-        year = int(self.request.GET.get("year") or 0) or (
-            ctx["years"][-1] if ctx["years"] else timezone.localdate().year
+        raw = self.request.GET.get("year") or ""
+        year = (
+            int(raw)
+            if raw.isdigit() and len(raw) <= 4
+            else (ctx["years"][-1] if ctx["years"] else timezone.localdate().year)
         )
         if not 2000 <= year <= 2100:
             raise Http404

@@ -42,3 +42,12 @@ def healthz(request):
         {"status": "ok" if healthy else "unhealthy", "database": db, "broker": broker},
         status=200 if healthy else 503,
     )
+
+
+@never_cache
+@require_GET
+def livez(request):
+    """Liveness: the process answers, without touching the database or the broker (and a bare baseline for bench/)."""
+    from django.http import HttpResponse
+
+    return HttpResponse("ok", content_type="text/plain")

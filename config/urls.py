@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
 from anchors.views import AnchorListView, DashboardView, LandingView
-from common.health import healthz
+from common.health import healthz, livez
 
 admin.site.site_header = _("Seoul anchor facilities: administration")
 admin.site.site_title = _("Anchor facilities admin")
@@ -23,6 +23,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("livez", livez, name="livez"),
 ]
 
 if settings.DEBUG:

@@ -32,6 +32,9 @@ class QuoteForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         day, start, end = cleaned.get("date"), cleaned.get("start"), cleaned.get("end")
+        if day and not 2000 <= day.year <= 2100:
+            self.add_error("date", _("Choose a date between 2000 and 2100."))
+            return cleaned
         if day and start and end:
             start_dt = datetime.combine(day, start, tzinfo=SEOUL)
             end_dt = datetime.combine(day, end, tzinfo=SEOUL)
@@ -175,10 +178,10 @@ class TerminateForm(forms.Form):
 class KPIForm(forms.Form):
     organisation = forms.ModelChoiceField(label=_("Company"), queryset=None)
     year = forms.IntegerField(label=_("Year"), min_value=2018, max_value=2100)
-    sales_won = forms.IntegerField(label=_("Sales (won)"), min_value=0)
-    hires = forms.IntegerField(label=_("People hired"), min_value=0)
-    prototypes = forms.IntegerField(label=_("Prototypes made"), min_value=0)
-    products_launched = forms.IntegerField(label=_("Products launched"), min_value=0)
+    sales_won = forms.IntegerField(label=_("Sales (won)"), min_value=0, max_value=10**15)
+    hires = forms.IntegerField(label=_("People hired"), min_value=0, max_value=10_000)
+    prototypes = forms.IntegerField(label=_("Prototypes made"), min_value=0, max_value=10_000)
+    products_launched = forms.IntegerField(label=_("Products launched"), min_value=0, max_value=10_000)
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)

@@ -31,12 +31,21 @@ from .models import (
 
 @transaction.atomic
 def closure_create(
-    *, anchor: Anchor, space: Space | None, starts_at: datetime, ends_at: datetime, reason: str, created_by
+    *,
+    anchor: Anchor,
+    space: Space | None,
+    starts_at: datetime,
+    ends_at: datetime,
+    reason: str,
+    created_by,
+    now: datetime | None = None,
 ) -> Closure:
     if space is not None and space.anchor_id != anchor.pk:
         raise ValidationError({"space": _("The space must belong to the same anchor.")})
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": _("The end must be after the start.")})
+    if ends_at <= (now or timezone.now()):
+        raise ValidationError({"ends_at": _("This closure would already be over; give a time still to come.")})
     closure = Closure(
         anchor=anchor, space=space, starts_at=starts_at, ends_at=ends_at, reason=reason.strip(), created_by=created_by
     )

@@ -192,7 +192,7 @@ class LeaseActionView(PolicyRequiredMixin, View):
             elif action == "renew":
                 form = RenewForm(request.POST)
                 if not form.is_valid():
-                    raise ValidationError(_("Give the number of months."))
+                    raise ValidationError(_("A lease is renewed for 1 to 60 months."))
                 tenancy.lease_renew(lease=lease, months=form.cleaned_data["months"])
             elif action == "terminate":
                 form = TerminateForm(request.POST)

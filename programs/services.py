@@ -81,6 +81,8 @@ def session_add(
         discount_category="partner_programme",
         now=now,
     )
+    # The room is held for the programme, not rented: no fee, so it does not count as fee revenue.
+    type(reservation).objects.filter(pk=reservation.pk).update(fee_won=0, discount_won=0, fee_lines=[], deposit_won=0)
     session = Session(programme=programme, space=space, starts_at=start, ends_at=end, reservation=reservation)
     session.full_clean()
     session.save()

@@ -48,6 +48,9 @@ class BookingForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         day, start, end = cleaned.get("date"), cleaned.get("start"), cleaned.get("end")
+        if day and not 2000 <= day.year <= 2100:
+            self.add_error("date", _("Choose a date between 2000 and 2100."))
+            return cleaned
         if day and start and end:
             cleaned["start_at"] = datetime.combine(day, start, tzinfo=SEOUL)
             end_at = datetime.combine(day, end, tzinfo=SEOUL)

@@ -137,12 +137,12 @@ def day_grid(
         for s in slots:
             e = s + timedelta(minutes=step)
             hit = next((r for r in mine if r.start_at < e and r.end_at > s), None)
-            if not hours.is_open or any(
+            if hit is not None:
+                state = "busy"  # a booking shows even where a closure came later, so staff can act on it
+            elif not hours.is_open or any(
                 c.space_id in (None, space_id) and c.starts_at < e and c.ends_at > s for c in closures
             ):
                 state = "closed"
-            elif hit is not None:
-                state = "busy"
             elif isinstance(resource, Equipment) and resource.status == EquipmentStatus.MAINTENANCE:
                 state = "closed"
             elif s < now:

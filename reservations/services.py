@@ -397,6 +397,7 @@ def reservation_approve(*, reservation: Reservation, by, now: datetime | None = 
     now = now or timezone.now()
     if reservation.status == Status.REQUESTED and reservation.start_at <= now:
         raise ValidationError(_("This request started already; it can no longer be approved."))
+    _check_hours_and_closures(resource=reservation.resource, start=reservation.start_at, end=reservation.end_at)
     r = _transition(reservation, to=Status.CONFIRMED, by=by, now=now, extra_fields={"hold_expires_at": None})
     _notify(r, "approved")
     return r
@@ -454,9 +455,15 @@ def reservation_cancel(*, reservation: Reservation, by, reason: str = "", now: d
 @transaction.atomic
 def reservation_check_in(*, reservation: Reservation, by, now: datetime | None = None) -> Reservation:
     now = now or timezone.now()
+    if reservation.status != Status.CONFIRMED:
+        raise ValidationError(
+            _("Only a confirmed reservation can be checked in; this one is %(status)s.")
+            % {"status": reservation.get_status_display()}
+        )
     if reservation.start_at - timedelta(hours=1) > now:
         raise ValidationError(
-            _("Check-in opens an hour before the start (%(start)s).") % {"start": _local(reservation.start_at)}
+            _("Check-in opens at %(time)s, an hour before the start.")
+            % {"time": _local(reservation.start_at - timedelta(hours=1))}
         )
     if reservation.end_at <= now:
         raise ValidationError(_("This reservation has already ended."))

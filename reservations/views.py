@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -32,9 +32,10 @@ from .models import CalendarFeed, Reservation, Status, new_feed_token
 
 def _parse_day(value: str | None, default: date) -> date:
     try:
-        return date.fromisoformat(value) if value else default
+        day = date.fromisoformat(value) if value else default
     except ValueError:
         return default
+    return day if 2000 <= day.year <= 2100 else default  # far dates would overflow the week arithmetic
 
 
 def _parse_dt(value: str | None) -> datetime | None:
@@ -182,6 +183,10 @@ class BookingView(LoginRequiredMixin, ResourceMixin, TemplateView):
                 reservation = services.reservation_create(**args)
                 if reservation.status == Status.REQUESTED:
                     messages.info(request, _("Your request is held until the staff approve it."))
+                elif reservation.user_id is None:
+                    messages.success(
+                        request, _("Booked for the guest. Print or show this confirmation; guests get no e-mail.")
+                    )
                 else:
                     messages.success(request, _("Booked. A confirmation is on its way by e-mail."))
                 return redirect(reservation.get_absolute_url())
@@ -300,7 +305,10 @@ class ReservationActionView(ReservationObjectMixin, View):
             messages.error(request, " ".join(err.messages))
         else:
             messages.success(request, message)
-        return redirect(request.POST.get("next") or r.get_absolute_url())
+        nxt = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(nxt, {request.get_host()}, require_https=request.is_secure()):
+            nxt = r.get_absolute_url()
+        return redirect(nxt)
 
     def perform(self, r: Reservation, request) -> str:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -310,6 +318,11 @@ class CancelView(ReservationActionView):
     def perform(self, r, request):
         form = OptionalReasonForm(request.POST)
         form.is_valid()
+        charge = services.cancellation_charge(r, now=timezone.now())
+        if charge and not request.POST.get("accept_charge"):
+            raise ValidationError(
+                _("Cancelling now costs %(charge)s won: tick the box to accept it.") % {"charge": f"{charge:,}"}
+            )
         r = services.reservation_cancel(reservation=r, by=request.user, reason=form.cleaned_data.get("reason", ""))
         if r.charge_won:
             return _("Cancelled. %(charge)s won is owed under the cancellation policy.") % {

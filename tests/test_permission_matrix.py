@@ -52,6 +52,7 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "home": ("/", EVERYONE),
     "dashboard": ("/dashboard/", LOGGED_IN),
     "healthz": ("/healthz", EVERYONE),
+    "livez": ("/livez", EVERYONE),
     "anchors:list": ("/anchors/", EVERYONE),
     "anchors:detail": ("/anchors/geumcheon/", EVERYONE),
     "anchors:update": (

@@ -60,7 +60,13 @@ def test_closures_of_the_anchor_or_of_the_space_overlap_a_period(facilities):
     start = datetime(2026, 12, 2, 0, 0, tzinfo=SEOUL)
     staff = UserFactory(roles=[Role.FACILITY_STAFF])
     services.closure_create(
-        anchor=g, space=mask, starts_at=start, ends_at=start + timedelta(days=1), reason="정기 점검", created_by=staff
+        anchor=g,
+        space=mask,
+        starts_at=start,
+        ends_at=start + timedelta(days=1),
+        reason="정기 점검",
+        created_by=staff,
+        now=start - timedelta(days=1),
     )
     assert (
         selectors.closures_overlapping(

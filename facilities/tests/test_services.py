@@ -90,6 +90,16 @@ def test_a_closure_of_another_anchors_space_or_ending_before_it_starts_is_refuse
         )
     with pytest.raises(ValidationError):
         services.closure_create(anchor=g, space=None, starts_at=start, ends_at=start, reason="x", created_by=staff)
+    with pytest.raises(ValidationError):  # a closure already over
+        services.closure_create(
+            anchor=g,
+            space=None,
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+            reason="x",
+            created_by=staff,
+            now=start + timedelta(days=1),
+        )
     assert not Closure.objects.exists()
 
 

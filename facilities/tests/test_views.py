@@ -145,6 +145,7 @@ def test_a_maker_reports_a_fault_and_staff_see_it_in_the_log(client, facilities,
     assert "칼날이 무뎌졌어요" in client.get(f"/equipment/{unit.pk}/").content.decode()
 
 
+@time_machine.travel(TODAY, tick=False)
 def test_staff_close_a_space_from_the_closures_page_and_bad_dates_change_nothing(client, facilities, geumcheon_staff):
     from facilities.models import Closure
 

@@ -102,6 +102,7 @@ def test_a_closure_of_the_space_refuses_its_machines_and_names_the_reason(world,
         ends_at=at(4, 0),
         reason="정기 점검",
         created_by=city_admin,
+        now=NOW,
     )
     err = refused("closure", resource=world["overlock"], start=at(3, 10), end=at(3, 12), user=maker)
     assert "정기 점검" in err.messages[0]
