@@ -95,6 +95,7 @@ bench: install-dev
 	$(BIN)/python bench/quote_bench.py
 	DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python bench/reservations_bench.py
 	DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python bench/reports_bench.py
+	DATABASE_URL="$(TEST_DATABASE_URL)" FAULTS=$${FAULTS:-$$( [ "$$(id -u)" = 0 ] && echo 1 || echo 0 )} $(BIN)/python bench/load_and_faults.py
 
 clean:
 	rm -rf $(VENV) var/staticfiles var/smoke.sqlite3

@@ -14,6 +14,7 @@ from __future__ import annotations
 import http.cookiejar
 import os
 import random
+import re
 import socket
 import subprocess
 import sys
@@ -65,6 +66,7 @@ class Session:
             ) as r:
                 return r.status, r.read().decode(errors="replace")
         except urllib.error.HTTPError as err:
+            self.location = err.headers.get("Location", "")
             return err.code, err.read().decode(errors="replace")
         except Exception:  # connection refused or reset: counted as an error
             return 0, ""
@@ -72,9 +74,14 @@ class Session:
     def csrf(self) -> str:
         return next((c.value for c in self.jar if c.name == "csrftoken"), "")
 
-    def login(self, email: str, password: str) -> None:
-        self.request("/accounts/login/")
-        self.request("/accounts/login/", {"username": email, "password": password, "csrfmiddlewaretoken": self.csrf()})
+    def login(self, email: str, password: str) -> tuple[int, int]:
+        first = self.request("/accounts/login/")[0]
+        second, body = self.request(
+            "/accounts/login/", {"username": email, "password": password, "csrfmiddlewaretoken": self.csrf()}
+        )
+        if second == 200:
+            self.login_problem = re.findall(r'class="[^"]*alert[^"]*"[^>]*>(.*?)</', body, re.S)[:2]
+        return first, second
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -196,15 +203,20 @@ def main() -> None:
         budgets_seed.load()
         BookingPolicy.objects.update(lead_time_minutes=0)
         g = Anchor.objects.get(slug="geumcheon")
-        makers = [
-            UserFactory(email=f"maker{i}@bench.example", roles=[Role.MAKER], password="bench-password-123").email
-            for i in range(5)
-        ]
-        staff = UserFactory(email="staff@bench.example", roles=[Role.FACILITY_STAFF], password="bench-password-123")
+        from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+        hashed = PBKDF2PasswordHasher().encode("bench-password-123", PBKDF2PasswordHasher().salt())
+
+        def user(email, role):
+            # gunicorn runs the production settings, which do not accept the test settings' fast hasher
+            u = UserFactory(email=email, roles=[role])
+            type(u).objects.filter(pk=u.pk).update(password=hashed)
+            return u
+
+        makers = [user(f"maker{i}@bench.example", Role.MAKER).email for i in range(5)]
+        staff = user("staff@bench.example", Role.FACILITY_STAFF)
         StaffAssignment.objects.create(user=staff, anchor=g)
-        officer = UserFactory(
-            email="officer@bench.example", roles=[Role.DISTRICT_OFFICER], password="bench-password-123"
-        )
+        officer = user("officer@bench.example", Role.DISTRICT_OFFICER)
         OfficerAssignment.objects.create(user=officer, district=District.objects.get(slug="guro"))
         room = Space.objects.get(anchor=g, slug="cutting-room")
         today = timezone.localdate()
@@ -276,7 +288,7 @@ def main() -> None:
         mix_rps = total / LOAD_SECONDS
         errors = sum(n for s, n in statuses.items() if s == 0 or s >= 500)
         print(
-            f"mix: {mix_rps:.0f} req/s (bare {base_rps:.0f} req/s, ratio {base_rps / mix_rps:.1f}), p50 {pct(everything, 0.5):.1f} ms, "
+            f"mix: {mix_rps:.0f} req/s (bare {base_rps:.0f} req/s, ratio {base_rps / max(mix_rps, 1e-9):.1f}), p50 {pct(everything, 0.5):.1f} ms, "
             f"p95 {pct(everything, 0.95):.1f} ms, p99 {pct(everything, 0.99):.1f} ms, errors {errors}, statuses {dict(statuses)}"
         )
         print(f"double bookings in the database after the load: {double_bookings()}")
@@ -308,57 +320,62 @@ def main() -> None:
             from reservations import outbox
             from reservations.models import Outbox
 
-            r = redis_lib.Redis.from_url(REDIS_URL)
             try:
-                r.shutdown(nosave=True)
-            except Exception:  # the connection drops as the server stops
-                pass
-            try:
-                self_check = "stopped" if not r.ping() else "still running"
-            except Exception:
-                self_check = "stopped"
-            print(f"redis: {self_check}")
-            s = Session(base)
-            s.login(makers[0], "bench-password-123")
-            s.request(users["book_url"])
-            status, _ = s.request(
-                users["book_url"],
-                {
-                    "date": days[-1],
-                    "start": "16:00",
-                    "end": "17:00",
-                    "step": "confirm",
-                    "csrfmiddlewaretoken": s.csrf(),
-                },
-            )
-            health = Session(base).request("/healthz")[0]
-            pending = Outbox.objects.filter(status="pending").count()
-            # the command this machine's Redis is started with
-            subprocess.run(
-                [
-                    "redis-server",
-                    "--daemonize",
-                    "yes",
-                    "--bind",
-                    "127.0.0.1",
-                    "-::1",
-                    "--port",
-                    "6379",
-                    "--save",
-                    "",
-                    "--appendonly",
-                    "no",
-                    "--dir",
-                    "/var/lib/redis",
-                    "--logfile",
-                    "/var/log/redis/ci.log",
-                ],
-                check=False,
-            )
-            time.sleep(1)
+                r = redis_lib.Redis.from_url(REDIS_URL)
+                try:
+                    r.shutdown(nosave=True)
+                except Exception:  # the connection drops as the server stops
+                    pass
+                try:
+                    self_check = "stopped" if not r.ping() else "still running"
+                except Exception:
+                    self_check = "stopped"
+                print(f"redis: {self_check}")
+                s = Session(base)
+                print(
+                    f"login with Redis down: {s.login(makers[1], 'bench-password-123')} {s.__dict__.get('login_problem')}"
+                )
+                s.request(users["book_url"])
+                status, _ = s.request(
+                    users["book_url"],
+                    {
+                        "date": days[-1],
+                        "start": "16:00",
+                        "end": "17:00",
+                        "step": "confirm",
+                        "csrfmiddlewaretoken": s.csrf(),
+                    },
+                )
+                where = s.__dict__.get("location", "")
+                health = Session(base).request("/healthz")[0]
+                pending = Outbox.objects.filter(status="pending").count()
+            finally:  # always bring this machine's Redis back
+                # the command this machine's Redis is started with
+                subprocess.run(
+                    [
+                        "redis-server",
+                        "--daemonize",
+                        "yes",
+                        "--bind",
+                        "127.0.0.1",
+                        "-::1",
+                        "--port",
+                        "6379",
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "no",
+                        "--dir",
+                        "/var/lib/redis",
+                        "--logfile",
+                        "/var/log/redis/ci.log",
+                    ],
+                    check=False,
+                )
+                time.sleep(1)
             counts = outbox.process_outbox()
             print(
-                f"booking with Redis down answered {status}; /healthz {health}; messages waiting {pending}; after Redis came back: {counts}"
+                f"booking with Redis down answered {status} -> {where}; /healthz {health}; messages waiting {pending}; after Redis came back: {counts}"
             )
         else:
             print("\n(faults skipped: run as root with FAULTS=1; they restart this machine's PostgreSQL and Redis)")

@@ -10,7 +10,16 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "maker", "geumcheon_staff", "changsin_staff", "guro_officer", "jongno_officer", "city_admin"]
+ROLES = [
+    "anonymous",
+    "maker",
+    "other_maker",
+    "geumcheon_staff",
+    "changsin_staff",
+    "guro_officer",
+    "jongno_officer",
+    "city_admin",
+]
 EVERYONE = {r: 200 for r in ROLES}
 LOGGED_IN = {**{r: 200 for r in ROLES}, "anonymous": 302}
 ANON_ONLY = {**{r: 302 for r in ROLES}, "anonymous": 200}
@@ -182,6 +191,14 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
 }
 
 
+# Another maker sees what a maker sees, except the first maker's own reservation and registration.
+for _name, (_url, _expected) in MATRIX.items():
+    if "other_maker" not in _expected:
+        _expected["other_maker"] = (
+            404 if _name in ("reservations:detail", "reservations:ics", "reservations:move") else _expected["maker"]
+        )
+
+
 def _names(patterns, prefix=""):
     for p in patterns:
         if isinstance(p, URLResolver):
@@ -324,10 +341,11 @@ def objects(seeded, maker, city_admin, settings, tmp_path):
 
 
 @pytest.fixture
-def users(objects, maker, geumcheon_staff, changsin_staff, guro_officer, jongno_officer, city_admin):
+def users(objects, maker, other_maker, geumcheon_staff, changsin_staff, guro_officer, jongno_officer, city_admin):
     return {
         "anonymous": None,
         "maker": maker,
+        "other_maker": other_maker,
         "geumcheon_staff": geumcheon_staff,
         "changsin_staff": changsin_staff,
         "guro_officer": guro_officer,
