@@ -18,7 +18,7 @@ def _po_entries(text: str):
     """(msgid, msgstr) pairs of a .po file, with multi-line strings joined; the header is skipped."""
     entries, buf, cur = [], {}, None
     for line in text.splitlines() + [""]:
-        m = re.match(r'^(msgid|msgid_plural|msgstr(?:\[0\])?) "(.*)"$', line)
+        m = re.match(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[0\])?) "(.*)"$', line)
         if m:
             cur = m.group(1)
             buf[cur] = m.group(2)
@@ -26,7 +26,7 @@ def _po_entries(text: str):
             buf[cur] += line[1:-1]
         elif not line.strip():
             if "msgid" in buf and buf["msgid"]:
-                entries.append((buf["msgid"], buf.get("msgstr", buf.get("msgstr[0]", ""))))
+                entries.append((buf["msgid"], buf.get("msgstr", buf.get("msgstr[0]", "")), buf.get("msgctxt")))
             buf, cur = {}, None
     return entries
 
@@ -35,18 +35,19 @@ def _po_entries(text: str):
 def test_every_message_has_a_korean_translation_and_none_is_fuzzy():
     text = PO.read_text(encoding="utf-8")
     assert "#, fuzzy" not in text.split("\n\n", 1)[1]
-    untranslated = [mid for mid, mstr in _po_entries(text) if not mstr]
+    untranslated = [mid for mid, mstr, _ctx in _po_entries(text) if not mstr]
     assert untranslated == []
 
 
 @pytest.mark.smoke
 def test_the_compiled_catalogue_matches_the_po_file():
     catalogue = gettext.GNUTranslations(MO.open("rb"))
-    stale = [
-        mid
-        for mid, mstr in _po_entries(PO.read_text(encoding="utf-8"))
-        if catalogue.gettext(mid.encode().decode("unicode_escape") if "\\" in mid else mid) == mid
-    ]
+    stale = []
+    for mid, _mstr, ctx in _po_entries(PO.read_text(encoding="utf-8")):
+        key = mid.encode().decode("unicode_escape") if "\\" in mid else mid
+        found = catalogue.pgettext(ctx, key) if ctx else catalogue.gettext(key)
+        if found == key:
+            stale.append(mid)
     assert stale == [], "run `make messages` to recompile locale/ko/LC_MESSAGES/django.mo"
 
 
