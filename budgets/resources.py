@@ -29,11 +29,23 @@ class UnitWonWidget(WonWidget):
         return "" if value is None else value // self.factor
 
 
+class BookResource(StrictResource):
+    """Money columns are in the book's unit (`won_factor`: 1,000 for thousand won, 1,000,000 for million won)."""
+
+    won_factor = 1
+
+    @classmethod
+    def widget_from_django_field(cls, f, default=None):
+        if f.name.endswith("_won"):
+            return lambda **kw: UnitWonWidget(cls.won_factor)
+        return super().widget_from_django_field(f, default)
+
+
 def _project_field():
     return fields.Field(attribute="project", column_name="project", widget=StrictForeignKeyWidget(Project, "code"))
 
 
-class PlanRowResource(StrictResource):
+class PlanRowResource(BookResource):
     """The multi-year plan in million won; each row's total must be the sum of its years, and the total row
     (item left empty) each column's sum of the items."""
 
@@ -62,11 +74,7 @@ class PlanRowResource(StrictResource):
         )
         clean_model_instances = True
 
-    @classmethod
-    def widget_from_django_field(cls, f, default=None):
-        if f.name.endswith("_won"):
-            return lambda **kw: UnitWonWidget(1_000_000)
-        return super().widget_from_django_field(f, default)
+    won_factor = 1_000_000
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
@@ -112,7 +120,7 @@ class PlanRowResource(StrictResource):
             raise ValidationError(errors)
 
 
-class SettlementRowResource(StrictResource):
+class SettlementRowResource(BookResource):
     """Settlement rows in thousand won; a complete row must satisfy both identities."""
 
     project = _project_field()
@@ -146,11 +154,7 @@ class SettlementRowResource(StrictResource):
         )
         clean_model_instances = True
 
-    @classmethod
-    def widget_from_django_field(cls, f, default=None):
-        if f.name.endswith("_won"):
-            return lambda **kw: UnitWonWidget(1_000)
-        return super().widget_from_django_field(f, default)
+    won_factor = 1_000
 
     def before_save_instance(self, instance, row, **kwargs):
         if instance.complete:
@@ -186,7 +190,7 @@ class SettlementRowResource(StrictResource):
         super().before_save_instance(instance, row, **kwargs)
 
 
-class BudgetLineResource(StrictResource):
+class BudgetLineResource(BookResource):
     """Budget lines in thousand won; the funding split must add up to the amount (also a database check)."""
 
     project = _project_field()
@@ -219,8 +223,4 @@ class BudgetLineResource(StrictResource):
         )
         clean_model_instances = True
 
-    @classmethod
-    def widget_from_django_field(cls, f, default=None):
-        if f.name.endswith("_won"):
-            return lambda **kw: UnitWonWidget(1_000)
-        return super().widget_from_django_field(f, default)
+    won_factor = 1_000

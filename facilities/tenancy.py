@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, OrganisationStatus
 from anchors.models import Anchor
+from common.db import is_exclusion_violation
 
 from . import selectors
 from .models import (
@@ -160,7 +161,7 @@ def _save_lease(lease: Lease) -> Lease:
         with transaction.atomic():
             lease.save()
     except IntegrityError as err:  # the exclusion constraint caught a concurrent lease
-        if getattr(getattr(err, "__cause__", None), "pgcode", None) == "23P01":
+        if is_exclusion_violation(err):
             raise ValidationError(_("This space was just leased to someone else for those dates.")) from err
         raise
     return lease

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from common.db import is_exclusion_violation
 from facilities import selectors as facility_selectors
 from facilities.models import Equipment, EquipmentStatus, Space
 from facilities.pricing import SEOUL, Quote, QuoteError, round_half_up
@@ -48,10 +49,6 @@ class BookingCheck:
     quote: Quote
     status: str  # the status the reservation would be created with
     hold_expires_at: datetime | None
-
-
-def _is_pg_exclusion_violation(err: IntegrityError) -> bool:
-    return getattr(getattr(err, "__cause__", None), "pgcode", None) == "23P01"
 
 
 def check_booking(
@@ -281,7 +278,7 @@ def _save_guarded(
         with transaction.atomic():
             reservation.save(update_fields=update_fields)
     except IntegrityError as err:
-        if _is_pg_exclusion_violation(err):
+        if is_exclusion_violation(err):
             clash = selectors.holding_overlapping(
                 resource=resource,
                 start=reservation.start_at,
