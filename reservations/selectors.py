@@ -160,7 +160,13 @@ def week_days(day: date) -> list[date]:
 
 
 def resource_week(
-    *, resource: Resource, week_of: date, now: datetime | None = None, not_before: datetime | None = None
+    *,
+    resource: Resource,
+    week_of: date,
+    now: datetime | None = None,
+    not_before: datetime | None = None,
+    length: timedelta | None = None,
+    exclude_pk: int | None = None,
 ) -> tuple[list[date], list[time], dict]:
     """One resource's week as days × slots: free, busy (never who), closed or past. Fixed query count.
 
@@ -184,7 +190,9 @@ def resource_week(
     start = datetime.combine(days[0], time(0), tzinfo=SEOUL)
     end = start + timedelta(days=7)
     busy = list(
-        holding_overlapping(resource=resource, start=start, until=end).only("start_at", "blocked_until", "end_at")
+        holding_overlapping(resource=resource, start=start, until=end, exclude_pk=exclude_pk).only(
+            "start_at", "blocked_until", "end_at"
+        )
     )
     space_id = resource.pk if isinstance(resource, Space) else resource.space_id
     closures = list(facility_selectors.closures_overlapping(anchor=anchor, start=start, end=end))
@@ -209,10 +217,23 @@ def resource_week(
                 state = "busy"
             elif s < now:
                 state = "past"
+            elif length is not None and not _fits(s, s + length, h, busy, closures, space_id):
+                state = "busy"  # free here, but a booking this long would run into another or past closing
             else:
                 state = "free"
             grid[(d, tm)] = state
     return days, times, grid
+
+
+def _fits(s: datetime, e: datetime, hours, busy, closures, space_id) -> bool:
+    local_end = e.astimezone(SEOUL)
+    if local_end.date() != s.astimezone(SEOUL).date() and not (local_end.hour == 0 and local_end.minute == 0):
+        return False
+    if local_end.date() == s.astimezone(SEOUL).date() and local_end.time() > hours.closes:
+        return False
+    if any(r.start_at < e and r.blocked_until > s for r in busy):
+        return False
+    return not any(c.space_id in (None, space_id) and c.starts_at < e and c.ends_at > s for c in closures)
 
 
 def next_free_slots(

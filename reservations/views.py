@@ -408,8 +408,8 @@ class MoveView(ReservationObjectMixin, TemplateView):
         r = self.get_reservation()
         resource = r.resource
         week_of = _parse_day(self.request.GET.get("week"), timezone.localtime(r.start_at).date())
-        days, times, grid = selectors.resource_week(resource=resource, week_of=week_of)
         length = r.end_at - r.start_at
+        days, times, grid = selectors.resource_week(resource=resource, week_of=week_of, length=length, exclude_pk=r.pk)
         rows = [
             {
                 "time": tm,

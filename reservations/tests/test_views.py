@@ -318,3 +318,22 @@ def test_closing_the_mask_facility_lists_the_bookings_to_contact(client, world, 
     html = client.get(response.url).content.decode()
     assert "마스크 협동조합" in html and "02-111-2222" in html and f"/reservations/{r.pk}/" in html
     assert f"/reservations/{other.pk}/" not in html
+
+
+def test_the_move_grid_only_offers_slots_where_the_whole_booking_fits(client, world, maker, other_maker):
+    r = services.reservation_create(
+        resource=world["cutting"], start=at(10, 10), end=at(10, 12), booked_by=maker, user=maker, now=NOW
+    )
+    services.reservation_create(
+        resource=world["cutting"], start=at(11, 14), end=at(11, 15), booked_by=other_maker, user=other_maker, now=NOW
+    )
+    client.force_login(maker)
+    html = (
+        client.get(f"/reservations/{r.pk}/move/?week=2026-12-10")
+        .content.decode()
+        .replace("%3A", ":")
+        .replace("%2B", "+")
+    )
+    assert "start=2026-12-11T13:00" not in html  # would run into the 14:00 booking
+    assert "start=2026-12-11T16:30" not in html  # would run past 18:00
+    assert "start=2026-12-11T15:00" in html and "start=2026-12-10T10:30" in html  # its own slot does not block it
