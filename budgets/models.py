@@ -255,8 +255,31 @@ class SettlementRow(TimeStampedModel):
         ordering = ["project", "year"]
         constraints = [models.UniqueConstraint(fields=["project", "year"], name="settlement_one_per_year")]
 
+    # The seven figures of a settlement line, in the order of the source table.
+    FIGURES = (
+        "final_won",
+        "carried_in_won",
+        "change_won",
+        "available_won",
+        "executed_won",
+        "carried_out_won",
+        "unexecuted_won",
+    )
+
     def __str__(self) -> str:
         return f"{self.project} {self.year}"
+
+    def identity_sums(self) -> tuple[int, int, int]:
+        """(final + carried in ± change, available, executed + carried out + unexecuted); a blank counts as 0.
+
+        A settlement adds up when both sums equal the available figure.
+        """
+        v = {f: getattr(self, f) or 0 for f in self.FIGURES}
+        return (
+            v["final_won"] + v["carried_in_won"] + v["change_won"],
+            v["available_won"],
+            v["executed_won"] + v["carried_out_won"] + v["unexecuted_won"],
+        )
 
 
 class BudgetChange(TimeStampedModel):

@@ -158,33 +158,16 @@ class SettlementRowResource(BookResource):
 
     def before_save_instance(self, instance, row, **kwargs):
         if instance.complete:
-            v = {
-                f: getattr(instance, f) or 0
-                for f in (
-                    "final_won",
-                    "carried_in_won",
-                    "change_won",
-                    "available_won",
-                    "executed_won",
-                    "carried_out_won",
-                    "unexecuted_won",
-                )
-            }
+            sources, available, uses = instance.identity_sums()
             errors = {}
-            if v["final_won"] + v["carried_in_won"] + v["change_won"] != v["available_won"]:
+            if sources != available:
                 errors["available_won"] = _(
                     "Available should be final + carried in ± change = %(expected)s; the file says %(found)s."
-                ) % {
-                    "expected": f"{(v['final_won'] + v['carried_in_won'] + v['change_won']) // 1000:,}",
-                    "found": f"{v['available_won'] // 1000:,}",
-                }
-            if v["executed_won"] + v["carried_out_won"] + v["unexecuted_won"] != v["available_won"]:
+                ) % {"expected": f"{sources // 1000:,}", "found": f"{available // 1000:,}"}
+            if uses != available:
                 errors["unexecuted_won"] = _(
                     "Executed + carried out + unexecuted should be the available %(expected)s; it is %(found)s."
-                ) % {
-                    "expected": f"{v['available_won'] // 1000:,}",
-                    "found": f"{(v['executed_won'] + v['carried_out_won'] + v['unexecuted_won']) // 1000:,}",
-                }
+                ) % {"expected": f"{available // 1000:,}", "found": f"{uses // 1000:,}"}
             if errors:
                 raise ValidationError(errors)
         super().before_save_instance(instance, row, **kwargs)

@@ -229,31 +229,17 @@ def settlement_checks(p: Project) -> list[SettlementCheck]:
                 SettlementCheck(row, [_("The source leaves figures out; the identities cannot be checked.")], False)
             )
             continue
-        v = {
-            f: getattr(row, f) or 0
-            for f in (
-                "final_won",
-                "carried_in_won",
-                "change_won",
-                "available_won",
-                "executed_won",
-                "carried_out_won",
-                "unexecuted_won",
-            )
-        }
+        sources, available, uses = row.identity_sums()
         problems = []
-        if v["final_won"] + v["carried_in_won"] + v["change_won"] != v["available_won"]:
+        if sources != available:
             problems.append(
                 _("Final + carried in ± change is %(a)s, not the available %(b)s.")
-                % {"a": f"{v['final_won'] + v['carried_in_won'] + v['change_won']:,}", "b": f"{v['available_won']:,}"}
+                % {"a": f"{sources:,}", "b": f"{available:,}"}
             )
-        if v["executed_won"] + v["carried_out_won"] + v["unexecuted_won"] != v["available_won"]:
+        if uses != available:
             problems.append(
                 _("Executed + carried out + unexecuted is %(a)s, not the available %(b)s.")
-                % {
-                    "a": f"{v['executed_won'] + v['carried_out_won'] + v['unexecuted_won']:,}",
-                    "b": f"{v['available_won']:,}",
-                }
+                % {"a": f"{uses:,}", "b": f"{available:,}"}
             )
         out.append(SettlementCheck(row, problems, True))
     return out

@@ -322,15 +322,6 @@ class SettlementView(ExportMixin, ProjectMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         checks = selectors.settlement_checks(self.project)
         unit = "thousand"
-        fields = [
-            "final_won",
-            "carried_in_won",
-            "change_won",
-            "available_won",
-            "executed_won",
-            "carried_out_won",
-            "unexecuted_won",
-        ]
         table = Table(
             title=_("Settlement of the last years"),
             unit=unit_label(unit),
@@ -344,7 +335,7 @@ class SettlementView(ExportMixin, ProjectMixin, TemplateView):
                 _("Carried out"),
                 _("Unexecuted"),
             ],
-            rows=[[c.row.year, *[to_unit(getattr(c.row, f), unit) for f in fields]] for c in checks],
+            rows=[[c.row.year, *[to_unit(getattr(c.row, f), unit) for f in SettlementRow.FIGURES]] for c in checks],
         )
         ctx.update(tables=[table], checks=checks, export_name="settlement")
         return ctx

@@ -84,3 +84,25 @@ def test_settlement_rows_must_satisfy_both_identities_when_complete(book):
     assert "unexecuted_won" in _errors(result)[1] and not SettlementRow.objects.filter(year=2020).exists()
     result = SettlementRowResource().import_data(good, dry_run=False)
     assert not result.has_validation_errors() and SettlementRow.objects.get(year=2020).unexecuted_won == 36_880_000
+
+
+def test_the_settlement_check_names_each_identity_a_stored_row_breaks(book):
+    from budgets import selectors
+    from budgets.models import Project
+
+    project = Project.objects.get(code=P)
+    figures = dict(final_won=100, carried_in_won=10, change_won=0, available_won=120, carried_out_won=0)
+    SettlementRow.objects.create(project=project, year=2030, executed_won=90, unexecuted_won=30, **figures)
+    SettlementRow.objects.create(project=project, year=2031, executed_won=80, unexecuted_won=30, **figures)
+    SettlementRow.objects.create(
+        project=project, year=2032, executed_won=80, unexecuted_won=40, **figures | {"final_won": 110}
+    )
+    problems = {c.row.year: c.problems for c in selectors.settlement_checks(project) if c.row.year >= 2030}
+    assert problems == {
+        2030: ["Final + carried in ± change is 110, not the available 120."],
+        2031: [
+            "Final + carried in ± change is 110, not the available 120.",
+            "Executed + carried out + unexecuted is 110, not the available 120.",
+        ],
+        2032: [],
+    }
