@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -23,20 +24,85 @@ CHROMIUM_ARGS = [
 ]
 
 
+# `make test` runs the in-process tests a second time with the clock moved ahead (TEST_CLOCK_SHIFT_DAYS), so a
+# test or a service that reads the wall clock where it should take `now` fails on any day, not one day a year.
+CLOCK_SHIFT_DAYS = int(os.environ.get("TEST_CLOCK_SHIFT_DAYS") or 0)
+
+
+def pytest_report_header(config):
+    if CLOCK_SHIFT_DAYS:
+        return f"clock moved {CLOCK_SHIFT_DAYS} days ahead: {datetime.now(UTC) + timedelta(days=CLOCK_SHIFT_DAYS):%Y-%m-%d}"
+    return None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shifted_clock():
+    if not CLOCK_SHIFT_DAYS:
+        yield
+        return
+    import time_machine
+
+    with time_machine.travel(datetime.now(UTC) + timedelta(days=CLOCK_SHIFT_DAYS), tick=True):
+        yield
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Debian's chromium, never a downloaded browser."""
     return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "headless": True, "args": CHROMIUM_ARGS}
 
 
+def _load_seeds() -> None:
+    """The real sites and the budget book from the sources, with the example facilities, rate tables and booking
+    policies, as `make run` loads them (the example leases dated from the test clock's month)."""
+    from anchors import seed as anchors_seed
+    from budgets import seed as budgets_seed
+    from facilities import seed as facilities_seed
+    from reservations import seed as reservations_seed
+    from reservations.tests.conftest import NOW
+
+    anchors_seed.load()
+    facilities_seed.load(now=NOW)
+    reservations_seed.load()
+    budgets_seed.load()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The seed data is loaded once per test database; each test's transaction is rolled back, so every test
+    starts from it (loading it per test made the seed fixtures most of the suite's time)."""
+    with django_db_blocker.unblock():
+        _load_seeds()
+
+
 @pytest.fixture
 def seeded(db):
-    from anchors import seed
-
-    seed.load()
+    """The seeded anchors by slug. A transactional test before this one empties the tables; they are reloaded."""
     from anchors.models import Anchor
 
+    if not Anchor.objects.exists():
+        _load_seeds()
     return {a.slug: a for a in Anchor.objects.select_related("district")}
+
+
+@pytest.fixture
+def world(seeded):
+    """The seeded anchors with their facilities and the resources most tests book."""
+    g = seeded["geumcheon"]
+    gaebong = seeded["gaebong"]
+    return {
+        "geumcheon": g,
+        "changsin": seeded["changsin"],
+        "gaebong": gaebong,
+        "overlock": g.spaces.get(slug="common-equipment-room").equipment.get(asset_tag="GC-OVL-01"),
+        "sewing": g.spaces.get(slug="common-equipment-room").equipment.get(asset_tag="GC-SEW-01"),
+        "cutting": g.spaces.get(slug="cutting-room"),
+        "sample": g.spaces.get(slug="sample-room"),
+        "mask": g.spaces.get(slug="mask-facility"),
+        "startup": g.spaces.get(slug="startup-room-1"),
+        "community": seeded["changsin"].spaces.get(slug="community-space"),
+        "laser": gaebong.spaces.get(slug="digital-fabrication-lab").equipment.get(kind__slug="laser-cutter"),
+    }
 
 
 @pytest.fixture

@@ -6,11 +6,7 @@ from accounts.roles import Role, user_roles
 def roles(request):
     user = getattr(request, "user", None)
     names = user_roles(user)
-    unread = (
-        user.notifications.filter(read_at__isnull=True).count() if user is not None and user.is_authenticated else 0
-    )
     return {
-        "unread_notifications": unread,
         "user_roles": names,
         "is_city_admin": Role.CITY_ADMIN in names,
         "is_district_officer": Role.DISTRICT_OFFICER in names,

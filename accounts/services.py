@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -142,10 +144,9 @@ def evidence_upload(*, user: User, category: str, upload) -> CategoryEvidence:
 
 @transaction.atomic
 def evidence_review(
-    *, evidence: CategoryEvidence, reviewer: User, accept: bool, note: str = "", now=None
+    *, evidence: CategoryEvidence, reviewer: User, accept: bool, now: datetime, note: str = ""
 ) -> CategoryEvidence:
-    from django.utils import timezone
-
+    """Accept (which verifies the maker's category, turning on its discount) or reject with a note."""
     from .models import CategoryEvidence
 
     evidence = CategoryEvidence.objects.select_for_update().select_related("user").get(pk=evidence.pk)
@@ -153,7 +154,6 @@ def evidence_review(
         raise ValidationError(_("This document was already reviewed."))
     if not accept and not note.strip():
         raise ValidationError({"note": _("Say why the document is not accepted.")})
-    now = now or timezone.now()
     evidence.status = "accepted" if accept else "rejected"
     evidence.reviewed_by, evidence.reviewed_at, evidence.review_note = reviewer, now, note.strip()
     evidence.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])

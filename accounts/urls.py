@@ -16,5 +16,4 @@ urlpatterns = [
     path("password/reset/complete/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("language/", views.LanguageSwitchView.as_view(), name="language"),
     path("evidence/", views.EvidenceUploadView.as_view(), name="evidence"),
-    path("notifications/", views.NotificationsView.as_view(), name="notifications"),
 ]

@@ -182,17 +182,3 @@ class EvidenceUploadView(LoginRequiredMixin, FormView):
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
-
-
-class NotificationsView(LoginRequiredMixin, FormView):
-    """The portal's notifications list; opening it marks everything read."""
-
-    template_name = "accounts/notifications.html"
-
-    def get(self, request, *args, **kwargs):
-        from django.shortcuts import render
-        from django.utils import timezone
-
-        items = list(request.user.notifications.all()[:100])
-        request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
-        return render(request, self.template_name, {"items": items})

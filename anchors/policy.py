@@ -64,6 +64,12 @@ def overseen_district_ids(user) -> frozenset[int]:
     return cached
 
 
+def runs_anchor(user, anchor) -> bool:
+    """The anchor's own staff, or a city admin: who runs its desk, facilities, programmes and tenants. Every
+    "manage this anchor" rule of every app asks this one function."""
+    return is_city_admin(user) or (anchor is not None and anchor.pk in managed_anchor_ids(user))
+
+
 def anchors_in_scope(user) -> QuerySet[Anchor]:
     """The anchors a user's role reaches: all for a city admin, theirs for staff and officers."""
     qs = Anchor.objects.select_related("district")
@@ -79,17 +85,13 @@ def _view_anchor(user, anchor: Anchor) -> bool:
 
 @rule("anchors.change_anchor")
 def _change_anchor(user, anchor: Anchor) -> bool:
-    return is_city_admin(user) or anchor.pk in managed_anchor_ids(user)
+    return runs_anchor(user, anchor)
 
 
 @rule("anchors.oversee_anchor")
 def _oversee_anchor(user, anchor: Anchor) -> bool:
     """Read internal figures of an anchor: city admins, its district's officers and its staff."""
-    return (
-        is_city_admin(user)
-        or anchor.district_id in overseen_district_ids(user)
-        or anchor.pk in managed_anchor_ids(user)
-    )
+    return runs_anchor(user, anchor) or anchor.district_id in overseen_district_ids(user)
 
 
 @rule("anchors.view_dashboard")

@@ -28,3 +28,15 @@ def district_list() -> QuerySet[District]:
 
 def programme_milestones() -> QuerySet[Milestone]:
     return Milestone.objects.filter(anchor__isnull=True).order_by("date", "pk")
+
+
+def staff_ids(*, anchor: Anchor) -> list[int]:
+    """The active facility-staff users assigned to an anchor (who get its staff alerts)."""
+    from accounts.roles import Role
+
+    return list(
+        anchor.staff_assignments.filter(user__is_active=True, user__groups__name=Role.FACILITY_STAFF)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+        .distinct()
+    )

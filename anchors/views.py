@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, RedirectView, TemplateView
 
@@ -118,4 +119,5 @@ class DashboardView(PolicyRequiredMixin, TemplateView):
         ctx["is_maker"] = has_role(user, Role.MAKER)
         ctx["officer_districts"] = user.officer_assignments.select_related("district").order_by("district__name_en")
         ctx["operating_anchors"] = selectors.anchor_list().filter(status="operating")
+        ctx["now"] = timezone.now()
         return ctx

@@ -198,7 +198,7 @@ def main() -> None:
         from reservations.models import BookingPolicy
 
         anchors_seed.load()
-        facilities_seed.load()
+        facilities_seed.load(now=timezone.now())
         reservations_seed.load()
         budgets_seed.load()
         BookingPolicy.objects.update(lead_time_minutes=0)

@@ -12,6 +12,8 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from django.utils import timezone
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
 
@@ -73,7 +75,7 @@ def main() -> None:
         from facilities import seed as facilities_seed
 
         anchors_seed.load()
-        facilities_seed.load()
+        facilities_seed.load(now=timezone.now())
         budgets_seed.load()
         anchor = Anchor.objects.get(slug="geumcheon")
         user = UserFactory()

@@ -19,6 +19,8 @@ import urllib.request
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from django.utils import timezone
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
@@ -46,7 +48,7 @@ def seed_world():
     from reservations import seed as reservations_seed
 
     anchors_seed.load()
-    facilities_seed.load()
+    facilities_seed.load(now=timezone.now())
     reservations_seed.load()
     g = Anchor.objects.get(slug="geumcheon")
     room = Space.objects.get(anchor=g, slug="common-equipment-room")

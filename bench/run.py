@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+from django.utils import timezone
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
 
@@ -55,7 +57,7 @@ def main() -> None:
         from facilities import seed as facilities_seed
 
         seed.load()
-        facilities_seed.load()
+        facilities_seed.load(now=timezone.now())
         from facilities.models import Space
 
         cutting = Space.objects.get(anchor__slug="geumcheon", slug="cutting-room").pk

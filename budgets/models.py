@@ -389,6 +389,9 @@ class MonthlyReport(models.Model):
     has_data = models.BooleanField(_("has data"), default=False)
     generated_at = models.DateTimeField(_("generated at"), null=True, blank=True)
     emailed_to = models.PositiveSmallIntegerField(_("e-mailed to (people)"), default=0)
+    mailed_at = models.DateTimeField(
+        _("mailed at"), null=True, blank=True, help_text=_("Set once, when the monthly job queues the e-mails.")
+    )
     error = models.CharField(_("error"), max_length=300, blank=True)
 
     class Meta:

@@ -1,22 +1,25 @@
-"""Monthly reports: per operating anchor and city-wide, as XLSX and PDF, aggregated in the database.
+"""Monthly reports: per operating anchor and city-wide, as XLSX and PDF.
 
-Each section is one grouped query, so a month with 50,000 reservations costs the same number of
-queries as a month with 5. A month without data still gives a report, which says so.
+Every figure comes from the selectors the pages use (reservations.figures, facilities.tenancy, programs,
+budgets.selectors.delivery_by_anchor), so a month shows the same numbers in the report as on the
+per-anchor page and the dashboard. Each section is a grouped query: 50,000 reservations cost the same
+number of queries as 5. A month without data still gives a report, which says so.
+
+Mailing is claimed once per report (compare-and-swap on `mailed_at`) and goes through the outbox; a
+regeneration replaces the files and never mails again.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -24,34 +27,23 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import Role
 from anchors.models import Anchor, AnchorStatus
+from anchors.policy import may
 from common.money import to_unit, unit_label
-from facilities.models import OCCUPYING, Equipment, Lease, Space
-from facilities.pricing import SEOUL
-from facilities.selectors import anchor_hours
-from programs.models import Attendance, Outcome, Session
-from reservations.models import Reservation, Status
+from common.numbers import percent
+from facilities.models import DiscountCategory, Equipment, EquipmentStatus, Space
+from notifications.services import outbox_enqueue
+from reservations import figures
+from reservations.models import Status
 
-from .models import BudgetLine, ExecutionRecord, MonthlyReport
+from . import selectors
+from .models import MonthlyReport
 from .tables import Table, xlsx_bytes
 
-USED = [Status.CONFIRMED, Status.CHECKED_IN, Status.COMPLETED, Status.NO_SHOW]
-DURATION = ExpressionWrapper(F("end_at") - F("start_at"), output_field=DurationField())
 
-
-def previous_month(now: datetime | None = None) -> tuple[int, int]:
-    first = timezone.localdate(now or timezone.now()).replace(day=1)
+def previous_month(now: datetime) -> tuple[int, int]:
+    first = timezone.localdate(now).replace(day=1)
     prev = first - relativedelta(months=1)
     return prev.year, prev.month
-
-
-def _hours(d: timedelta | None) -> Decimal:
-    return (Decimal(d.total_seconds()) / 3600).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if d else Decimal(0)
-
-
-def _pct(part, whole) -> Decimal | None:
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 @dataclass
@@ -60,96 +52,116 @@ class ReportData:
     tables: list[Table]
     has_data: bool
     chart: list[tuple[str, float]]  # utilisation % per space, for the PDF's bar chart
+    delivery: selectors.Delivery  # the totals, as every other page shows them
+
+
+def _num(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def _sum_deliveries(parts: list[selectors.Delivery], first: date, last: date) -> selectors.Delivery:
+    """The city: the anchors' figures added up (the same selectors, summed, never computed a second way)."""
+    from facilities.tenancy import OccupancyFigures
+    from programs.selectors import ProgrammeFigures
+
+    def total(attr_path: str):
+        out = 0
+        for d in parts:
+            obj = d
+            for name in attr_path.split("."):
+                obj = getattr(obj, name)
+            out += obj
+        return out
+
+    usage = figures.Usage(
+        reservations=total("usage.reservations"),
+        booked_hours=total("usage.booked_hours"),
+        open_hours=sum((d.usage.capacity_hours for d in parts), 0),
+        resources=1,  # capacity_hours already summed across anchors
+        fees_won=total("usage.fees_won"),
+        charges_won=total("usage.charges_won"),
+    )
+    return selectors.Delivery(
+        first=first,
+        last=last,
+        budgeted=total("budgeted"),
+        spent=total("spent"),
+        usage=usage,
+        occupancy_figures=OccupancyFigures(
+            startup_spaces=total("occupancy_figures.startup_spaces"),
+            occupied_spaces=total("occupancy_figures.occupied_spaces"),
+            tenants=total("occupancy_figures.tenants"),
+        ),
+        programme_figures=ProgrammeFigures(
+            programmes=total("programme_figures.programmes"),
+            sessions=total("programme_figures.sessions"),
+            participants=total("programme_figures.participants"),
+            matches=total("programme_figures.matches"),
+            jobs_created=total("programme_figures.jobs_created"),
+        ),
+    )
 
 
 def build(*, anchor: Anchor | None, year: int, month: int) -> ReportData:
-    first = date(year, month, 1)
-    last = first + relativedelta(months=1) - timedelta(days=1)
-    start = datetime.combine(first, time(0), tzinfo=SEOUL)
-    end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=SEOUL)
-    scope = Q(anchor=anchor) if anchor else Q()
-    res = Reservation.objects.filter(scope, start_at__gte=start, start_at__lt=end)
-    anchors = [anchor] if anchor else list(Anchor.objects.filter(status=AnchorStatus.OPERATING))
+    first, last = selectors.period(year, month)
+    anchors = [anchor] if anchor else list(Anchor.objects.filter(status=AnchorStatus.OPERATING).order_by("sort_order"))
+    ids = [a.pk for a in anchors]
+    deliveries = selectors.delivery_by_anchor(anchors=anchors, first=first, last=last)
+    d = deliveries[anchor.pk] if anchor else _sum_deliveries(list(deliveries.values()), first, last)
+    res = figures.reservations_in(anchor_ids=ids, first=first, last=last)
     tables: list[Table] = []
 
-    # Utilisation: booked hours over open hours, per space and per equipment kind.
-    open_hours_per_day = {}
-    for a in anchors:
-        total = sum(
-            (
-                (datetime.combine(h.day, h.closes) - datetime.combine(h.day, h.opens)).total_seconds() / 3600
-                for h in anchor_hours(anchor=a, start=first, end=last)
-                if h.is_open
-            ),
-            0.0,
-        )
-        open_hours_per_day[a.pk] = Decimal(str(total))
+    # Utilisation: booked hours over open hours, per space, per equipment kind, and in total.
     spaces = list(
-        Space.objects.filter(anchor__in=anchors, bookable=True)
+        Space.objects.filter(anchor_id__in=ids, bookable=True)
         .select_related("anchor")
         .order_by("anchor__sort_order", "sort_order")
     )
-    booked_space = {
-        r["space_id"]: r["d"]
-        for r in res.filter(status__in=USED, space__isnull=False).values("space_id").annotate(d=Sum(DURATION))
-    }
     kinds = list(
-        Equipment.objects.filter(space__anchor__in=anchors, bookable=True)
+        Equipment.objects.filter(space__anchor_id__in=ids, bookable=True)
+        .exclude(status=EquipmentStatus.RETIRED)
         .values("kind_id", "kind__name_ko", "space__anchor_id")
         .annotate(units=Count("pk"))
         .order_by("kind__name_ko")
     )
-    booked_kind = {
-        (r["equipment__kind_id"], r["anchor_id"]): r["d"]
-        for r in res.filter(status__in=USED, equipment__isnull=False)
-        .values("equipment__kind_id", "anchor_id")
-        .annotate(d=Sum(DURATION))
-    }
+    by_space = figures.booked_hours_by_space(res)
+    by_kind = figures.booked_hours_by_equipment_kind(res)
     util_rows, chart = [], []
     for s in spaces:
-        booked = _hours(booked_space.get(s.pk))
-        rate = _pct(booked, open_hours_per_day[s.anchor_id])
+        booked, open_hours = by_space.get(s.pk, 0), deliveries[s.anchor_id].usage.open_hours
+        rate = percent(booked, open_hours)
         util_rows.append(
-            [
-                s.name if anchor else f"{s.anchor.name} · {s.name}",
-                float(booked),
-                float(open_hours_per_day[s.anchor_id]),
-                float(rate) if rate is not None else None,
-            ]
+            [s.name if anchor else f"{s.anchor.name} · {s.name}", float(booked), float(open_hours), _num(rate)]
         )
         chart.append((s.name, float(rate or 0)))
     for k in kinds:
-        booked = _hours(booked_kind.get((k["kind_id"], k["space__anchor_id"])))
-        available = open_hours_per_day[k["space__anchor_id"]] * k["units"]
-        rate = _pct(booked, available)
+        booked = by_kind.get((k["kind_id"], k["space__anchor_id"]), 0)
+        available = deliveries[k["space__anchor_id"]].usage.open_hours * k["units"]
         util_rows.append(
-            [
-                f"{k['kind__name_ko']} ×{k['units']}",
-                float(booked),
-                float(available),
-                float(rate) if rate is not None else None,
-            ]
+            [f"{k['kind__name_ko']} ×{k['units']}", float(booked), float(available), _num(percent(booked, available))]
         )
+    util_rows.append(
+        [_("Total"), float(d.usage.booked_hours), float(d.usage.capacity_hours), _num(d.usage.utilisation)]
+    )
     tables.append(
         Table(
             _("Utilisation"),
             _("hours, %"),
             [_("Space or equipment kind"), _("Booked hours"), _("Open hours"), _("Utilisation %")],
             util_rows,
+            emphasis={len(util_rows) - 1},
         )
     )
 
     # Reservations by status, no-show and cancellation rates.
-    by_status = dict(res.values("status").annotate(n=Count("pk")).values_list("status", "n"))
+    by_status = figures.count_by_status(res)
     total = sum(by_status.values())
     status_rows = [[str(Status(s).label), by_status.get(s, 0)] for s in Status.values]
-    attended = (
-        by_status.get(Status.COMPLETED, 0) + by_status.get(Status.CHECKED_IN, 0) + by_status.get(Status.NO_SHOW, 0)
-    )
+    attended = sum(by_status.get(s, 0) for s in (Status.COMPLETED, Status.CHECKED_IN, Status.NO_SHOW))
     status_rows += [
         [_("Total"), total],
-        [_("No-show rate %"), _pct(by_status.get(Status.NO_SHOW, 0), attended)],
-        [_("Cancellation rate %"), _pct(by_status.get(Status.CANCELLED, 0), total)],
+        [_("No-show rate %"), _num(percent(by_status.get(Status.NO_SHOW, 0), attended))],
+        [_("Cancellation rate %"), _num(percent(by_status.get(Status.CANCELLED, 0), total))],
     ]
     tables.append(
         Table(
@@ -161,23 +173,20 @@ def build(*, anchor: Anchor | None, year: int, month: int) -> ReportData:
         )
     )
 
-    # Fee revenue by user category and the discounts given.
-    fees = (
-        res.filter(status__in=USED)
-        .values("discount_category")
-        .annotate(n=Count("pk"), fee=Coalesce(Sum("fee_won"), 0), discount=Coalesce(Sum("discount_won"), 0))
-        .order_by("discount_category")
-    )
-    charges = res.aggregate(c=Coalesce(Sum("charge_won"), 0))["c"]
-    from facilities.models import DiscountCategory
-
+    # Fee revenue by user category, the discounts given, and the charges kept.
+    categories, charges = figures.fee_revenue_by_category(res)
     labels = {k: str(v) for k, v in DiscountCategory.choices}
     fee_rows = [
-        [labels.get(r["discount_category"], _("Standard price")), r["n"], r["fee"], r["discount"]] for r in fees
+        [labels.get(c.category, _("Standard price")), c.reservations, c.fees_won, c.discounts_won] for c in categories
     ]
     fee_rows.append([_("Cancellation and no-show charges"), None, charges, None])
     fee_rows.append(
-        [_("Total"), sum(r["n"] for r in fees), sum(r["fee"] for r in fees) + charges, sum(r["discount"] for r in fees)]
+        [
+            _("Fee revenue"),
+            sum(c.reservations for c in categories),
+            d.usage.fee_revenue_won,
+            sum(c.discounts_won for c in categories),
+        ]
     )
     tables.append(
         Table(
@@ -190,140 +199,173 @@ def build(*, anchor: Anchor | None, year: int, month: int) -> ReportData:
     )
 
     # Tenant occupancy of the start-up spaces.
-    startup = Space.objects.filter(anchor__in=anchors, kind="startup_space").count()
-    occupied = (
-        Lease.objects.filter(
-            space__anchor__in=anchors, status__in=[*OCCUPYING, "ended"], starts_on__lte=last, ends_on__gte=first
-        )
-        .values("space")
-        .distinct()
-        .count()
-    )
+    occ = d.occupancy_figures
     tables.append(
         Table(
             _("Tenant occupancy"),
             _("spaces, %"),
             [_("Measure"), _("Value")],
             [
-                [_("Start-up spaces"), startup],
-                [_("Occupied during the month"), occupied],
-                [_("Occupancy %"), _pct(occupied, startup)],
+                [_("Start-up spaces"), occ.startup_spaces],
+                [_("Occupied during the month"), occ.occupied_spaces],
+                [_("Occupancy %"), _num(occ.occupancy)],
+                [_("Tenant companies"), occ.tenants],
             ],
         )
     )
 
     # Programmes held, participants and outcomes.
-    sessions = Session.objects.filter(programme__anchor__in=anchors, starts_at__gte=start, starts_at__lt=end)
-    programme_ids = list(sessions.values_list("programme_id", flat=True).distinct())
-    participants = (
-        Attendance.objects.filter(session__in=sessions, attended=True).values("registration").distinct().count()
-    )
-    outcomes = Outcome.objects.filter(programme_id__in=programme_ids).aggregate(
-        m=Coalesce(Sum("matches"), 0), j=Coalesce(Sum("jobs_created"), 0)
-    )
+    pf = d.programme_figures
     tables.append(
         Table(
             _("Programmes"),
             _("count"),
             [_("Measure"), _("Value")],
             [
-                [_("Programmes held"), len(programme_ids)],
-                [_("Sessions"), sessions.count()],
-                [_("Participants"), participants],
-                [_("Matches or contracts made"), outcomes["m"]],
-                [_("Jobs created"), outcomes["j"]],
+                [_("Programmes held"), pf.programmes],
+                [_("Sessions"), pf.sessions],
+                [_("Participants"), pf.participants],
+                [_("Matches or contracts made"), pf.matches],
+                [_("Jobs created"), pf.jobs_created],
             ],
         )
     )
 
     # Budget execution for the month and the year to date.
-    lines = BudgetLine.objects.filter(year=year)
-    if anchor is not None:
-        lines = lines.filter(anchor=anchor)
-    budget = lines.aggregate(s=Coalesce(Sum("amount_won"), 0))["s"]
-    records = ExecutionRecord.objects.filter(line__in=lines)
-    month_spent = records.filter(date__gte=first, date__lte=last).aggregate(s=Coalesce(Sum("amount_won"), 0))["s"]
-    ytd = records.filter(date__lte=last).aggregate(s=Coalesce(Sum("amount_won"), 0))["s"]
+    year_first, _year_last = selectors.period(year)
+    ytd = selectors.delivery_by_anchor(anchors=anchors, first=year_first, last=last)
+    ytd_spent = sum(x.spent for x in ytd.values())
     tables.append(
         Table(
             _("Budget execution"),
             unit_label("thousand"),
             [_("Measure"), _("Value")],
             [
-                [_("Budget of the year"), to_unit(budget, "thousand")],
-                [_("Executed this month"), to_unit(month_spent, "thousand")],
-                [_("Executed, year to date"), to_unit(ytd, "thousand")],
-                [_("Execution rate %"), _pct(ytd, budget)],
+                [_("Budget of the year"), to_unit(d.budgeted, "thousand")],
+                [_("Executed this month"), to_unit(d.spent, "thousand")],
+                [_("Executed, year to date"), to_unit(ytd_spent, "thousand")],
+                [_("Execution rate %"), _num(percent(ytd_spent, d.budgeted))],
             ],
         )
     )
 
-    has_data = bool(total or programme_ids or month_spent)
+    has_data = bool(total or pf.programmes or d.spent)
     name = anchor.name if anchor else _("All anchors of Seoul")
     return ReportData(
         title=_("%(name)s — monthly report %(year)s-%(month)02d") % {"name": name, "year": year, "month": month},
         tables=tables,
         has_data=has_data,
         chart=chart,
+        delivery=d,
     )
 
 
-def render_pdf(data: ReportData) -> bytes:
+def render_pdf(data: ReportData, *, now: datetime) -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string("budgets/report_pdf.html", {"data": data, "generated": timezone.localtime()})
+    html = render_to_string("budgets/report_pdf.html", {"data": data, "generated": timezone.localtime(now)})
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
 def recipients(anchor: Anchor | None) -> list[User]:
     if anchor is None:
         return list(
-            User.objects.filter(Q(is_superuser=True) | Q(groups__name=Role.CITY_ADMIN), is_active=True).distinct()
+            User.objects.filter(Q(is_superuser=True) | Q(groups__name=Role.CITY_ADMIN), is_active=True)
+            .distinct()
+            .order_by("pk")
         )
     return list(
         User.objects.filter(
             Q(staff_assignments__anchor=anchor) | Q(officer_assignments__district=anchor.district_id), is_active=True
-        ).distinct()
+        )
+        .distinct()
+        .order_by("pk")
     )
 
 
-def generate(
-    *, anchor: Anchor | None, year: int, month: int, report: MonthlyReport | None = None, email: bool = True
+def report_generate(
+    *, anchor: Anchor | None, year: int, month: int, now: datetime, report: MonthlyReport | None = None
 ) -> MonthlyReport:
     """Build the report's XLSX and PDF and store them on its one row (regeneration replaces the files)."""
     if report is None:
         with transaction.atomic():
             report, _created = MonthlyReport.objects.get_or_create(anchor=anchor, year=year, month=month)
     MonthlyReport.objects.filter(pk=report.pk).update(status="running", progress=10, error="")
-    language = settings.LANGUAGE_CODE
-    with translation.override(language):
+    with translation.override(settings.LANGUAGE_CODE):
         data = build(anchor=anchor, year=year, month=month)
         MonthlyReport.objects.filter(pk=report.pk).update(progress=50)
         xlsx = xlsx_bytes(data.tables)
-        pdf = render_pdf(data)
+        pdf = render_pdf(data, now=now)
     report.refresh_from_db()
     for f in (report.xlsx, report.pdf):
         if f:
             f.delete(save=False)
     report.xlsx.save("report.xlsx", ContentFile(xlsx), save=False)
     report.pdf.save("report.pdf", ContentFile(pdf), save=False)
-    report.has_data, report.generated_at, report.status, report.progress = data.has_data, timezone.now(), "done", 100
-    people = recipients(anchor) if email else []
-    report.emailed_to = len(people)
+    report.has_data, report.generated_at, report.status, report.progress = data.has_data, now, "done", 100
     report.save()
-    if people:
-        message = EmailMessage(
-            subject=data.title,
-            body=_("The monthly report is attached and on the reports page: %(url)s")
-            % {"url": f"{settings.SITE_URL}/budgets/reports/"},
-            to=[u.email for u in people],
-        )
-        message.attach(f"report-{year}-{month:02d}.pdf", pdf, "application/pdf")
-        message.send()
     return report
 
 
-def generate_all(*, year: int, month: int) -> list[MonthlyReport]:
-    reports = [generate(anchor=a, year=year, month=month) for a in Anchor.objects.filter(status=AnchorStatus.OPERATING)]
-    reports.append(generate(anchor=None, year=year, month=month))
-    return reports
+@transaction.atomic
+def report_mail(*, report: MonthlyReport, now: datetime) -> int:
+    """E-mail a finished report to its recipients once: the first caller claims it (compare-and-swap on
+    `mailed_at`), any later one (a second run of the monthly job, a regeneration) mails nothing."""
+    if MonthlyReport.objects.filter(pk=report.pk, mailed_at__isnull=True, status="done").update(mailed_at=now) != 1:
+        return 0
+    people = recipients(report.anchor)
+    for user in people:
+        outbox_enqueue(
+            key=f"monthly-report:{report.pk}:{user.pk}",
+            kind="monthly-report",
+            user_id=user.pk,
+            object_id=report.pk,
+            anchor_id=report.anchor_id,
+            now=now,
+        )
+    MonthlyReport.objects.filter(pk=report.pk).update(emailed_to=len(people))
+    return len(people)
+
+
+def monthly_reports_run(*, year: int, month: int, now: datetime) -> list[MonthlyReport]:
+    """The monthly job: every operating anchor's report and the city's, each built and then mailed once."""
+    out = []
+    for anchor in [*Anchor.objects.filter(status=AnchorStatus.OPERATING).order_by("sort_order"), None]:
+        report = report_generate(anchor=anchor, year=year, month=month, now=now)
+        report_mail(report=report, now=now)
+        report.refresh_from_db()
+        out.append(report)
+    return out
+
+
+def may_request(user, anchor: Anchor | None) -> bool:
+    return may(user, "budgets.request_report", anchor)
+
+
+@transaction.atomic
+def monthly_report_request(*, user, anchor: Anchor | None, year: int, month: int, now: datetime) -> MonthlyReport:
+    """Someone asks for a report to be prepared or regenerated: refused (and nothing written) outside their scope,
+    for a month not yet over, or before the programme began."""
+    if not may_request(user, anchor):
+        raise PermissionDenied
+    if not (2018 <= year <= 2100 and 1 <= month <= 12):
+        raise ValidationError(_("Choose a valid month and anchor."))
+    if date(year, month, 1) > timezone.localdate(now).replace(day=1):
+        raise ValidationError(
+            _("A report covers a month that has begun; %(year)s-%(month)02d has not.") % {"year": year, "month": month}
+        )
+    report, created = MonthlyReport.objects.select_for_update().get_or_create(anchor=anchor, year=year, month=month)
+    if not created and report.status in ("queued", "running"):
+        return report  # already on its way: asking twice starts one job
+    MonthlyReport.objects.filter(pk=report.pk).update(status="queued", progress=0, error="")
+
+    def start():
+        from .tasks import generate_report
+
+        try:
+            generate_report.delay(report.pk)
+        except Exception:  # broker down: build it here and now rather than leave it queued
+            report_generate(anchor=anchor, year=year, month=month, report=report, now=now)
+
+    transaction.on_commit(start)
+    return report

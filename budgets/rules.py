@@ -19,16 +19,26 @@ def _view_history(user, obj) -> bool:
     return is_city_admin(user) or has_role(user, Role.DISTRICT_OFFICER)
 
 
-@rule("budgets.view_report")
-def _view_report(user, report) -> bool:
-    """An anchor's report: its staff, its district's officers, city admins. The city report: admins and officers."""
+def _reaches_report_of(user, anchor) -> bool:
+    """An anchor's report: its staff, its district's officers, city admins. The city's report: admins and officers."""
     from anchors.policy import managed_anchor_ids
 
     if is_city_admin(user):
         return True
-    if report is None or report.anchor_id is None:
+    if anchor is None:
         return has_role(user, Role.DISTRICT_OFFICER)
-    return report.anchor_id in managed_anchor_ids(user) or report.anchor.district_id in overseen_district_ids(user)
+    return anchor.pk in managed_anchor_ids(user) or anchor.district_id in overseen_district_ids(user)
+
+
+@rule("budgets.view_report")
+def _view_report(user, report) -> bool:
+    return report is not None and _reaches_report_of(user, report.anchor if report.anchor_id else None)
+
+
+@rule("budgets.request_report")
+def _request_report(user, anchor) -> bool:
+    """Prepare or regenerate a report: whoever may read it (`anchor` None is the city's report)."""
+    return user.is_authenticated and _reaches_report_of(user, anchor)
 
 
 @rule("budgets.view_reports_page")

@@ -16,5 +16,6 @@ urlpatterns = [
     path("anchors/<slug:slug>/", views.AnchorBudgetView.as_view(), name="anchor"),
     path("history/", views.HistoryView.as_view(), name="history"),
     path("reports/", views.ReportsView.as_view(), name="reports"),
+    path("figures/", views.FiguresView.as_view(), name="figures"),
     path("reports/<int:pk>/<str:fmt>/", views.ReportFileView.as_view(), name="report_file"),
 ]

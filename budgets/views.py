@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -14,7 +17,7 @@ from anchors.policy import may
 from common.money import to_unit, unit_label
 
 from . import selectors
-from .models import BudgetLine, ExecutionRecord, ExpenseItem, PlanRow, SettlementRow
+from .models import BudgetLine, ExecutionRecord, ExpenseItem, PlanRow, Project, SettlementRow
 from .tables import Table, csv_response, xlsx_response
 
 
@@ -41,7 +44,10 @@ class ExportMixin:
 class ProjectMixin:
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["project"] = self.project = selectors.project()
+        try:
+            ctx["project"] = self.project = selectors.project()
+        except Project.DoesNotExist as err:  # a database without the budget book loaded yet
+            raise Http404(_("The budget book has not been loaded yet.")) from err
         ctx["years"] = selectors.budget_years(self.project)
         year = self.kwargs.get("year")
         ctx["nav_year"] = year if year in ctx["years"] else (ctx["years"][-1] if ctx["years"] else None)
@@ -56,7 +62,8 @@ def _year_or_404(years: list[int], year: int) -> int:
 
 class BudgetIndexView(View):
     def get(self, request):
-        years = selectors.budget_years(selectors.project())
+        project = Project.objects.filter(code=selectors.PROJECT_CODE).first()
+        years = selectors.budget_years(project) if project else []
         return redirect("budgets:summary", year=years[-1]) if years else redirect("home")
 
 
@@ -341,49 +348,65 @@ class SettlementView(ExportMixin, ProjectMixin, TemplateView):
         return ctx
 
 
+def delivery_table(d: selectors.Delivery, title: str) -> Table:
+    """The budget-and-delivery figures of one anchor and period, as the page, its exports and the dashboard show
+    them (the monthly report's tables come from the same Delivery)."""
+    unit = "thousand"
+    return Table(
+        title=title,
+        unit=unit_label(unit),
+        headers=[_("Measure"), _("Value")],
+        rows=[
+            [_("Budgeted"), to_unit(d.budgeted, unit)],
+            [_("Spent"), to_unit(d.spent, unit)],
+            [_("Booked hours"), None if d.booked_hours is None else float(round(d.booked_hours, 1))],
+            [_("Utilisation %"), None if d.utilisation is None else float(d.utilisation)],
+            [_("Fee revenue (won)"), d.fee_revenue],
+            [_("Occupancy of start-up spaces %"), None if d.occupancy is None else float(d.occupancy)],
+            [_("Tenant companies"), d.tenants],
+            [_("Programmes"), d.programmes],
+            [_("Participants"), d.participants],
+            [_("Cost per booked hour (won)"), d.cost_per_booked_hour],
+            [_("Cost per participant (won)"), d.cost_per_participant],
+        ],
+    )
+
+
+def _year_month(request, years: list[int], today) -> tuple[int, int | None]:
+    raw_year, raw_month = request.GET.get("year") or "", request.GET.get("month") or ""
+    year = int(raw_year) if raw_year.isdigit() and len(raw_year) <= 4 else (years[-1] if years else today.year)
+    if not 2000 <= year <= 2100:
+        raise Http404
+    month = int(raw_month) if raw_month.isdigit() and len(raw_month) <= 2 else None
+    if month is not None and not 1 <= month <= 12:
+        raise Http404
+    return year, month
+
+
 class AnchorBudgetView(ExportMixin, ProjectMixin, TemplateView):
-    """What was budgeted and spent for an anchor beside what it delivered, with unit costs."""
+    """What was budgeted and spent for an anchor beside what it delivered, with unit costs, for a year or a month."""
 
     template_name = "budgets/anchor.html"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         anchor = get_object_or_404(Anchor.objects.select_related("district"), slug=self.kwargs["slug"])
-        raw = self.request.GET.get("year") or ""
-        year = (
-            int(raw)
-            if raw.isdigit() and len(raw) <= 4
-            else (ctx["years"][-1] if ctx["years"] else timezone.localdate().year)
-        )
-        if not 2000 <= year <= 2100:
-            raise Http404
-        d = selectors.anchor_delivery(anchor=anchor, year=year)
+        year, month = _year_month(self.request, ctx["years"], timezone.localdate())
+        d = selectors.anchor_delivery(anchor=anchor, year=year, month=month)
         lines = selectors.lines_with_execution(self.project, year, anchor=anchor)
-        unit = "thousand"
-        table = Table(
-            title=_("%(anchor)s: budget and delivery %(year)s") % {"anchor": anchor.name, "year": year},
-            unit=unit_label(unit),
-            headers=[_("Measure"), _("Value")],
-            rows=[
-                [_("Budgeted"), to_unit(d.budgeted, unit)],
-                [_("Spent"), to_unit(d.spent, unit)],
-                [_("Booked hours"), None if d.booked_hours is None else float(round(d.booked_hours, 1))],
-                [_("Utilisation %"), None if d.utilisation is None else float(d.utilisation)],
-                [_("Fee revenue (won)"), d.fee_revenue],
-                [_("Programmes"), d.programmes],
-                [_("Participants"), d.participants],
-                [_("Tenant companies"), d.tenants],
-                [_("Cost per booked hour (won)"), d.cost_per_booked_hour],
-                [_("Cost per participant (won)"), d.cost_per_participant],
-            ],
-        )
+        when = f"{year}-{month:02d}" if month else str(year)
         ctx.update(
             anchor=anchor,
             year=year,
+            month=month,
+            months=range(1, 13),
+            when=when,
             d=d,
             lines=lines,
-            tables=[table],
-            export_name=f"anchor-{anchor.slug}-{year}",
+            tables=[
+                delivery_table(d, _("%(anchor)s: budget and delivery %(when)s") % {"anchor": anchor.name, "when": when})
+            ],
+            export_name=f"anchor-{anchor.slug}-{when}",
             can_manage=False,
         )
         return ctx
@@ -429,47 +452,55 @@ class ReportsView(PolicyRequiredMixin, TemplateView):
         return [self.template_name]
 
     def get_context_data(self, **kwargs):
+        from . import reports as report_service
         from .models import MonthlyReport
 
         ctx = super().get_context_data(**kwargs)
+        user = self.request.user
         reports = [
             r
             for r in MonthlyReport.objects.select_related("anchor").order_by("-year", "-month", "anchor__sort_order")[
                 :200
             ]
-            if may(self.request.user, "budgets.view_report", r)
+            if may(user, "budgets.view_report", r)
         ]
+        today = timezone.localdate()
+        last_month = today.replace(day=1) - timedelta(days=1)
         ctx.update(
             reports=reports,
             busy=any(r.status in ("queued", "running") for r in reports),
-            operating=Anchor.objects.filter(status="operating").order_by("sort_order"),
+            # Only what this user may ask for is offered.
+            anchor_choices=[
+                a
+                for a in Anchor.objects.filter(status="operating").select_related("district").order_by("sort_order")
+                if report_service.may_request(user, a)
+            ],
+            city_choice=report_service.may_request(user, None),
+            default_year=last_month.year,
+            default_month=last_month.month,
         )
         return ctx
 
     def post(self, request):
         from django.contrib import messages
 
-        from . import reports as report_builder
-        from .models import MonthlyReport
-        from .tasks import generate_report
+        from . import reports as report_service
 
-        try:
-            year, month = int(request.POST.get("year", "")), int(request.POST.get("month", ""))
-            anchor_slug = request.POST.get("anchor") or ""
-            anchor = Anchor.objects.get(slug=anchor_slug) if anchor_slug else None
-            if not (2018 <= year <= 2100 and 1 <= month <= 12):
-                raise ValueError
-        except (ValueError, Anchor.DoesNotExist):
+        raw_year, raw_month = request.POST.get("year", ""), request.POST.get("month", "")
+        anchor_slug = request.POST.get("anchor") or ""
+        anchor = Anchor.objects.filter(slug=anchor_slug).first() if anchor_slug else None
+        if not (raw_year.isdigit() and raw_month.isdigit() and len(raw_year) <= 4 and len(raw_month) <= 2) or (
+            anchor_slug and anchor is None
+        ):
             messages.error(request, _("Choose a valid month and anchor."))
             return redirect("budgets:reports")
-        report, _created = MonthlyReport.objects.get_or_create(anchor=anchor, year=year, month=month)
-        if not may(request.user, "budgets.view_report", report):
-            raise Http404
-        MonthlyReport.objects.filter(pk=report.pk).update(status="queued", progress=0)
         try:
-            generate_report.delay(report.pk)
-        except Exception:  # broker down: build it here and now rather than not at all
-            report_builder.generate(anchor=anchor, year=year, month=month, report=report, email=False)
+            report_service.monthly_report_request(
+                user=request.user, anchor=anchor, year=int(raw_year), month=int(raw_month), now=timezone.now()
+            )
+        except ValidationError as err:
+            messages.error(request, " ".join(err.messages))
+            return redirect("budgets:reports")
         messages.success(request, _("The report is being prepared; this page shows its progress."))
         return redirect("budgets:reports")
 
@@ -493,3 +524,9 @@ class ReportFileView(PolicyRequiredMixin, View):
             as_attachment=True,
             filename=f"report-{scope}-{self.report.year}-{self.report.month:02d}.{fmt}",
         )
+
+
+class FiguresView(TemplateView):
+    """How each delivery figure is counted: the rules of reservations.figures, facilities.tenancy and programs."""
+
+    template_name = "budgets/figures.html"

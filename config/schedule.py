@@ -4,8 +4,11 @@ may then edit times in the admin site), and `manage.py run_periodic` runs the sa
 from __future__ import annotations
 
 SCHEDULE: dict[str, dict] = {
-    "Send due reminders and messages": {"task": "reservations.tasks.process_outbox", "every_minutes": 5},
-    "Expire unapproved requests, mark no-shows": {"task": "reservations.tasks.housekeeping", "every_minutes": 10},
+    "Send due messages": {"task": "notifications.tasks.outbox_deliver_due_task", "every_minutes": 5},
+    "Bookings: expire requests, mark no-shows, queue reminders": {
+        "task": "reservations.tasks.booking_housekeeping",
+        "every_minutes": 5,
+    },
     "Programme reminders and waiting lists": {"task": "programs.tasks.programme_housekeeping", "every_minutes": 10},
     "Warn of expiring certifications": {
         "task": "facilities.tasks.certification_warnings",
@@ -16,3 +19,6 @@ SCHEDULE: dict[str, dict] = {
         "crontab": {"minute": "0", "hour": "6", "day_of_month": "1"},
     },
 }
+
+# Names this schedule used before; sync_schedule removes them from django-celery-beat.
+RETIRED = ("Send due reminders and messages", "Expire unapproved requests, mark no-shows")

@@ -49,7 +49,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "csp",
-    # ours, in dependency order: accounts <- anchors <- facilities <- reservations <- programs; budgets reads them
+    # ours, in dependency order: accounts <- anchors <- facilities <- reservations <- programs; budgets reads them;
+    # notifications (the outbox) needs only accounts and anchors, and every app above writes through it
     "common",
     "accounts",
     "anchors",
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "reservations",
     "programs",
     "budgets",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -92,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -252,3 +255,5 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The right-hand side of the Message-ID of every e-mail and of every calendar event's UID.
+MESSAGE_ID_DOMAIN = env.str("MESSAGE_ID_DOMAIN", default="anchors.seoul.example")

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("facilities.urls")),
     path("", include("reservations.urls")),
     path("", include("programs.urls")),
+    path("", include("notifications.urls")),
     path("budgets/", include("budgets.urls")),
     path("anchors/", include("anchors.urls")),
     path("accounts/", include("accounts.urls")),

@@ -6,10 +6,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
+
+from common.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from . import selectors, services
 from .models import (
@@ -56,9 +59,10 @@ class EquipmentKindAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["name_en"]}
 
 
-class MaintenanceLogInline(admin.TabularInline):
+class MaintenanceLogInline(ReadOnlyInline):
+    """Faults and status changes are recorded on the equipment's page, through the equipment services."""
+
     model = MaintenanceLog
-    extra = 0
     fields = [
         "created_at",
         "kind",
@@ -69,8 +73,7 @@ class MaintenanceLogInline(admin.TabularInline):
         "resolved_at",
         "resolution",
     ]
-    readonly_fields = ["created_at"]
-    autocomplete_fields = ["reported_by"]
+    readonly_fields = fields
 
 
 @admin.register(Equipment)
@@ -83,22 +86,26 @@ class EquipmentAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     autocomplete_fields = ["space", "kind"]
     inlines = [MaintenanceLogInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A status change is logged with its reason by equipment_set_status, on the equipment's page.
+        return ["status"] if obj is not None else []
+
 
 @admin.register(MaintenanceLog)
-class MaintenanceLogAdmin(admin.ModelAdmin):
+class MaintenanceLogAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "equipment", "kind", "reported_by", "resolved_at"]
     list_filter = ["kind", "equipment__space__anchor", ("resolved_at", admin.EmptyFieldListFilter)]
     search_fields = ["description", "resolution", "equipment__asset_tag", "equipment__name_ko"]
-    autocomplete_fields = ["equipment", "reported_by", "resolved_by"]
     list_select_related = ["equipment", "reported_by"]
 
 
 @admin.register(Certification)
-class CertificationAdmin(SimpleHistoryAdmin):
+class CertificationAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """Granted by a training pass or on the certifications page, revoked there with a reason (facilities.services)."""
+
     list_display = ["user", "kind", "granted_on", "expires_on", "granted_at_anchor", "revoked_at"]
     list_filter = ["kind", "granted_at_anchor", ("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["user__email", "user__full_name", "reason", "revoke_reason"]
-    autocomplete_fields = ["user", "kind", "granted_by", "revoked_by", "granted_at_anchor"]
     list_select_related = ["user", "kind", "granted_at_anchor"]
 
 
@@ -118,18 +125,20 @@ class OpeningHoursExceptionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Closure)
-class ClosureAdmin(SimpleHistoryAdmin):
+class ClosureAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """Closures are made and removed on the anchor's closures page (facilities.services), which lists the bookings
+    they affect."""
+
     list_display = ["anchor", "space", "starts_at", "ends_at", "reason", "created_by"]
     list_filter = ["anchor"]
     search_fields = ["reason", "anchor__name_ko", "space__name_ko"]
-    autocomplete_fields = ["space", "created_by"]
     date_hierarchy = "starts_at"
 
 
-class InventoryLoanInline(admin.TabularInline):
+class InventoryLoanInline(ReadOnlyInline):
     model = InventoryLoan
-    extra = 0
-    autocomplete_fields = ["borrower", "checked_out_by", "returned_to"]
+    fields = ["borrower_name", "checked_out_at", "due_on", "returned_at"]
+    readonly_fields = fields
 
 
 @admin.register(InventoryItem)
@@ -153,11 +162,12 @@ class InventoryItemAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(InventoryLoan)
-class InventoryLoanAdmin(admin.ModelAdmin):
+class InventoryLoanAdmin(ReadOnlyAdmin):
+    """Loans are checked out and returned on the anchor's inventory page (facilities.services)."""
+
     list_display = ["item", "borrower_name", "checked_out_at", "due_on", "returned_at"]
     list_filter = [("returned_at", admin.EmptyFieldListFilter), "item__anchor"]
     search_fields = ["borrower_name", "item__asset_tag", "item__name_ko"]
-    autocomplete_fields = ["item", "borrower", "checked_out_by", "returned_to"]
 
 
 # --- rate tables ---------------------------------------------------------------------------------
@@ -169,7 +179,7 @@ class LockedWhenInEffectMixin:
     @staticmethod
     def _locked(obj) -> bool:
         version = obj if isinstance(obj, RateTableVersion) else getattr(obj, "version", None)
-        return version is not None and services.rate_version_is_locked(version)
+        return version is not None and services.rate_version_is_locked(version, today=timezone.localdate())
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and not self._locked(obj)
@@ -189,8 +199,11 @@ class NotInEffectVersionForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         version = cleaned.get("version")
-        if version is not None and services.rate_version_is_locked(version):
-            raise ValidationError(_("This version is in effect and cannot be changed; copy it as a new version."))
+        if version is not None:
+            try:
+                services.rate_version_refuse_if_locked(version, today=timezone.localdate())
+            except ValidationError as err:
+                raise ValidationError(err.messages) from err
         return cleaned
 
 
@@ -264,7 +277,7 @@ class RateTableVersionAdmin(LockedWhenInEffectMixin, SimpleHistoryAdmin):
 
     @admin.display(boolean=True, description=_("in effect or past"))
     def in_effect(self, obj):
-        return services.rate_version_is_locked(obj)
+        return services.rate_version_is_locked(obj, today=timezone.localdate())
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -289,7 +302,9 @@ class RateTableVersionAdmin(LockedWhenInEffectMixin, SimpleHistoryAdmin):
         )
         if request.method == "POST" and form.is_valid():
             try:
-                new = services.rate_version_copy(version=version, created_by=request.user, **form.cleaned_data)
+                new = services.rate_version_copy(
+                    version=version, created_by=request.user, today=timezone.localdate(), **form.cleaned_data
+                )
             except ValidationError as err:
                 for field, errors in err.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
@@ -379,6 +394,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(ImportExportModelAdmin):
+    readonly_fields = ["status"]  # applicant → tenant → graduated or exited follows its leases (facilities.tenancy)
     resource_classes = [OrganisationResource]
     list_display = ["name", "business_registration_number", "representative", "industry", "status", "is_example"]
     list_filter = ["status", "is_example"]
@@ -386,32 +402,37 @@ class OrganisationAdmin(ImportExportModelAdmin):
     inlines = [MembershipInline]
 
 
-class ApplicationReviewInline(admin.TabularInline):
+class ApplicationReviewInline(ReadOnlyInline):
     model = ApplicationReview
-    extra = 0
-    autocomplete_fields = ["reviewer"]
+    fields = ["reviewer", "score", "comment"]
+    readonly_fields = fields
 
 
 @admin.register(TenantApplication)
-class TenantApplicationAdmin(admin.ModelAdmin):
+class TenantApplicationAdmin(ReadOnlyAdmin):
+    """Applications are scored and decided on the application's staff page (facilities.tenancy)."""
+
     list_display = ["organisation", "anchor", "status", "wanted_from", "created_at"]
     list_filter = ["status", "anchor"]
     search_fields = ["organisation__name", "business_plan"]
     inlines = [ApplicationReviewInline]
-    autocomplete_fields = ["organisation", "submitted_by"]
 
 
 @admin.register(Lease)
-class LeaseAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class LeaseAdmin(ReadOnlyAdmin, ImportExportModelAdmin, SimpleHistoryAdmin):
+    """Leases are made by approving an application or by importing a file, both through lease_create; started,
+    renewed and ended on the tenant board."""
+
     resource_classes = [LeaseResource]
     list_display = ["space", "organisation", "starts_on", "ends_on", "monthly_fee_won", "status"]
     list_filter = ["status", "space__anchor"]
     search_fields = ["organisation__name", "space__name_ko"]
-    autocomplete_fields = ["space", "organisation"]
 
 
 @admin.register(TenantKPI)
-class TenantKPIAdmin(SimpleHistoryAdmin):
+class TenantKPIAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """Entered on the tenant board (facilities.tenancy.tenant_kpi_save)."""
+
     list_display = ["organisation", "anchor", "year", "sales_won", "hires", "prototypes", "products_launched"]
     list_filter = ["anchor", "year"]
     search_fields = ["organisation__name"]

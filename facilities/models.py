@@ -810,7 +810,8 @@ class LeaseStatus(models.TextChoices):
     ENDED = "ended", _("Ended")
 
 
-# Leases in these statuses occupy their space; two of them never overlap (PostgreSQL exclusion constraint).
+# Leases in these statuses occupy their space; two of them never overlap (PostgreSQL exclusion constraint of
+# migration 0003, spelled out there and checked against this by reservations/tests/test_constraints.py).
 OCCUPYING = (LeaseStatus.APPLIED, LeaseStatus.ACTIVE, LeaseStatus.ENDING)
 
 
@@ -887,25 +888,3 @@ class TenantKPI(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.organisation} {self.year}"
-
-
-def lease_exclusion_constraint():
-    """No two occupying leases of one space overlap in days (PostgreSQL; added by a migration)."""
-    from django.contrib.postgres.constraints import ExclusionConstraint
-    from django.contrib.postgres.fields import DateRangeField, RangeBoundary, RangeOperators
-
-    class DateRange(models.Func):
-        function = "DATERANGE"
-        output_field = DateRangeField()
-
-    return ExclusionConstraint(
-        name="lease_no_overlap_per_space",
-        expressions=[
-            (
-                DateRange("starts_on", "ends_on", RangeBoundary(inclusive_lower=True, inclusive_upper=True)),
-                RangeOperators.OVERLAPS,
-            ),
-            ("space", RangeOperators.EQUAL),
-        ],
-        condition=Q(status__in=[s.value for s in OCCUPYING]),
-    )

@@ -6,7 +6,7 @@ file), errors are reported by row and column, and one bad row rolls the whole im
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -369,27 +369,17 @@ class RateRuleResource(StrictResource):
             effective_from = raw if isinstance(raw, date) else date.fromisoformat(str(raw).strip()[:10])
         except ValueError as err:
             raise ValidationError({"effective_from": _("Write the date as YYYY-MM-DD.")}) from err
+        from . import services
+
         today = self.today or timezone.localdate()
         table, _created = RateTable.objects.get_or_create(anchor=anchor)
         version = RateTableVersion.objects.filter(table=table, effective_from=effective_from).first()
         if version is None:
-            if effective_from <= today:
-                raise ValidationError({"effective_from": _("A new version must take effect after today.")})
-            basis = str(row.get("basis_ko") or "").strip()
-            if not basis:
-                raise ValidationError(
-                    {"basis_ko": _("Cite the operating rule or ordinance article the new version implements.")}
-                )
-            version = RateTableVersion.objects.create(table=table, effective_from=effective_from, basis_ko=basis)
-        elif version.effective_from <= today:
-            raise ValidationError(
-                {
-                    "effective_from": _(
-                        "The version taking effect on %(date)s is in effect and cannot be changed; import a later version."
-                    )
-                    % {"date": effective_from.isoformat()}
-                }
+            version = services.rate_version_create(
+                table=table, effective_from=effective_from, basis_ko=str(row.get("basis_ko") or ""), today=today
             )
+        else:
+            services.rate_version_refuse_if_locked(version, today=today)
         return version.pk
 
 
@@ -407,6 +397,8 @@ class OrganisationResource(StrictResource):
         "상태": "status",
     }
     unique_in_file = ("business_registration_number",)
+    # Applicant → tenant → graduated or exited follows the company's leases; a file only reports it.
+    status = fields.Field(attribute="status", column_name="status", readonly=True)
 
     class Meta:
         from accounts.models import Organisation
@@ -435,10 +427,19 @@ class OrganisationResource(StrictResource):
 
 
 class LeaseResource(StrictResource):
-    """Leases by anchor, start-up space slug and company registration number; overlaps are refused per row."""
+    """Leases by anchor, start-up space slug and company registration number, made by `lease_create`.
+
+    The service decides what the file cannot: the monthly fee and deposit come from the rate table's monthly
+    rule, the lease starts as applied (staff start it on the tenant board), and it may not overlap another lease
+    of the space (those already in the database and those earlier in the same file alike). A lease that exists
+    already is never changed by a file.
+    """
 
     anchor = fields.Field(column_name="anchor", dehydrate_method="dehydrate_anchor")
     space = fields.Field(attribute="space", column_name="space", widget=AnchorSpaceWidget())
+    monthly_fee_won = fields.Field(attribute="monthly_fee_won", column_name="monthly_fee_won", readonly=True)
+    deposit_won = fields.Field(attribute="deposit_won", column_name="deposit_won", readonly=True)
+    status = fields.Field(attribute="status", column_name="status", readonly=True)
     header_aliases = {
         **COMMON_ALIASES,
         "사업자등록번호": "organisation",
@@ -446,6 +447,7 @@ class LeaseResource(StrictResource):
         "종료일": "ends_on",
         "월 사용료(원)": "monthly_fee_won",
         "보증금(원)": "deposit_won",
+        "상태": "status",
     }
 
     class Meta:
@@ -454,7 +456,7 @@ class LeaseResource(StrictResource):
         model = Lease
         import_id_fields = ("space", "organisation", "starts_on")
         fields = ("anchor", "space", "organisation", "starts_on", "ends_on", "monthly_fee_won", "deposit_won", "status")
-        clean_model_instances = True
+        clean_model_instances = False  # lease_create checks the whole lease
         skip_unchanged = True
 
     organisation = fields.Field(attribute="organisation", column_name="organisation", widget=None)
@@ -470,35 +472,42 @@ class LeaseResource(StrictResource):
 
     def before_import_row(self, row, **kwargs):
         super().before_import_row(row, **kwargs)
-        from datetime import date
-
         from accounts.validators import normalise_brn
 
-        from .models import OCCUPYING, Lease
-
         row["organisation"] = normalise_brn(str(row.get("organisation") or ""))
-        try:
-            starts, ends = (
-                date.fromisoformat(str(row.get("starts_on"))[:10]),
-                date.fromisoformat(str(row.get("ends_on"))[:10]),
+        self._row = row
+
+    def do_instance_save(self, instance, is_create):
+        from dateutil.relativedelta import relativedelta
+
+        from . import tenancy
+
+        if not is_create:
+            raise ValidationError(_("This lease exists already; renew or end it on the tenant board, not by import."))
+        if instance.space is None or instance.organisation is None or not instance.starts_on or not instance.ends_on:
+            raise ValidationError(_("Give the anchor, the space, the company, the start and the end."))
+        delta = relativedelta(instance.ends_on + timedelta(days=1), instance.starts_on)
+        months = delta.years * 12 + delta.months
+        if delta.days or months < 1:
+            raise ValidationError(
+                {
+                    "ends_on": _(
+                        "A lease runs whole months: a lease from %(start)s ends the day before a later %(day)s."
+                    )
+                    % {"start": instance.starts_on.isoformat(), "day": instance.starts_on.strftime("%d")}
+                }
             )
-        except ValueError as err:
-            raise ValidationError({"starts_on": _("Write the dates as YYYY-MM-DD.")}) from err
-        key = (str(row.get("anchor")), str(row.get("space")))
-        seen = self.__dict__.setdefault("_lease_ranges", {}).setdefault(key, [])
-        if any(s <= ends and starts <= e for s, e in seen):
-            raise ValidationError({"space": _("Two leases in this file overlap for this space.")})
-        seen.append((starts, ends))
-        if (
-            str(row.get("status") or "applied") in [s.value for s in OCCUPYING]
-            and Lease.objects.filter(
-                space__anchor__slug=key[0],
-                space__slug=key[1],
-                status__in=OCCUPYING,
-                starts_on__lte=ends,
-                ends_on__gte=starts,
-            )
-            .exclude(organisation__business_registration_number=row["organisation"], starts_on=starts)
-            .exists()
-        ):
-            raise ValidationError({"space": _("The space is already leased for part of these dates.")})
+        lease = tenancy.lease_create(
+            space=instance.space, organisation=instance.organisation, starts_on=instance.starts_on, months=months
+        )
+        for column, figure in (("monthly_fee_won", lease.monthly_fee_won), ("deposit_won", lease.deposit_won)):
+            given = str(self._row.get(column) or "").replace(",", "").replace("원", "").strip()
+            if given and given != str(figure):
+                raise ValidationError(
+                    {
+                        column: _("The rate table says %(won)s won for this space; the file says %(given)s.")
+                        % {"won": f"{figure:,}", "given": given}
+                    }
+                )
+        instance.pk, instance.status = lease.pk, lease.status
+        instance.monthly_fee_won, instance.deposit_won = lease.monthly_fee_won, lease.deposit_won

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from accounts.roles import Role, has_role
-from anchors.policy import is_city_admin, managed_anchor_ids, rule
+from anchors.policy import is_city_admin, rule, runs_anchor
 
 
 @rule("facilities.manage_anchor")
 def _manage_anchor(user, anchor) -> bool:
     """Closures, equipment status, inventory and loans of an anchor: its staff and city admins."""
-    return is_city_admin(user) or anchor.pk in managed_anchor_ids(user)
+    return runs_anchor(user, anchor)
 
 
 @rule("facilities.manage_certifications")

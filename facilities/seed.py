@@ -10,7 +10,7 @@ every machine, opening hours and every price) is example data with `is_example=T
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, time
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.db import transaction
@@ -440,7 +440,7 @@ INVENTORY = [
 
 
 @transaction.atomic
-def load() -> Counter:
+def load(*, now: datetime) -> Counter:
     tally: Counter = Counter()
     anchors = {a.slug: a for a in Anchor.objects.filter(slug__in=["geumcheon", "changsin", "gaebong"])}
     spaces: dict[tuple[str, str], Space] = {}
@@ -523,7 +523,7 @@ def load() -> Counter:
             },
             tally,
         )
-    _load_example_tenants(tally)
+    _load_example_tenants(tally, now=now)
     return tally
 
 
@@ -533,18 +533,18 @@ EXAMPLE_TENANTS = [
 ]
 
 
-def _load_example_tenants(tally: Counter) -> None:
-    """Two example tenant companies in Geumcheon's start-up rooms, leased for a year from the start of this month."""
-    from dateutil.relativedelta import relativedelta
+def _load_example_tenants(tally: Counter, *, now: datetime) -> None:
+    """Two example tenant companies in Geumcheon's start-up rooms, leased for a year from the start of this month,
+    through the same services as a real lease (the rate table's fee, then started)."""
     from django.utils import timezone
 
     from accounts.models import Organisation, OrganisationStatus
     from accounts.validators import brn_check_digit
 
-    from .models import Lease, LeaseStatus
-    from .tenancy import monthly_terms
+    from . import tenancy
+    from .models import Lease
 
-    start = timezone.localdate().replace(day=1)
+    start = timezone.localdate(now).replace(day=1)
     for room_slug, name, brn_stem, representative, industry in EXAMPLE_TENANTS:
         brn = brn_stem[:9] + str(brn_check_digit(brn_stem[:9]))
         org = upsert(
@@ -561,16 +561,6 @@ def _load_example_tenants(tally: Counter) -> None:
         )
         space = Space.objects.get(anchor__slug="geumcheon", slug=room_slug)
         if not Lease.objects.filter(space=space, organisation=org).exists():
-            fee, deposit, version_id = monthly_terms(space, start)
-            Lease.objects.create(
-                space=space,
-                organisation=org,
-                starts_on=start,
-                ends_on=start + relativedelta(years=1) - relativedelta(days=1),
-                monthly_fee_won=fee,
-                deposit_won=deposit,
-                rate_version_id=version_id,
-                status=LeaseStatus.ACTIVE,
-                is_example=True,
-            )
+            lease = tenancy.lease_create(space=space, organisation=org, starts_on=start, months=12, is_example=True)
+            tenancy.lease_activate(lease=lease)
             tally["Lease created"] += 1

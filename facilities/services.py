@@ -38,13 +38,13 @@ def closure_create(
     ends_at: datetime,
     reason: str,
     created_by,
-    now: datetime | None = None,
+    now: datetime,
 ) -> Closure:
     if space is not None and space.anchor_id != anchor.pk:
         raise ValidationError({"space": _("The space must belong to the same anchor.")})
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": _("The end must be after the start.")})
-    if ends_at <= (now or timezone.now()):
+    if ends_at <= now:
         raise ValidationError({"ends_at": _("This closure would already be over; give a time still to come.")})
     closure = Closure(
         anchor=anchor, space=space, starts_at=starts_at, ends_at=ends_at, reason=reason.strip(), created_by=created_by
@@ -63,12 +63,16 @@ def closure_delete(*, closure: Closure) -> None:
 
 
 @transaction.atomic
-def equipment_report_fault(*, equipment: Equipment, reported_by, description: str) -> MaintenanceLog:
+def equipment_report_fault(*, equipment: Equipment, reported_by, description: str, now: datetime) -> MaintenanceLog:
     description = description.strip()
     if len(description) < 5:
         raise ValidationError({"description": _("Describe the fault in a few words.")})
     entry = MaintenanceLog(
-        equipment=equipment, kind=MaintenanceKind.FAULT_REPORT, description=description, reported_by=reported_by
+        equipment=equipment,
+        kind=MaintenanceKind.FAULT_REPORT,
+        description=description,
+        reported_by=reported_by,
+        created_at=now,
     )
     entry.full_clean()
     entry.save()
@@ -76,7 +80,7 @@ def equipment_report_fault(*, equipment: Equipment, reported_by, description: st
 
 
 @transaction.atomic
-def equipment_set_status(*, equipment: Equipment, status: str, changed_by, note: str) -> Equipment:
+def equipment_set_status(*, equipment: Equipment, status: str, changed_by, note: str, now: datetime) -> Equipment:
     if status not in EquipmentStatus.values:
         raise ValidationError({"status": _("Unknown equipment status.")})
     equipment = Equipment.objects.select_for_update().get(pk=equipment.pk)
@@ -94,19 +98,19 @@ def equipment_set_status(*, equipment: Equipment, status: str, changed_by, note:
         reported_by=changed_by,
         status_from=old,
         status_to=status,
+        created_at=now,
     )
     return equipment
 
 
 @transaction.atomic
-def maintenance_resolve(
-    *, entry: MaintenanceLog, resolved_by, resolution: str, now: datetime | None = None
-) -> MaintenanceLog:
-    if entry.resolved_at is not None:
-        raise ValidationError(_("This entry was already resolved."))
+def maintenance_resolve(*, entry: MaintenanceLog, resolved_by, resolution: str, now: datetime) -> MaintenanceLog:
     if not resolution.strip():
         raise ValidationError({"resolution": _("Say how it was resolved.")})
-    entry.resolved_at = now or timezone.now()
+    entry = MaintenanceLog.objects.select_for_update().get(pk=entry.pk)
+    if entry.resolved_at is not None:
+        raise ValidationError(_("This entry was already resolved."))
+    entry.resolved_at = now
     entry.resolved_by = resolved_by
     entry.resolution = resolution.strip()
     entry.save(update_fields=["resolved_at", "resolved_by", "resolution", "updated_at"])
@@ -124,11 +128,10 @@ def certification_grant(
     granted_by,
     reason: str,
     anchor: Anchor | None = None,
+    now: datetime,
     granted_on: date | None = None,
-    now: datetime | None = None,
 ) -> Certification:
     """Grant (or renew) a maker's certification for an equipment kind; valid at every anchor."""
-    now = now or timezone.now()
     granted_on = granted_on or timezone.localdate(now)
     if not reason.strip():
         raise ValidationError({"reason": _("Give a reason, such as the training session passed.")})
@@ -162,15 +165,13 @@ def certification_grant(
 
 
 @transaction.atomic
-def certification_revoke(
-    *, certification: Certification, revoked_by, reason: str, now: datetime | None = None
-) -> Certification:
+def certification_revoke(*, certification: Certification, revoked_by, reason: str, now: datetime) -> Certification:
     cert = Certification.objects.select_for_update().get(pk=certification.pk)
     if cert.revoked_at is not None:
         raise ValidationError(_("This certification was already revoked."))
     if not reason.strip():
         raise ValidationError({"reason": _("Give a reason for revoking.")})
-    cert.revoked_at = now or timezone.now()
+    cert.revoked_at = now
     cert.revoked_by = revoked_by
     cert.revoke_reason = reason.strip()
     cert.save(update_fields=["revoked_at", "revoked_by", "revoke_reason", "updated_at"])
@@ -180,10 +181,54 @@ def certification_revoke(
 # --- rate tables ---------------------------------------------------------------------------------
 
 
-def rate_version_is_locked(version: RateTableVersion, *, today: date | None = None) -> bool:
+def rate_version_is_locked(version: RateTableVersion, *, today: date) -> bool:
     """A version already in effect may have priced bookings; it is never edited, only succeeded."""
-    today = today or timezone.localdate()
     return version.pk is not None and version.effective_from <= today
+
+
+def rate_version_check_new(*, table, effective_from: date, basis_ko: str, today: date) -> None:
+    """The rules for a new version, however it is made (copied in the admin, or imported from a file)."""
+    if effective_from <= today:
+        raise ValidationError({"effective_from": _("A new version must take effect after today.")})
+    if not basis_ko.strip():
+        raise ValidationError(
+            {"basis_ko": _("Cite the operating rule or ordinance article the new version implements.")}
+        )
+    if RateTableVersion.objects.filter(table=table, effective_from=effective_from).exists():
+        raise ValidationError(
+            {"effective_from": _("Another version of this rate table already takes effect on that date.")}
+        )
+
+
+def rate_version_refuse_if_locked(version: RateTableVersion, *, today: date) -> None:
+    if rate_version_is_locked(version, today=today):
+        raise ValidationError(
+            {
+                "effective_from": _(
+                    "The version taking effect on %(date)s is in effect and cannot be changed; "
+                    "copy it as a new version."
+                )
+                % {"date": version.effective_from.isoformat()}
+            }
+        )
+
+
+@transaction.atomic
+def rate_version_create(
+    *, table, effective_from: date, basis_ko: str, today: date, basis_en: str = "", created_by=None, **settings
+) -> RateTableVersion:
+    rate_version_check_new(table=table, effective_from=effective_from, basis_ko=basis_ko, today=today)
+    new = RateTableVersion(
+        table=table,
+        effective_from=effective_from,
+        basis_ko=basis_ko.strip(),
+        basis_en=basis_en.strip(),
+        created_by=created_by,
+        **settings,
+    )
+    new.full_clean()
+    new.save()
+    return new
 
 
 @transaction.atomic
@@ -192,36 +237,24 @@ def rate_version_copy(
     version: RateTableVersion,
     effective_from: date,
     basis_ko: str,
+    today: date,
     basis_en: str = "",
     created_by=None,
-    today: date | None = None,
 ) -> RateTableVersion:
     """Copy a version with its rules and discounts as a new version taking effect on a later date."""
-    today = today or timezone.localdate()
-    if effective_from <= today:
-        raise ValidationError({"effective_from": _("A new version must take effect after today.")})
-    if not basis_ko.strip():
-        raise ValidationError(
-            {"basis_ko": _("Cite the operating rule or ordinance article the new version implements.")}
-        )
-    if RateTableVersion.objects.filter(table=version.table, effective_from=effective_from).exists():
-        raise ValidationError(
-            {"effective_from": _("Another version of this rate table already takes effect on that date.")}
-        )
-    new = RateTableVersion(
+    new = rate_version_create(
         table=version.table,
         effective_from=effective_from,
-        basis_ko=basis_ko.strip(),
-        basis_en=basis_en.strip(),
+        basis_ko=basis_ko,
+        basis_en=basis_en,
+        today=today,
+        created_by=created_by,
         evening_starts=version.evening_starts,
         discount_rule=version.discount_rule,
         rounding_won=version.rounding_won,
         vat_included=version.vat_included,
         is_example=version.is_example,
-        created_by=created_by,
     )
-    new.full_clean()
-    new.save()
     for rule in version.rules.all():
         RateRule.objects.create(
             version=new,
@@ -253,10 +286,9 @@ def inventory_loan_checkout(
     due_on: date,
     checked_out_by,
     borrower=None,
+    now: datetime,
     note: str = "",
-    now: datetime | None = None,
 ) -> InventoryLoan:
-    now = now or timezone.now()
     item = InventoryItem.objects.select_for_update().get(pk=item.pk)
     if item.disposed_on is not None:
         raise ValidationError(_("A disposed item cannot be lent."))
@@ -280,11 +312,48 @@ def inventory_loan_checkout(
 
 
 @transaction.atomic
-def inventory_loan_return(*, loan: InventoryLoan, returned_to, now: datetime | None = None) -> InventoryLoan:
+def inventory_loan_return(*, loan: InventoryLoan, returned_to, now: datetime) -> InventoryLoan:
     loan = InventoryLoan.objects.select_for_update().get(pk=loan.pk)
     if loan.returned_at is not None:
         raise ValidationError(_("This loan was already returned."))
-    loan.returned_at = now or timezone.now()
+    loan.returned_at = now
     loan.returned_to = returned_to
     loan.save(update_fields=["returned_at", "returned_to", "updated_at"])
     return loan
+
+
+# --- certification expiry ------------------------------------------------------------------------
+
+
+def certifications_warn_expiring(*, now: datetime, within_days: int = 30) -> int:
+    """Queue one warning per certification that expires within 30 days (its outbox key makes it once)."""
+    from datetime import timedelta
+
+    from notifications.services import outbox_enqueue
+
+    today = timezone.localdate(now)
+    queued = 0
+    for cert in Certification.objects.filter(
+        revoked_at__isnull=True,
+        expiry_warned_at__isnull=True,
+        expires_on__gte=today,
+        expires_on__lte=today + timedelta(days=within_days),
+    ).select_related("granted_at_anchor"):
+        with transaction.atomic():
+            if (
+                Certification.objects.filter(pk=cert.pk, expiry_warned_at__isnull=True).update(expiry_warned_at=now)
+                != 1
+            ):
+                continue  # another run took it
+            queued += (
+                outbox_enqueue(
+                    key=f"certification-expiry:{cert.pk}",
+                    kind="certification-expiry",
+                    user_id=cert.user_id,
+                    object_id=cert.pk,
+                    anchor_id=cert.granted_at_anchor_id,
+                    now=now,
+                )
+                is not None
+            )
+    return queued

@@ -9,12 +9,12 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Prefetch, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, OrganisationStatus
 from anchors.models import Anchor
 from common.db import is_exclusion_violation
+from common.numbers import percent
 
 from . import selectors
 from .models import (
@@ -92,8 +92,8 @@ def application_decide(
     decided_by,
     approve: bool,
     reason: str,
+    now: datetime,
     space: Space | None = None,
-    now: datetime | None = None,
 ) -> TenantApplication:
     """Approve (leasing a start-up space from the wanted date) or reject, with a reason either way."""
     app = TenantApplication.objects.select_for_update().get(pk=application.pk)
@@ -102,7 +102,7 @@ def application_decide(
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the decision.")})
     app.status = ApplicationStatus.APPROVED if approve else ApplicationStatus.REJECTED
-    app.decision_reason, app.decided_by, app.decided_at = reason.strip(), decided_by, now or timezone.now()
+    app.decision_reason, app.decided_by, app.decided_at = reason.strip(), decided_by, now
     app.save(update_fields=["status", "decision_reason", "decided_by", "decided_at", "updated_at"])
     if approve:
         if space is None:
@@ -176,6 +176,7 @@ def lease_create(
     months: int,
     application: TenantApplication | None = None,
     renews: Lease | None = None,
+    is_example: bool = False,
 ) -> Lease:
     if space.kind != SpaceKind.STARTUP_SPACE:
         raise ValidationError({"space": _("Only start-up spaces are leased.")})
@@ -193,6 +194,7 @@ def lease_create(
         rate_version_id=version_id,
         renews=renews,
         status=LeaseStatus.APPLIED,
+        is_example=is_example,
     )
     lease.full_clean(exclude=["renews"])
     return _save_lease(lease)
@@ -228,10 +230,7 @@ def lease_renew(*, lease: Lease, months: int) -> Lease:
 
 
 @transaction.atomic
-def lease_terminate(
-    *, lease: Lease, ends_on: date, reason: str, graduated: bool = False, today: date | None = None
-) -> Lease:
-    today = today or timezone.localdate()
+def lease_terminate(*, lease: Lease, ends_on: date, reason: str, today: date, graduated: bool = False) -> Lease:
     lease = Lease.objects.select_for_update().select_related("organisation").get(pk=lease.pk)
     if lease.status == LeaseStatus.ENDED:
         raise ValidationError(_("This lease has already ended."))
@@ -260,9 +259,8 @@ class Occupancy:
         return self.current is None
 
 
-def occupancy_board(*, anchor: Anchor, today: date | None = None) -> list[Occupancy]:
+def occupancy_board(*, anchor: Anchor, today: date) -> list[Occupancy]:
     """Each start-up space of an anchor: who is in and until when, who comes next, or vacant (2 queries)."""
-    today = today or timezone.localdate()
     leases = (
         Lease.objects.filter(status__in=OCCUPYING, ends_on__gte=today)
         .select_related("organisation")
@@ -281,18 +279,9 @@ def occupancy_board(*, anchor: Anchor, today: date | None = None) -> list[Occupa
     return board
 
 
-def tenants_of(*, anchor: Anchor, on: date | None = None):
-    on = on or timezone.localdate()
-    return (
-        Organisation.objects.filter(
-            leases__space__anchor=anchor,
-            leases__status__in=OCCUPYING,
-            leases__starts_on__lte=on,
-            leases__ends_on__gte=on,
-        )
-        .distinct()
-        .order_by("name")
-    )
+def companies_of(*, anchor: Anchor):
+    """Every company that has leased a start-up space at the anchor (who reports KPIs there)."""
+    return Organisation.objects.filter(leases__space__anchor=anchor).distinct().order_by("name")
 
 
 def is_tenant_member(user, anchor: Anchor | None = None) -> bool:
@@ -300,3 +289,77 @@ def is_tenant_member(user, anchor: Anchor | None = None) -> bool:
     if anchor is not None:
         q &= Q(leases__space__anchor=anchor)
     return Organisation.objects.filter(q, memberships__user=user).exists()
+
+
+# --- figures -------------------------------------------------------------------------------------
+
+# A lease counts as occupancy from the day staff start it (active) to its real end, ended leases included for the
+# days they ran; a lease still waiting to start (applied) does not.
+IN_FORCE = (LeaseStatus.ACTIVE, LeaseStatus.ENDING, LeaseStatus.ENDED)
+
+
+@dataclass(frozen=True)
+class OccupancyFigures:
+    startup_spaces: int
+    occupied_spaces: int  # start-up spaces with a lease in force on at least one day of the period
+    tenants: int  # companies with such a lease
+
+    @property
+    def occupancy(self):
+        return percent(self.occupied_spaces, self.startup_spaces)
+
+
+def occupancy_by_anchor(*, anchor_ids: list[int], first: date, last: date) -> dict[int, OccupancyFigures]:
+    """Start-up spaces, those occupied in the period and the tenant companies, per anchor (2 grouped queries)."""
+    from django.db.models import Count
+
+    spaces = dict(
+        Space.objects.filter(anchor_id__in=anchor_ids, kind=SpaceKind.STARTUP_SPACE)
+        .values("anchor_id")
+        .annotate(n=Count("pk"))
+        .values_list("anchor_id", "n")
+    )
+    leased = {
+        r["space__anchor_id"]: r
+        for r in Lease.objects.filter(
+            space__anchor_id__in=anchor_ids, status__in=IN_FORCE, starts_on__lte=last, ends_on__gte=first
+        )
+        .values("space__anchor_id")
+        .annotate(spaces=Count("space", distinct=True), tenants=Count("organisation", distinct=True))
+    }
+    return {
+        a: OccupancyFigures(
+            startup_spaces=spaces.get(a, 0),
+            occupied_spaces=leased.get(a, {}).get("spaces", 0),
+            tenants=leased.get(a, {}).get("tenants", 0),
+        )
+        for a in anchor_ids
+    }
+
+
+@transaction.atomic
+def tenant_kpi_save(
+    *,
+    anchor: Anchor,
+    organisation: Organisation,
+    year: int,
+    sales_won: int,
+    hires: int,
+    prototypes: int,
+    products_launched: int,
+):
+    """A tenant company's yearly results at an anchor; only a company that leased there reports them."""
+    from .models import TenantKPI
+
+    if not Lease.objects.filter(space__anchor=anchor, organisation=organisation).exists():
+        raise ValidationError({"organisation": _("This company has never leased a space at this anchor.")})
+    kpi, _created = TenantKPI.objects.select_for_update().get_or_create(
+        organisation=organisation,
+        anchor=anchor,
+        year=year,
+        defaults={"sales_won": 0},
+    )
+    kpi.sales_won, kpi.hires, kpi.prototypes, kpi.products_launched = sales_won, hires, prototypes, products_launched
+    kpi.full_clean()
+    kpi.save()
+    return kpi

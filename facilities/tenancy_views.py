@@ -13,7 +13,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts import services as account_services
-from accounts.models import CategoryEvidence, Organisation
+from accounts.models import CategoryEvidence
 from anchors.mixins import PolicyRequiredMixin
 
 from . import tenancy
@@ -79,10 +79,10 @@ class TenantBoardView(AnchorScopedMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         anchor = self.get_anchor()
-        tenants = tenancy.tenants_of(anchor=anchor)
+        today = timezone.localdate()
         ctx.update(
-            board=tenancy.occupancy_board(anchor=anchor),
-            today=timezone.localdate(),
+            board=tenancy.occupancy_board(anchor=anchor, today=today),
+            today=today,
             applications=TenantApplication.objects.filter(anchor=anchor)
             .select_related("organisation")
             .order_by("-created_at")[:50],
@@ -90,7 +90,7 @@ class TenantBoardView(AnchorScopedMixin, TemplateView):
             .select_related("organisation")
             .order_by("-year", "organisation__name")[:50],
             kpi_form=kwargs.get("kpi_form")
-            or KPIForm(organisations=tenants, initial={"year": timezone.localdate().year}),
+            or KPIForm(organisations=tenancy.companies_of(anchor=anchor), initial={"year": today.year}),
             renew_form=RenewForm(),
             terminate_form=TerminateForm(),
         )
@@ -98,14 +98,15 @@ class TenantBoardView(AnchorScopedMixin, TemplateView):
 
     def post(self, request, slug: str):
         anchor = self.get_anchor()
-        form = KPIForm(request.POST, organisations=Organisation.objects.filter(leases__space__anchor=anchor).distinct())
+        form = KPIForm(request.POST, organisations=tenancy.companies_of(anchor=anchor))
         if form.is_valid():
-            data = form.cleaned_data
-            TenantKPI.objects.update_or_create(
-                organisation=data.pop("organisation"), anchor=anchor, year=data.pop("year"), defaults=data
-            )
-            messages.success(request, _("KPIs saved."))
-            return redirect("facilities:tenants", slug=anchor.slug)
+            try:
+                tenancy.tenant_kpi_save(anchor=anchor, **form.cleaned_data)
+            except ValidationError as err:
+                form_errors_from(form, err)
+            else:
+                messages.success(request, _("KPIs saved."))
+                return redirect("facilities:tenants", slug=anchor.slug)
         return self.render_to_response(self.get_context_data(kpi_form=form), status=400)
 
 
@@ -161,6 +162,7 @@ class ApplicationDetailView(PolicyRequiredMixin, TemplateView):
                     approve=data["decision"] == "approve",
                     reason=data["reason"],
                     space=data["space"],
+                    now=timezone.now(),
                 )
             except ValidationError as err:
                 form_errors_from(form, err)
@@ -198,7 +200,7 @@ class LeaseActionView(PolicyRequiredMixin, View):
                 form = TerminateForm(request.POST)
                 if not form.is_valid():
                     raise ValidationError(_("Give the last day and a reason."))
-                tenancy.lease_terminate(lease=lease, **form.cleaned_data)
+                tenancy.lease_terminate(lease=lease, today=timezone.localdate(), **form.cleaned_data)
             else:
                 raise ValidationError(_("Unknown action."))
         except ValidationError as err:
@@ -227,7 +229,8 @@ class EvidenceReviewView(PolicyRequiredMixin, TemplateView):
         return ctx
 
     def post(self, request):
-        evidence = get_object_or_404(CategoryEvidence, pk=request.POST.get("evidence"))
+        raw = request.POST.get("evidence", "")
+        evidence = get_object_or_404(CategoryEvidence, pk=int(raw) if raw.isdigit() and len(raw) < 12 else 0)
         form = EvidenceReviewForm(request.POST)
         try:
             if not form.is_valid():
@@ -237,6 +240,7 @@ class EvidenceReviewView(PolicyRequiredMixin, TemplateView):
                 reviewer=request.user,
                 accept=form.cleaned_data["decision"] == "accept",
                 note=form.cleaned_data["note"],
+                now=timezone.now(),
             )
         except ValidationError as err:
             messages.error(request, " ".join(err.messages))

@@ -180,6 +180,7 @@ class EquipmentReportFaultView(EquipmentDetailView):
                     equipment=self.get_equipment(),
                     reported_by=request.user,
                     description=form.cleaned_data["description"],
+                    now=timezone.now(),
                 )
             except ValidationError as err:
                 form_errors_from(form, err)
@@ -198,7 +199,7 @@ class EquipmentStatusView(EquipmentDetailView):
         if form.is_valid():
             try:
                 services.equipment_set_status(
-                    equipment=self.get_equipment(), changed_by=request.user, **form.cleaned_data
+                    equipment=self.get_equipment(), changed_by=request.user, now=timezone.now(), **form.cleaned_data
                 )
             except ValidationError as err:
                 form_errors_from(form, err)
@@ -226,7 +227,7 @@ class MaintenanceResolveView(PolicyRequiredMixin, View):
         entry = self.get_entry()
         try:
             services.maintenance_resolve(
-                entry=entry, resolved_by=request.user, resolution=request.POST.get("resolution", "")
+                entry=entry, resolved_by=request.user, resolution=request.POST.get("resolution", ""), now=timezone.now()
             )
         except ValidationError as err:
             messages.error(request, " ".join(err.messages))
@@ -259,7 +260,9 @@ class ClosureListView(AnchorScopedMixin, TemplateView):
         form = ClosureForm(request.POST, anchor=anchor)
         if form.is_valid():
             try:
-                closure = services.closure_create(anchor=anchor, created_by=request.user, **form.cleaned_data)
+                closure = services.closure_create(
+                    anchor=anchor, created_by=request.user, now=timezone.now(), **form.cleaned_data
+                )
             except ValidationError as err:
                 form_errors_from(form, err)
             else:
@@ -319,6 +322,7 @@ class CertificationListView(PolicyRequiredMixin, TemplateView):
                         granted_by=request.user,
                         reason=form.cleaned_data["reason"],
                         anchor=anchors[0] if len(anchors) == 1 else None,
+                        now=timezone.now(),
                     )
                 except ValidationError as err:
                     form_errors_from(form, err)
@@ -340,7 +344,7 @@ class CertificationRevokeView(PolicyRequiredMixin, View):
             return redirect("facilities:certifications")
         try:
             services.certification_revoke(
-                certification=cert, revoked_by=request.user, reason=form.cleaned_data["reason"]
+                certification=cert, revoked_by=request.user, reason=form.cleaned_data["reason"], now=timezone.now()
             )
         except ValidationError as err:
             messages.error(request, " ".join(err.messages))
@@ -402,7 +406,9 @@ class InventoryCheckoutView(PolicyRequiredMixin, View):
         form = LoanForm(request.POST)
         if form.is_valid():
             try:
-                services.inventory_loan_checkout(item=item, checked_out_by=request.user, **form.cleaned_data)
+                services.inventory_loan_checkout(
+                    item=item, checked_out_by=request.user, now=timezone.now(), **form.cleaned_data
+                )
             except ValidationError as err:
                 form_errors_from(form, err)
             else:
@@ -431,7 +437,7 @@ class InventoryReturnView(PolicyRequiredMixin, View):
     def post(self, request, pk: int):
         loan = self.get_loan()
         try:
-            services.inventory_loan_return(loan=loan, returned_to=request.user)
+            services.inventory_loan_return(loan=loan, returned_to=request.user, now=timezone.now())
         except ValidationError as err:
             messages.error(request, " ".join(err.messages))
         else:

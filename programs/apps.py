@@ -7,8 +7,4 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("Programmes")
 
     def ready(self) -> None:
-        from reservations.outbox import register_deliverer
-
-        from . import reminders, rules  # noqa: F401  registers the policy rules
-
-        register_deliverer("session-reminder", reminders.deliver_session_reminder)
+        from . import messages, rules  # noqa: F401  registers the outbox renderers and the policy rules

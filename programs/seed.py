@@ -30,7 +30,7 @@ EXAMPLES = [
         "지역 봉제 소공인과 디자이너가 함께 작업 공정을 개선하는 워크숍입니다.",
         "Local sewing workshops and designers improve a production step together.",
         "sample-room",
-        12,
+        6,
         None,
     ),
     (
@@ -67,14 +67,14 @@ def _next_open_slot(anchor: Anchor, start_day, start_at: time = time(14)) -> tup
 
 
 @transaction.atomic
-def load() -> Counter:
+def load(*, now: datetime) -> Counter:
     tally: Counter = Counter()
     organiser = User.objects.filter(is_superuser=True).order_by("pk").first() or User.objects.order_by("pk").first()
     if organiser is None:
         organiser = User.objects.create_user(
             email="system@anchors.seoul.example", password=None, full_name="시스템 (System)"
         )
-    today = timezone.localdate()
+    today = timezone.localdate(now)
     for offset, (slug, kind, title_ko, title_en, desc_ko, desc_en, room, capacity, certifies) in enumerate(EXAMPLES):
         if Programme.objects.filter(title_ko=title_ko).exists():
             continue
@@ -93,7 +93,12 @@ def load() -> Counter:
         )
         start, end = _next_open_slot(anchor, today + timedelta(days=3 + 2 * offset))
         services.session_add(
-            programme=p, space=Space.objects.get(anchor=anchor, slug=room), start=start, end=end, booked_by=organiser
+            programme=p,
+            space=Space.objects.get(anchor=anchor, slug=room),
+            start=start,
+            end=end,
+            booked_by=organiser,
+            now=now,
         )
         tally["Programme created"] += 1
     return tally

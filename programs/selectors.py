@@ -1,18 +1,17 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.db.models import Count, Min, Prefetch, Q, QuerySet, Sum
 
 from anchors.models import Anchor
 
-from .models import Programme, Registration, RegistrationStatus, Session
+from .models import Attendance, Outcome, Programme, Registration, RegistrationStatus, Session
 
 
-def upcoming_programmes(*, anchor: Anchor | None = None, now: datetime | None = None) -> QuerySet[Programme]:
+def upcoming_programmes(*, now: datetime, anchor: Anchor | None = None) -> QuerySet[Programme]:
     """Published programmes with a session still to come, soonest first, with their counts (fixed queries)."""
-    now = now or timezone.now()
     qs = (
         Programme.objects.filter(is_published=True, sessions__ends_at__gte=now)
         .annotate(
@@ -62,3 +61,57 @@ def participants(*, programme: Programme) -> QuerySet[Registration]:
         .select_related("user")
         .prefetch_related("attendance")
     )
+
+
+# --- figures -------------------------------------------------------------------------------------
+
+
+def attended_count(*, programme: Programme) -> int:
+    """People marked as attending at least one session of the programme."""
+    return (
+        Attendance.objects.filter(session__programme=programme, attended=True).values("registration").distinct().count()
+    )
+
+
+@dataclass(frozen=True)
+class ProgrammeFigures:
+    programmes: int  # programmes with a session starting in the period
+    sessions: int
+    participants: int  # people attending at least one of those sessions, counted once per programme
+    matches: int  # outcomes recorded for those programmes
+    jobs_created: int
+
+
+def programme_figures_by_anchor(
+    *, anchor_ids: list[int], start: datetime, end: datetime
+) -> dict[int, ProgrammeFigures]:
+    """Per anchor, what its programmes delivered in [start, end) (3 grouped queries, whatever the data)."""
+    sessions = Session.objects.filter(programme__anchor_id__in=anchor_ids, starts_at__gte=start, starts_at__lt=end)
+    held = {
+        r["programme__anchor_id"]: r
+        for r in sessions.values("programme__anchor_id").annotate(
+            programmes=Count("programme", distinct=True), sessions=Count("pk")
+        )
+    }
+    people = dict(
+        Attendance.objects.filter(session__in=sessions, attended=True)
+        .values("session__programme__anchor_id")
+        .annotate(n=Count("registration", distinct=True))
+        .values_list("session__programme__anchor_id", "n")
+    )
+    outcomes = {
+        r["programme__anchor_id"]: r
+        for r in Outcome.objects.filter(programme__in=sessions.values("programme"))
+        .values("programme__anchor_id")
+        .annotate(m=Sum("matches"), j=Sum("jobs_created"))
+    }
+    return {
+        a: ProgrammeFigures(
+            programmes=held.get(a, {}).get("programmes", 0),
+            sessions=held.get(a, {}).get("sessions", 0),
+            participants=people.get(a, 0),
+            matches=outcomes.get(a, {}).get("m") or 0,
+            jobs_created=outcomes.get(a, {}).get("j") or 0,
+        )
+        for a in anchor_ids
+    }

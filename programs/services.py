@@ -1,4 +1,5 @@
-"""Programmes: creation, sessions booked through reservations, registration with a waiting list, attendance.
+"""Programmes: creation and changes, sessions holding their rooms through the reservation rules, registration
+with a waiting list, attendance (a training pass grants the certification) and outcomes.
 
 Registration and cancellation lock the programme row, so places are counted by one transaction at a
 time: a place freed by a cancellation goes to the first person on the waiting list, exactly once.
@@ -14,11 +15,52 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anchors.models import Anchor
+from facilities import selectors as facility_selectors
 from facilities import services as facility_services
 from facilities.models import EquipmentKind, Space
+from notifications.services import outbox_enqueue
 from reservations import services as reservation_services
 
-from .models import Attendance, Outcome, Programme, ProgrammeKind, Registration, RegistrationStatus, Session
+from .models import (
+    Attendance,
+    Outcome,
+    Programme,
+    ProgrammeKind,
+    Registration,
+    RegistrationStatus,
+    Session,
+)
+
+PROGRAMME_FIELDS = (
+    "kind",
+    "title_ko",
+    "title_en",
+    "description_ko",
+    "description_en",
+    "audience_ko",
+    "audience_en",
+    "capacity",
+    "fee_won",
+    "certifies",
+    "is_published",
+)
+
+
+def _check_kind(kind: str, certifies: EquipmentKind | None) -> None:
+    if kind == ProgrammeKind.SAFETY_TRAINING and (certifies is None or not certifies.requires_certification):
+        raise ValidationError(
+            {"certifies": _("A safety training must name an equipment kind that needs a certification.")}
+        )
+
+
+def _too_small(programme: Programme, space: Space) -> ValidationError:
+    return ValidationError(
+        _(
+            "%(room)s holds at most %(n)s people but the programme has %(places)s places: "
+            "choose a larger room or fewer places."
+        )
+        % {"room": space.name, "n": space.capacity, "places": programme.capacity}
+    )
 
 
 @transaction.atomic
@@ -36,12 +78,10 @@ def programme_create(
     audience_en: str = "",
     fee_won: int = 0,
     certifies: EquipmentKind | None = None,
+    is_published: bool = True,
     is_example: bool = False,
 ) -> Programme:
-    if kind == ProgrammeKind.SAFETY_TRAINING and (certifies is None or not certifies.requires_certification):
-        raise ValidationError(
-            {"certifies": _("A safety training must name an equipment kind that needs a certification.")}
-        )
+    _check_kind(kind, certifies)
     p = Programme(
         anchor=anchor,
         kind=kind,
@@ -54,6 +94,7 @@ def programme_create(
         capacity=capacity,
         fee_won=fee_won,
         certifies=certifies if kind == ProgrammeKind.SAFETY_TRAINING else None,
+        is_published=is_published,
         created_by=created_by,
         is_example=is_example,
     )
@@ -62,14 +103,50 @@ def programme_create(
     return p
 
 
+def programme_check(programme: Programme, *, now: datetime) -> None:
+    """The rules a programme's details must keep, asked by programme_update and by the admin's form."""
+    _check_kind(programme.kind, programme.certifies)
+    if programme.pk is None:
+        return
+    for session in programme.sessions.filter(ends_at__gt=now).select_related("space"):
+        if session.space.capacity and programme.capacity > session.space.capacity:
+            raise _too_small(programme, session.space)
+    registered = _registered_count(programme)
+    if programme.capacity < registered:
+        raise ValidationError(
+            {
+                "capacity": _("%(n)s people are registered already; cancel registrations before lowering the places.")
+                % {"n": registered}
+            }
+        )
+
+
 @transaction.atomic
-def session_add(
-    *, programme: Programme, space: Space, start: datetime, end: datetime, booked_by, now: datetime | None = None
-) -> Session:
-    """Book the room through the reservations rules (a clash with any booking is refused), then add the session."""
+def programme_update(*, programme: Programme, now: datetime, **changes) -> Programme:
+    """Change a programme's details; more places than a coming session's room holds are refused, and places
+    added go to the waiting list at once."""
+    unknown = set(changes) - set(PROGRAMME_FIELDS)
+    if unknown:
+        raise ValueError(f"not a programme field: {sorted(unknown)}")
+    p = _locked(programme)
+    for name, value in changes.items():
+        setattr(p, name, value.strip() if isinstance(value, str) and name != "kind" else value)
+    if p.kind != ProgrammeKind.SAFETY_TRAINING:
+        p.certifies = None
+    p.full_clean()
+    programme_check(p, now=now)
+    p.save()
+    _promote(p, now=now)
+    return p
+
+
+def _hold_room(*, programme: Programme, space: Space, start: datetime, end: datetime, booked_by, now: datetime):
+    """A programme's hold on its room: every booking rule applies except the fee (it is not a rental)."""
     if space.anchor_id != programme.anchor_id:
         raise ValidationError({"space": _("The room must be at the programme's anchor.")})
-    reservation = reservation_services.reservation_create(
+    if space.capacity and programme.capacity > space.capacity:
+        raise _too_small(programme, space)
+    return reservation_services.reservation_create(
         resource=space,
         start=start,
         end=end,
@@ -77,16 +154,62 @@ def session_add(
         guest_name=_("Programme: %(title)s") % {"title": programme.title_ko},
         as_staff=True,
         purpose=programme.title_ko,
-        party_size=min(programme.capacity, space.capacity or programme.capacity),
-        discount_category="partner_programme",
+        party_size=programme.capacity,
+        fee_exempt=True,
+        notify=False,
         now=now,
     )
-    # The room is held for the programme, not rented: no fee, so it does not count as fee revenue.
-    type(reservation).objects.filter(pk=reservation.pk).update(fee_won=0, discount_won=0, fee_lines=[], deposit_won=0)
+
+
+@transaction.atomic
+def session_add(
+    *, programme: Programme, space: Space, start: datetime, end: datetime, booked_by, now: datetime
+) -> Session:
+    """Hold the room through the reservation rules (a clash with any booking is refused), then add the session."""
+    programme = _locked(programme)
+    reservation = _hold_room(programme=programme, space=space, start=start, end=end, booked_by=booked_by, now=now)
     session = Session(programme=programme, space=space, starts_at=start, ends_at=end, reservation=reservation)
     session.full_clean()
     session.save()
     return session
+
+
+@transaction.atomic
+def session_move(*, session: Session, space: Space, start: datetime, end: datetime, moved_by, now: datetime) -> Session:
+    """Move a session to another time or room; its room hold moves with it, and the registered makers are told."""
+    s = Session.objects.select_for_update().select_related("programme", "space", "reservation").get(pk=session.pk)
+    if s.starts_at <= now:
+        raise ValidationError(_("This session has started; it can no longer be moved."))
+    programme = _locked(s.programme)
+    if space.pk == s.space_id:
+        reservation = reservation_services.reservation_move(
+            reservation=s.reservation, start=start, end=end, by=moved_by, as_staff=True, notify=False, now=now
+        )
+    else:
+        reservation = _hold_room(programme=programme, space=space, start=start, end=end, booked_by=moved_by, now=now)
+        reservation_services.reservation_cancel(
+            reservation=s.reservation,
+            by=moved_by,
+            reason=_("The session moved to another room."),
+            notify=False,
+            now=now,
+        )
+    old_start = s.starts_at
+    s.space, s.starts_at, s.ends_at, s.reservation = space, start, end, reservation
+    s.full_clean()
+    s.save()
+    for user_id in programme.registrations.filter(status=RegistrationStatus.REGISTERED).values_list(
+        "user_id", flat=True
+    ):
+        outbox_enqueue(
+            key=f"session-moved:{s.pk}:{user_id}:{old_start.isoformat()}>{start.isoformat()}:{space.pk}",
+            kind="session-moved",
+            user_id=user_id,
+            object_id=s.pk,
+            anchor_id=programme.anchor_id,
+            now=now,
+        )
+    return s
 
 
 def _locked(programme: Programme) -> Programme:
@@ -98,9 +221,8 @@ def _registered_count(programme: Programme) -> int:
 
 
 @transaction.atomic
-def register(*, programme: Programme, user, now: datetime | None = None) -> Registration:
+def registration_create(*, programme: Programme, user, now: datetime) -> Registration:
     """A place if one is free, else a place on the waiting list; never twice for one maker."""
-    now = now or timezone.now()
     programme = _locked(programme)
     if not programme.is_published:
         raise ValidationError(_("This programme is not open for registration."))
@@ -118,7 +240,7 @@ def register(*, programme: Programme, user, now: datetime | None = None) -> Regi
         if _registered_count(programme) < programme.capacity
         else RegistrationStatus.WAITLISTED
     )
-    reg = Registration(programme=programme, user=user, status=status)
+    reg = Registration(programme=programme, user=user, status=status, created_at=now)
     try:
         with transaction.atomic():
             reg.save()
@@ -127,33 +249,41 @@ def register(*, programme: Programme, user, now: datetime | None = None) -> Regi
     return reg
 
 
+def _promote(programme: Programme, *, now: datetime) -> list[Registration]:
+    """Give the free places of a locked programme to its waiting list in order, and tell each person promoted."""
+    free = programme.capacity - _registered_count(programme)
+    if free <= 0:
+        return []
+    promoted = list(
+        programme.registrations.filter(status=RegistrationStatus.WAITLISTED)
+        .order_by("created_at", "pk")
+        .select_for_update()[:free]
+    )
+    for reg in promoted:
+        reg.status, reg.promoted_at = RegistrationStatus.REGISTERED, now
+        reg.save(update_fields=["status", "promoted_at", "updated_at"])
+        outbox_enqueue(
+            key=f"promotion:{reg.pk}",
+            kind="promotion",
+            user_id=reg.user_id,
+            object_id=reg.pk,
+            anchor_id=programme.anchor_id,
+            now=now,
+        )
+    return promoted
+
+
 @transaction.atomic
-def registration_cancel(*, registration: Registration, now: datetime | None = None) -> Registration | None:
+def registration_cancel(*, registration: Registration, now: datetime) -> Registration | None:
     """Cancel; a freed place goes to the first on the waiting list. Returns the promoted registration, if any."""
-    now = now or timezone.now()
     programme = _locked(registration.programme)
     reg = Registration.objects.select_for_update().get(pk=registration.pk)
     if reg.status == RegistrationStatus.CANCELLED:
         raise ValidationError(_("This registration was already cancelled."))
-    was_registered = reg.status == RegistrationStatus.REGISTERED
     reg.status, reg.cancelled_at = RegistrationStatus.CANCELLED, now
     reg.save(update_fields=["status", "cancelled_at", "updated_at"])
-    if not was_registered or _registered_count(programme) >= programme.capacity:
-        return None
-    nxt = (
-        programme.registrations.filter(status=RegistrationStatus.WAITLISTED)
-        .order_by("created_at", "pk")
-        .select_for_update()
-        .first()
-    )
-    if nxt is None:
-        return None
-    nxt.status, nxt.promoted_at = RegistrationStatus.REGISTERED, now
-    nxt.save(update_fields=["status", "promoted_at", "updated_at"])
-    from .tasks import send_promotion_email
-
-    transaction.on_commit(lambda: send_promotion_email.delay(nxt.pk))
-    return nxt
+    promoted = _promote(programme, now=now)
+    return promoted[0] if promoted else None
 
 
 def waitlist_position(registration: Registration) -> int | None:
@@ -176,7 +306,7 @@ def attendance_record(
     attended: bool,
     result: str,
     recorded_by,
-    now: datetime | None = None,
+    now: datetime,
 ) -> Attendance:
     """Mark who came; for a safety training, a pass grants the certification (valid at every anchor)."""
     if registration.programme_id != session.programme_id or registration.status != RegistrationStatus.REGISTERED:
@@ -186,24 +316,25 @@ def attendance_record(
     programme = session.programme
     if result and programme.kind != ProgrammeKind.SAFETY_TRAINING:
         raise ValidationError(_("Only safety trainings have a pass or fail result."))
+    if session.starts_at > now:
+        raise ValidationError(_("Attendance is taken once the session has started."))
     row, _created = Attendance.objects.update_or_create(
         session=session,
         registration=registration,
-        defaults={"attended": attended, "result": result, "recorded_by": recorded_by},
+        defaults={"attended": attended, "result": result, "recorded_by": recorded_by, "recorded_at": now},
     )
-    if result == "pass":
-        from facilities.selectors import user_is_certified
-
-        if not user_is_certified(user=registration.user, kind=programme.certifies):
-            facility_services.certification_grant(
-                user=registration.user,
-                kind=programme.certifies,
-                granted_by=recorded_by,
-                anchor=programme.anchor,
-                reason=_("Passed the safety training “%(title)s” on %(date)s.")
-                % {"title": programme.title_ko, "date": timezone.localtime(session.starts_at).date().isoformat()},
-                now=now,
-            )
+    if result == "pass" and not facility_selectors.user_is_certified(
+        user=registration.user, kind=programme.certifies, on=timezone.localdate(now)
+    ):
+        facility_services.certification_grant(
+            user=registration.user,
+            kind=programme.certifies,
+            granted_by=recorded_by,
+            anchor=programme.anchor,
+            reason=_("Passed the safety training “%(title)s” on %(date)s.")
+            % {"title": programme.title_ko, "date": timezone.localtime(session.starts_at).date().isoformat()},
+            now=now,
+        )
     return row
 
 
@@ -219,12 +350,9 @@ def outcome_save(
 ) -> Outcome:
     """Outcomes; the participant count defaults to the people marked as attending at least one session."""
     if participants is None:
-        participants = (
-            Attendance.objects.filter(session__programme=programme, attended=True)
-            .values("registration")
-            .distinct()
-            .count()
-        )
+        from .selectors import attended_count
+
+        participants = attended_count(programme=programme)
     outcome, _created = Outcome.objects.update_or_create(
         programme=programme,
         defaults={
@@ -239,9 +367,8 @@ def outcome_save(
     return outcome
 
 
-def promote_waitlists(*, now: datetime | None = None) -> int:
-    """Give free places (after a capacity change) to the waiting list in order; safe to run twice."""
-    now = now or timezone.now()
+def promote_waitlists(*, now: datetime) -> int:
+    """Give free places (after a capacity change made elsewhere) to the waiting lists in order; safe to run twice."""
     promoted = 0
     waiting = (
         Programme.objects.filter(registrations__status=RegistrationStatus.WAITLISTED)
@@ -250,12 +377,5 @@ def promote_waitlists(*, now: datetime | None = None) -> int:
     )
     for pk in waiting:
         with transaction.atomic():
-            programme = Programme.objects.select_for_update().get(pk=pk)
-            free = programme.capacity - _registered_count(programme)
-            for reg in programme.registrations.filter(status=RegistrationStatus.WAITLISTED).order_by(
-                "created_at", "pk"
-            )[: max(free, 0)]:
-                reg.status, reg.promoted_at = RegistrationStatus.REGISTERED, now
-                reg.save(update_fields=["status", "promoted_at", "updated_at"])
-                promoted += 1
+            promoted += len(_promote(Programme.objects.select_for_update().get(pk=pk), now=now))
     return promoted

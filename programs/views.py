@@ -20,6 +20,10 @@ from .forms import OutcomeForm, ProgrammeForm, SessionForm
 from .models import Programme, ProgrammeKind, Registration, RegistrationStatus, Session
 
 
+def _pk(value) -> int | None:
+    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 12 else None
+
+
 class ProgrammeListView(TemplateView):
     """Upcoming programmes of every anchor, or of one (/anchors/<slug>/programmes/)."""
 
@@ -30,7 +34,7 @@ class ProgrammeListView(TemplateView):
         anchor = get_object_or_404(Anchor, slug=self.kwargs["slug"]) if "slug" in self.kwargs else None
         ctx.update(
             anchor=anchor,
-            programmes=selectors.upcoming_programmes(anchor=anchor),
+            programmes=selectors.upcoming_programmes(anchor=anchor, now=timezone.now()),
             can_manage=anchor is not None and may(self.request.user, "programs.manage_anchor", anchor),
         )
         return ctx
@@ -76,7 +80,7 @@ class RegisterView(LoginRequiredMixin, ProgrammeMixin, View):
     def post(self, request, pk: int):
         p = self.get_programme()
         try:
-            reg = services.register(programme=p, user=request.user)
+            reg = services.registration_create(programme=p, user=request.user, now=timezone.now())
         except ValidationError as err:
             messages.error(request, " ".join(err.messages))
         else:
@@ -101,7 +105,7 @@ class CancelRegistrationView(LoginRequiredMixin, ProgrammeMixin, View):
         if reg is None:
             messages.error(request, _("You are not registered for this programme."))
         else:
-            services.registration_cancel(registration=reg)
+            services.registration_cancel(registration=reg, now=timezone.now())
             messages.success(request, _("Your registration was cancelled."))
         return redirect(p.get_absolute_url())
 
@@ -166,11 +170,30 @@ class ProgrammeManageView(StaffProgrammeMixin, TemplateView):
         people = list(selectors.participants(programme=p))
         marks = {(a.session_id, a.registration_id): a for r in people for a in r.attendance.all()}
         sessions = list(p.sessions.all())
+        now = timezone.now()
+        moves = [
+            (
+                s,
+                SessionForm(
+                    anchor=p.anchor,
+                    prefix=f"move-{s.pk}",
+                    initial={
+                        "space": s.space_id,
+                        "date": timezone.localtime(s.starts_at).date(),
+                        "start": timezone.localtime(s.starts_at).time(),
+                        "end": timezone.localtime(s.ends_at).time(),
+                    },
+                ),
+            )
+            for s in sessions
+            if s.starts_at > now
+        ]
         outcome = getattr(p, "outcome", None)
         ctx.update(
             p=p,
             anchor=p.anchor,
             sessions=sessions,
+            moves=moves,
             people=people,
             rows=[{"reg": r, "cells": [(s, marks.get((s.pk, r.pk))) for s in sessions]} for r in people],
             waitlist=p.registrations.filter(status=RegistrationStatus.WAITLISTED).select_related("user"),
@@ -194,6 +217,7 @@ class ProgrammeManageView(StaffProgrammeMixin, TemplateView):
                         start=form.cleaned_data["start_at"],
                         end=form.cleaned_data["end_at"],
                         booked_by=request.user,
+                        now=timezone.now(),
                     )
                 except ValidationError as err:
                     form_errors_from(form, err)
@@ -201,15 +225,41 @@ class ProgrammeManageView(StaffProgrammeMixin, TemplateView):
                     messages.success(request, _("Session added and its room booked."))
                     return redirect("programs:manage", pk=p.pk)
             return self.render_to_response(self.get_context_data(session_form=form), status=400)
+        if action == "move_session":
+            session = get_object_or_404(Session, pk=_pk(request.POST.get("session")), programme=p)
+            form = SessionForm(request.POST, anchor=p.anchor, prefix=f"move-{session.pk}")
+            if form.is_valid():
+                try:
+                    services.session_move(
+                        session=session,
+                        space=form.cleaned_data["space"],
+                        start=form.cleaned_data["start_at"],
+                        end=form.cleaned_data["end_at"],
+                        moved_by=request.user,
+                        now=timezone.now(),
+                    )
+                except ValidationError as err:
+                    messages.error(request, " ".join(err.messages))
+                else:
+                    messages.success(request, _("The session and its room booking were moved; participants are told."))
+            else:
+                messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+            return redirect("programs:manage", pk=p.pk)
         if action == "attendance":
-            session = get_object_or_404(Session, pk=request.POST.get("session"), programme=p)
+            session = get_object_or_404(Session, pk=_pk(request.POST.get("session")), programme=p)
+            now = timezone.now()
             errors = []
             for reg in selectors.participants(programme=p):
                 attended = request.POST.get(f"attended-{reg.pk}") == "on"
                 result = request.POST.get(f"result-{reg.pk}", "")
                 try:
                     services.attendance_record(
-                        session=session, registration=reg, attended=attended, result=result, recorded_by=request.user
+                        session=session,
+                        registration=reg,
+                        attended=attended,
+                        result=result,
+                        recorded_by=request.user,
+                        now=now,
                     )
                 except ValidationError as err:
                     errors.append(f"{reg.user.get_full_name()}: {' '.join(err.messages)}")
@@ -237,7 +287,7 @@ class RegistrationObjectView(StaffProgrammeMixin, View):
     def post(self, request, pk: int, reg: int):
         registration = get_object_or_404(Registration, pk=reg, programme_id=pk)
         try:
-            services.registration_cancel(registration=registration)
+            services.registration_cancel(registration=registration, now=timezone.now())
         except ValidationError as err:
             messages.error(request, " ".join(err.messages))
         else:

@@ -1,21 +1,18 @@
 from django.contrib import admin
 
+from common.admin import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import BookingPolicy, CalendarFeed, Quota, Reservation, ReservationEvent, Series
 
 
-class ReservationEventInline(admin.TabularInline):
+class ReservationEventInline(ReadOnlyInline):
     model = ReservationEvent
-    extra = 0
-    can_delete = False
-    readonly_fields = ["at", "by", "from_status", "to_status", "reason", "detail"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
+    fields = readonly_fields = ["at", "by", "from_status", "to_status", "reason", "detail"]
 
 
 @admin.register(Reservation)
-class ReservationAdmin(admin.ModelAdmin):
-    """Read-mostly: bookings change through the desk and its services, which keep the rules and the log."""
+class ReservationAdmin(ReadOnlyAdmin):
+    """Read-only: bookings change through the desk and the maker's pages, whose services keep the rules and the log."""
 
     list_display = [
         "pk",
@@ -33,11 +30,7 @@ class ReservationAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__full_name", "guest_name", "guest_organisation", "purpose", "checkin_code"]
     date_hierarchy = "start_at"
     list_select_related = ["anchor", "space", "equipment", "user"]
-    readonly_fields = [f.name for f in Reservation._meta.fields]
     inlines = [ReservationEventInline]
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(BookingPolicy)
@@ -63,14 +56,14 @@ class QuotaAdmin(admin.ModelAdmin):
 
 
 @admin.register(Series)
-class SeriesAdmin(admin.ModelAdmin):
+class SeriesAdmin(ReadOnlyAdmin):
     list_display = ["pk", "frequency", "count", "created_by", "created_at"]
     list_filter = ["frequency"]
     search_fields = ["created_by__email"]
 
 
 @admin.register(CalendarFeed)
-class CalendarFeedAdmin(admin.ModelAdmin):
+class CalendarFeedAdmin(ReadOnlyAdmin):
     list_display = ["user", "created_at", "updated_at"]
     search_fields = ["user__email"]
     exclude = ["token"]

@@ -3,11 +3,9 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
-from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import DateTimeRangeField, RangeOperators
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Func, Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -27,7 +25,8 @@ class Status(models.TextChoices):
     EXPIRED = "expired", _("Expired")
 
 
-# Statuses that hold the slot: only these take part in the no-double-booking guarantee.
+# Statuses that hold the slot: only these take part in the no-double-booking guarantee, PostgreSQL's exclusion
+# constraints of migration 0002 (spelled out there; tests/test_constraints.py checks they agree with this).
 HOLDING = (Status.REQUESTED, Status.CONFIRMED, Status.CHECKED_IN, Status.COMPLETED)
 
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -40,11 +39,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.NO_SHOW: frozenset(),
     Status.EXPIRED: frozenset(),
 }
-
-
-class TsTzRange(Func):
-    function = "TSTZRANGE"
-    output_field = DateTimeRangeField()
 
 
 def default_reminder_offsets() -> list[int]:
@@ -195,6 +189,11 @@ class Reservation(TimeStampedModel):
         help_text=_("What is owed after a late cancellation or a no-show."),
     )
     charge_waived_reason = models.CharField(_("charge waived because"), max_length=300, blank=True)
+    fee_exempt = models.BooleanField(
+        _("fee-exempt hold"),
+        default=False,
+        help_text=_("A hold that is not a rental, such as a programme's room: no fee, every other booking rule."),
+    )
     checkin_code = models.CharField(_("check-in code"), max_length=32, unique=True, default=new_checkin_code)
 
     class Meta:
@@ -242,28 +241,6 @@ class Reservation(TimeStampedModel):
         return reverse("reservations:detail", kwargs={"pk": self.pk})
 
 
-def exclusion_constraints() -> list[ExclusionConstraint]:
-    """PostgreSQL's guarantee against double booking: no two slot-holding rows of one resource overlap.
-
-    Added by migration 0002 on PostgreSQL only (SQLite has no exclusion constraints; there the
-    service's check runs inside an IMMEDIATE transaction, which serialises writers). They are not in
-    Meta.constraints so that model validation does not try them on SQLite.
-    """
-    holding = Q(status__in=[s.value for s in HOLDING])
-    return [
-        ExclusionConstraint(
-            name=f"reservation_no_overlap_{field}",
-            expressions=[
-                (TsTzRange("start_at", "blocked_until", models.Value("[)")), RangeOperators.OVERLAPS),
-                (field, RangeOperators.EQUAL),
-            ],
-            condition=holding & Q(**{f"{field}__isnull": False}),
-            violation_error_message=_("This slot was just booked by someone else."),
-        )
-        for field in ("space", "equipment")
-    ]
-
-
 class ReservationEvent(models.Model):
     """One transition of a reservation's status: who, when, why."""
 
@@ -303,47 +280,3 @@ class CalendarFeed(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user}"
-
-
-class OutboxStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting to be sent")
-    SENDING = "sending", _("Being sent")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed, will retry")
-    GAVE_UP = "gave_up", _("Gave up after retries")
-    SKIPPED = "skipped", _("No longer needed")
-
-
-class Outbox(models.Model):
-    """One message to send, claimed once: reminders (one row per booking or session and offset) and notices.
-
-    The unique key is the exactly-once guarantee: a second run, or a second worker, finds the row and
-    does not send again. A row is sent only after a compare-and-swap to "sending"; a row left
-    "sending" by a worker that died is taken up again after STALE seconds.
-    """
-
-    key = models.CharField(max_length=120, unique=True)
-    kind = models.CharField(_("kind"), max_length=30)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("recipient")
-    )
-    object_id = models.PositiveBigIntegerField()
-    offset_minutes = models.PositiveIntegerField(null=True, blank=True)
-    due_at = models.DateTimeField(_("due at"))
-    status = models.CharField(_("status"), max_length=10, choices=OutboxStatus.choices, default="pending")
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    last_error = models.CharField(_("last error"), max_length=300, blank=True)
-    anchor = models.ForeignKey(Anchor, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("outgoing message")
-        verbose_name_plural = _("outgoing messages")
-        ordering = ["due_at", "pk"]
-        indexes = [models.Index(fields=["status", "due_at"])]
-
-    def __str__(self) -> str:
-        return self.key

@@ -16,7 +16,8 @@ QUOTAS = [("gaebong", "laser-cutter", 6), ("geumcheon", "automatic-cutter", 8)]
 
 
 @transaction.atomic
-def load() -> Counter:
+def load(*, now=None) -> Counter:
+    """`now` is accepted for a uniform call from load_seed_data; these seeds do not depend on the date."""
     tally: Counter = Counter()
     for anchor in Anchor.objects.filter(status="operating"):
         upsert(BookingPolicy, {"anchor": anchor}, {}, tally)

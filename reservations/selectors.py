@@ -5,7 +5,6 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from anchors.models import Anchor
 from anchors.policy import may
@@ -107,10 +106,9 @@ def _slot_starts(day_open: datetime, day_close: datetime, step: int) -> list[dat
 
 
 def day_grid(
-    *, anchor: Anchor, day: date, resources: list[Resource] | None = None, step: int = 30, now: datetime | None = None
+    *, anchor: Anchor, day: date, now: datetime, resources: list[Resource] | None = None, step: int = 30
 ) -> tuple[list[datetime], list[Row], facility_selectors.DayHours]:
     """Resources × time slots of one day, in a fixed number of queries whatever the number of reservations."""
-    now = now or timezone.now()
     hours = facility_selectors.anchor_hours(anchor=anchor, start=day, end=day)[0]
     resources = resources if resources is not None else anchor_resources(anchor=anchor)
     if hours.is_open:
@@ -163,7 +161,7 @@ def resource_week(
     *,
     resource: Resource,
     week_of: date,
-    now: datetime | None = None,
+    now: datetime,
     not_before: datetime | None = None,
     length: timedelta | None = None,
     exclude_pk: int | None = None,
@@ -172,7 +170,6 @@ def resource_week(
 
     `not_before` marks earlier slots as past too (a maker's minimum notice).
     """
-    now = now or timezone.now()
     if not_before is not None and not_before > now:
         now = not_before
     anchor = resource.anchor
@@ -242,12 +239,11 @@ def next_free_slots(
     start: datetime,
     duration: timedelta,
     count: int = 3,
+    now: datetime,
     exclude_pk: int | None = None,
-    now: datetime | None = None,
     search_days: int = 14,
 ) -> list[tuple[datetime, datetime]]:
     """The next free slots of the same length, from `start` on, inside opening hours and clear of closures."""
-    now = now or timezone.now()
     anchor = resource.anchor
     step = timedelta(minutes=resource.booking_unit_minutes)
     buffer = timedelta(minutes=resource.buffer_minutes)
@@ -298,8 +294,7 @@ def pending_requests(*, anchor: Anchor) -> QuerySet[Reservation]:
     )
 
 
-def my_reservations(*, user, now: datetime | None = None) -> tuple[list[Reservation], list[Reservation]]:
-    now = now or timezone.now()
+def my_reservations(*, user, now: datetime) -> tuple[list[Reservation], list[Reservation]]:
     qs = (
         Reservation.objects.filter(user=user)
         .select_related("anchor", "space__anchor", "equipment__kind", "equipment__space__anchor")
@@ -323,11 +318,35 @@ def reservation_for_viewer(*, pk: int, user) -> Reservation:
         .filter(pk=pk)
         .first()
     )
-    if r is None or not user.is_authenticated:
+    if r is None or not user.is_authenticated or not may(user, "reservations.view", r):
         raise Http404
-    if r.user_id == user.pk or r.booked_by_id == user.pk or may(user, "reservations.manage_anchor", r.anchor):
-        return r
-    raise Http404
+    return r
+
+
+ACTIONS = ("cancel", "cancel_series", "move", "approve", "reject", "check_in", "no_show", "complete", "waive")
+
+
+def reservation_actions(*, user, reservation: Reservation, now: datetime) -> dict[str, bool]:
+    """What this user may do to this reservation now: the policy (who) and the state rules (what the status and
+    the clock allow), asked in one place for the page's buttons; the services ask the same state rules again
+    under the row lock."""
+    from . import states
+
+    r = reservation
+    desk = may(user, "reservations.manage_anchor", r.anchor)
+    policy = policy_for(r.anchor)
+    allowed_by_state = {
+        "cancel": states.why_not_cancel(r, now=now) is None,
+        "cancel_series": r.series_id is not None and states.why_not_cancel(r, now=now) is None,
+        "move": states.why_not_move(r, now=now, policy=policy, as_staff=desk) is None,
+        "approve": states.why_not_approve(r, now=now) is None,
+        "reject": states.why_not_reject(r, now=now) is None,
+        "check_in": states.why_not_check_in(r, now=now) is None,
+        "no_show": states.why_not_no_show(r, now=now, policy=policy) is None,
+        "complete": states.why_not_complete(r, now=now) is None,
+        "waive": states.why_not_waive(r, now=now) is None,
+    }
+    return {a: allowed_by_state[a] and may(user, f"reservations.{a}", r) for a in ACTIONS}
 
 
 def desk_search(*, anchor: Anchor, query: str, day: date) -> QuerySet[Reservation]:

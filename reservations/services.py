@@ -11,19 +11,32 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from fractions import Fraction
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from anchors import selectors as anchor_selectors
 from common.db import is_exclusion_violation
 from facilities import selectors as facility_selectors
 from facilities.models import Equipment, EquipmentStatus, Space
 from facilities.pricing import SEOUL, Quote, QuoteError, round_half_up
+from notifications.services import outbox_enqueue
 
-from . import selectors
-from .models import HOLDING, TRANSITIONS, BookingPolicy, Quota, Reservation, ReservationEvent, Series, Status
+from . import selectors, states
+from .models import (
+    HOLDING,
+    TRANSITIONS,
+    BookingPolicy,
+    CalendarFeed,
+    Quota,
+    Reservation,
+    ReservationEvent,
+    Series,
+    Status,
+    new_feed_token,
+)
 
 Resource = Space | Equipment
 
@@ -46,9 +59,13 @@ def _hm(dt: datetime) -> str:
 
 @dataclass(frozen=True)
 class BookingCheck:
-    quote: Quote
+    quote: Quote | None  # None for a fee-exempt hold (a programme's room)
     status: str  # the status the reservation would be created with
     hold_expires_at: datetime | None
+
+    @property
+    def fee_won(self) -> int:
+        return self.quote.total_won if self.quote is not None else 0
 
 
 def check_booking(
@@ -56,15 +73,18 @@ def check_booking(
     resource: Resource,
     start: datetime,
     end: datetime,
+    now: datetime,
     user=None,
     as_staff: bool = False,
     party_size: int | None = None,
     discount_category: str = "",
     exclude_pk: int | None = None,
-    now: datetime | None = None,
+    fee_exempt: bool = False,
 ) -> BookingCheck:
-    """Apply every booking rule in order; raise BookingRefused naming the first one that fails."""
-    now = now or timezone.now()
+    """Apply every booking rule in order; raise BookingRefused naming the first one that fails.
+
+    `fee_exempt` (a programme's hold on its room) skips only the price: every other rule applies.
+    """
     anchor = resource.anchor
     policy = selectors.policy_for(anchor)
     if start is None or end is None or start.tzinfo is None or end.tzinfo is None:
@@ -128,11 +148,15 @@ def check_booking(
     ).first()
     if clash is not None:
         raise _clash(resource, start, end, clash, exclude_pk=exclude_pk, now=now)
-    categories = [discount_category] if discount_category else (user.verified_categories if user is not None else [])
-    try:
-        quote = facility_selectors.quote_for(resource=resource, start=start, end=end, categories=categories)
-    except QuoteError as err:
-        raise BookingRefused(facility_selectors.quote_error_message(err), "no_price") from err
+    quote = None
+    if not fee_exempt:
+        categories = (
+            [discount_category] if discount_category else (user.verified_categories if user is not None else [])
+        )
+        try:
+            quote = facility_selectors.quote_for(resource=resource, start=start, end=end, categories=categories)
+        except QuoteError as err:
+            raise BookingRefused(facility_selectors.quote_error_message(err), "no_price") from err
     if resource.requires_approval and not as_staff:
         hold = min(now + timedelta(hours=policy.approval_hold_hours), start)
         return BookingCheck(quote=quote, status=Status.REQUESTED, hold_expires_at=hold)
@@ -238,13 +262,17 @@ def _log(
     from_status: str = "",
     reason: str = "",
     detail: dict | None = None,
-) -> None:
-    ReservationEvent.objects.create(
+) -> ReservationEvent:
+    return ReservationEvent.objects.create(
         reservation=reservation, at=at, by=by, from_status=from_status, to_status=to, reason=reason, detail=detail or {}
     )
 
 
-def _freeze_fee(reservation: Reservation, quote: Quote, discount_category: str) -> None:
+def _freeze_fee(reservation: Reservation, quote: Quote | None, discount_category: str) -> None:
+    if quote is None:  # a fee-exempt hold: nothing is owed and nothing counts as fee revenue
+        reservation.fee_won = reservation.discount_won = reservation.deposit_won = 0
+        reservation.rate_version_ids, reservation.fee_lines, reservation.discount_category = [], [], ""
+        return
     reservation.fee_won = quote.total_won
     reservation.discount_won = sum(line.discount_won for line in quote.lines)
     reservation.deposit_won = quote.deposit_won
@@ -293,6 +321,27 @@ def _save_guarded(
         raise
 
 
+def _serialise_maker(user) -> None:
+    """One booking write at a time per maker, so the weekly quota is summed and checked under a lock: two
+    parallel bookings on two machines cannot both fit into the hours that were left for one."""
+    if user is not None:
+        list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+
+
+def _locked(reservation: Reservation) -> Reservation:
+    """The row, locked: every state change reads the state it checks under this lock (two desks, one booking)."""
+    return (
+        Reservation.objects.select_for_update(of=("self",))
+        .select_related("anchor", "space__anchor", "equipment__space__anchor", "equipment__kind", "user")
+        .get(pk=reservation.pk)
+    )
+
+
+def _refuse_unless(reason: str | None) -> None:
+    if reason is not None:
+        raise ValidationError(reason)
+
+
 @transaction.atomic
 def reservation_create(
     *,
@@ -300,6 +349,7 @@ def reservation_create(
     start: datetime,
     end: datetime,
     booked_by,
+    now: datetime,
     user=None,
     guest_name: str = "",
     guest_phone: str = "",
@@ -310,15 +360,18 @@ def reservation_create(
     notes: str = "",
     discount_category: str = "",
     series: Series | None = None,
-    now: datetime | None = None,
+    fee_exempt: bool = False,
+    notify: bool = True,
 ) -> Reservation:
-    now = now or timezone.now()
+    """Book a slot. `fee_exempt` is for holds that are not rentals (a programme's room); `notify=False` when the
+    caller sends one message for several bookings (a series)."""
     if user is None and not guest_name.strip():
         raise BookingRefused(_("Say who the booking is for: a maker's account or a guest's name."), "who")
     if user is None and not as_staff:
         raise BookingRefused(_("Only staff can book for a guest."), "who")
     if discount_category and not as_staff:
         discount_category = ""  # makers get the discount of their verified category, never one they pick
+    _serialise_maker(user)
     check = check_booking(
         resource=resource,
         start=start,
@@ -327,6 +380,7 @@ def reservation_create(
         as_staff=as_staff,
         party_size=party_size,
         discount_category=discount_category,
+        fee_exempt=fee_exempt,
         now=now,
     )
     reservation = Reservation(
@@ -347,24 +401,49 @@ def reservation_create(
         party_size=party_size,
         notes=notes.strip(),
         series=series,
+        fee_exempt=fee_exempt,
     )
     verified = user.verified_categories if user is not None else []
     _freeze_fee(reservation, check.quote, discount_category or (verified[0] if verified else ""))
     reservation.full_clean(exclude=["checkin_code"])
     _save_guarded(reservation, resource, now=now)
-    _log(reservation, to=reservation.status, by=booked_by, at=now, detail={"fee_won": reservation.fee_won})
-    _notify(reservation, "requested" if reservation.status == Status.REQUESTED else "confirmed")
+    event = _log(reservation, to=reservation.status, by=booked_by, at=now, detail={"fee_won": reservation.fee_won})
+    if notify:
+        _notify(reservation, "requested" if reservation.status == Status.REQUESTED else "confirmed", event, now)
+    if reservation.status == Status.REQUESTED:
+        _alert_staff(reservation, now)
     return reservation
 
 
-def _notify(reservation: Reservation, kind: str) -> None:
-    from .outbox import enqueue_notice
+def _notify(reservation: Reservation, kind: str, event: ReservationEvent, now: datetime) -> None:
+    """The maker's notice of one event, queued once (its key names the event)."""
+    if reservation.user_id is None:
+        return
+    outbox_enqueue(
+        key=f"notice:{reservation.pk}:{kind}:{event.pk}",
+        kind=f"notice:{kind}",
+        user_id=reservation.user_id,
+        object_id=reservation.pk,
+        anchor_id=reservation.anchor_id,
+        now=now,
+    )
 
-    enqueue_notice(reservation, kind)
+
+def _alert_staff(reservation: Reservation, now: datetime) -> None:
+    """A request waits for approval: the anchor's staff are told once each."""
+    for staff_id in anchor_selectors.staff_ids(anchor=reservation.anchor):
+        outbox_enqueue(
+            key=f"staff-alert:request:{reservation.pk}:{staff_id}",
+            kind="staff-alert:request",
+            user_id=staff_id,
+            object_id=reservation.pk,
+            anchor_id=reservation.anchor_id,
+            now=now,
+        )
 
 
 def _transition(
-    reservation: Reservation,
+    current: Reservation,
     *,
     to: str,
     by,
@@ -372,9 +451,8 @@ def _transition(
     reason: str = "",
     detail: dict | None = None,
     extra_fields: dict | None = None,
-) -> Reservation:
-    """Move along the state machine under a row lock, so two desks cannot both act on one reservation."""
-    current = Reservation.objects.select_for_update().get(pk=reservation.pk)
+) -> tuple[Reservation, ReservationEvent]:
+    """Move a locked row along the state machine and log it."""
     old = current.status
     if to not in TRANSITIONS[old]:
         raise ValidationError(
@@ -385,39 +463,35 @@ def _transition(
     for k, v in fields.items():
         setattr(current, k, v)
     current.save(update_fields=[*fields, "updated_at"])
-    _log(current, to=to, by=by, at=now, from_status=old, reason=reason, detail=detail)
-    return current
+    event = _log(current, to=to, by=by, at=now, from_status=old, reason=reason, detail=detail)
+    return current, event
 
 
 @transaction.atomic
-def reservation_approve(*, reservation: Reservation, by, now: datetime | None = None) -> Reservation:
-    now = now or timezone.now()
-    if reservation.status == Status.REQUESTED and reservation.start_at <= now:
-        raise ValidationError(_("This request started already; it can no longer be approved."))
-    _check_hours_and_closures(resource=reservation.resource, start=reservation.start_at, end=reservation.end_at)
-    r = _transition(reservation, to=Status.CONFIRMED, by=by, now=now, extra_fields={"hold_expires_at": None})
-    _notify(r, "approved")
+def reservation_approve(*, reservation: Reservation, by, now: datetime) -> Reservation:
+    r = _locked(reservation)
+    _refuse_unless(states.why_not_approve(r, now=now))
+    _check_hours_and_closures(resource=r.resource, start=r.start_at, end=r.end_at)
+    r, event = _transition(r, to=Status.CONFIRMED, by=by, now=now, extra_fields={"hold_expires_at": None})
+    _notify(r, "approved", event, now)
     return r
 
 
 @transaction.atomic
-def reservation_reject(*, reservation: Reservation, by, reason: str, now: datetime | None = None) -> Reservation:
+def reservation_reject(*, reservation: Reservation, by, reason: str, now: datetime) -> Reservation:
     if not reason.strip():
         raise ValidationError({"reason": _("Give the maker a reason for the rejection.")})
-    r = _transition(
-        reservation,
-        to=Status.REJECTED,
-        by=by,
-        now=now or timezone.now(),
-        reason=reason.strip(),
-        extra_fields={"hold_expires_at": None},
+    r = _locked(reservation)
+    _refuse_unless(states.why_not_reject(r, now=now))
+    r, event = _transition(
+        r, to=Status.REJECTED, by=by, now=now, reason=reason.strip(), extra_fields={"hold_expires_at": None}
     )
-    _notify(r, "rejected")
+    _notify(r, "rejected", event, now)
     return r
 
 
 def cancellation_charge(reservation: Reservation, *, now: datetime) -> int:
-    """What a cancellation now would cost under the anchor's policy (0 inside the free period)."""
+    """What a cancellation at `now` would cost under the anchor's policy (0 inside the free period)."""
     if reservation.status == Status.REQUESTED:
         return 0
     policy = selectors.policy_for(reservation.anchor)
@@ -430,14 +504,39 @@ def _pct(amount: int, pct: int) -> Fraction:
     return Fraction(amount * pct, 100)
 
 
+class ChargeChanged(ValidationError):
+    """The charge is higher than the one the person accepted; they must see the new figure and accept it."""
+
+    def __init__(self, charge: int, accepted: int):
+        self.charge, self.accepted = charge, accepted
+        if accepted:
+            message = _("Cancelling now costs %(charge)s won, more than the %(accepted)s won you accepted.") % {
+                "charge": f"{charge:,}",
+                "accepted": f"{accepted:,}",
+            }
+        else:
+            message = _("Cancelling now costs %(charge)s won: tick the box to accept it.") % {"charge": f"{charge:,}"}
+        super().__init__(message, code="charge_changed")
+
+
 @transaction.atomic
-def reservation_cancel(*, reservation: Reservation, by, reason: str = "", now: datetime | None = None) -> Reservation:
-    now = now or timezone.now()
-    if reservation.status in (Status.CONFIRMED, Status.REQUESTED) and reservation.start_at <= now:
-        raise ValidationError(_("This reservation has started; ask the staff at the desk."))
-    charge = cancellation_charge(reservation, now=now)
-    r = _transition(
-        reservation,
+def reservation_cancel(
+    *,
+    reservation: Reservation,
+    by,
+    now: datetime,
+    accepted_charge_won: int = 0,
+    reason: str = "",
+    notify: bool = True,
+) -> Reservation:
+    """Cancel; the charge is computed under the lock at `now` and must not exceed the one the person accepted."""
+    r = _locked(reservation)
+    _refuse_unless(states.why_not_cancel(r, now=now))
+    charge = cancellation_charge(r, now=now)
+    if charge > accepted_charge_won:
+        raise ChargeChanged(charge, accepted_charge_won)
+    r, event = _transition(
+        r,
         to=Status.CANCELLED,
         by=by,
         now=now,
@@ -445,95 +544,78 @@ def reservation_cancel(*, reservation: Reservation, by, reason: str = "", now: d
         detail={"charge_won": charge},
         extra_fields={"charge_won": charge, "hold_expires_at": None},
     )
-    _notify(r, "cancelled")
+    if notify:
+        _notify(r, "cancelled", event, now)
     return r
 
 
 @transaction.atomic
-def reservation_check_in(*, reservation: Reservation, by, now: datetime | None = None) -> Reservation:
-    now = now or timezone.now()
-    if reservation.status != Status.CONFIRMED:
-        raise ValidationError(
-            _("Only a confirmed reservation can be checked in; this one is %(status)s.")
-            % {"status": reservation.get_status_display()}
-        )
-    if reservation.start_at - timedelta(hours=1) > now:
-        raise ValidationError(
-            _("Check-in opens at %(time)s, an hour before the start.")
-            % {"time": _local(reservation.start_at - timedelta(hours=1))}
-        )
-    if reservation.end_at <= now:
-        raise ValidationError(_("This reservation has already ended."))
-    return _transition(reservation, to=Status.CHECKED_IN, by=by, now=now)
+def reservation_check_in(*, reservation: Reservation, by, now: datetime) -> Reservation:
+    r = _locked(reservation)
+    _refuse_unless(states.why_not_check_in(r, now=now))
+    return _transition(r, to=Status.CHECKED_IN, by=by, now=now)[0]
 
 
 @transaction.atomic
-def reservation_complete(*, reservation: Reservation, by, now: datetime | None = None) -> Reservation:
-    return _transition(reservation, to=Status.COMPLETED, by=by, now=now or timezone.now())
+def reservation_complete(*, reservation: Reservation, by, now: datetime) -> Reservation:
+    r = _locked(reservation)
+    _refuse_unless(states.why_not_complete(r, now=now))
+    return _transition(r, to=Status.COMPLETED, by=by, now=now)[0]
+
+
+def no_show_charge(reservation: Reservation) -> int:
+    return round_half_up(_pct(reservation.fee_won, selectors.policy_for(reservation.anchor).no_show_pct), 10)
 
 
 @transaction.atomic
-def reservation_mark_no_show(*, reservation: Reservation, by, now: datetime | None = None) -> Reservation:
-    now = now or timezone.now()
-    policy = selectors.policy_for(reservation.anchor)
-    if now < reservation.start_at + timedelta(minutes=policy.no_show_grace_minutes):
-        raise ValidationError(
-            _("A no-show can be marked %(minutes)s minutes after the start.")
-            % {"minutes": policy.no_show_grace_minutes}
-        )
-    charge = round_half_up(_pct(reservation.fee_won, policy.no_show_pct), 10)
+def reservation_mark_no_show(*, reservation: Reservation, by, now: datetime) -> Reservation:
+    r = _locked(reservation)
+    _refuse_unless(states.why_not_no_show(r, now=now, policy=selectors.policy_for(r.anchor)))
+    charge = no_show_charge(r)
     return _transition(
-        reservation,
+        r,
         to=Status.NO_SHOW,
         by=by,
         now=now,
         detail={"charge_won": charge},
         extra_fields={"charge_won": charge},
-    )
+    )[0]
 
 
 @transaction.atomic
-def reservation_waive_charge(*, reservation: Reservation, by, reason: str, now: datetime | None = None) -> Reservation:
-    r = Reservation.objects.select_for_update().get(pk=reservation.pk)
-    if r.charge_won == 0:
-        raise ValidationError(_("Nothing is owed on this reservation."))
+def reservation_waive_charge(*, reservation: Reservation, by, reason: str, now: datetime) -> Reservation:
     if not reason.strip():
         raise ValidationError({"reason": _("Give a reason for waiving the charge.")})
+    r = _locked(reservation)
+    _refuse_unless(states.why_not_waive(r, now=now))
     waived = r.charge_won
     r.charge_won = 0
     r.charge_waived_reason = reason.strip()
     r.save(update_fields=["charge_won", "charge_waived_reason", "updated_at"])
-    _log(
-        r,
-        to=r.status,
-        from_status=r.status,
-        by=by,
-        at=now or timezone.now(),
-        reason=reason.strip(),
-        detail={"waived_won": waived},
-    )
+    _log(r, to=r.status, from_status=r.status, by=by, at=now, reason=reason.strip(), detail={"waived_won": waived})
     return r
 
 
 @transaction.atomic
 def reservation_move(
-    *, reservation: Reservation, start: datetime, end: datetime, by, as_staff: bool = False, now: datetime | None = None
+    *,
+    reservation: Reservation,
+    start: datetime,
+    end: datetime,
+    by,
+    now: datetime,
+    as_staff: bool = False,
+    notify: bool = True,
 ) -> Reservation:
-    """Move a reservation to another free slot of the same resource, re-quoted for the new time."""
-    now = now or timezone.now()
-    r = (
-        Reservation.objects.select_for_update(of=("self",))
-        .select_related("space__anchor", "equipment__space__anchor", "equipment__kind", "user")
-        .get(pk=reservation.pk)
-    )
-    if r.status not in (Status.REQUESTED, Status.CONFIRMED):
-        raise ValidationError(_("Only a requested or confirmed reservation can be moved."))
+    """Move a reservation to another free slot of the same resource, re-quoted for the new time (a fee-exempt
+    hold stays fee-exempt)."""
+    holder = Reservation.objects.filter(pk=reservation.pk).select_related("user").only("user").first()
+    if holder is None:
+        raise ValidationError(_("This reservation no longer exists."))
+    _serialise_maker(holder.user)  # the same lock order as a new booking: the maker, then the row
+    r = _locked(reservation)
     policy = selectors.policy_for(r.anchor)
-    if not as_staff and now > r.start_at - timedelta(hours=policy.free_cancellation_hours):
-        raise ValidationError(
-            _("It can be moved until %(hours)s hours before the start; after that, cancel it or ask the staff.")
-            % {"hours": policy.free_cancellation_hours}
-        )
+    _refuse_unless(states.why_not_move(r, now=now, policy=policy, as_staff=as_staff))
     resource = r.resource
     check = check_booking(
         resource=resource,
@@ -544,6 +626,7 @@ def reservation_move(
         party_size=r.party_size,
         discount_category=r.discount_category if as_staff else "",
         exclude_pk=r.pk,
+        fee_exempt=r.fee_exempt,
         now=now,
     )
     old = {"start": r.start_at.isoformat(), "end": r.end_at.isoformat(), "fee_won": r.fee_won}
@@ -553,7 +636,7 @@ def reservation_move(
         r.hold_expires_at = check.hold_expires_at
     _freeze_fee(r, check.quote, r.discount_category)
     _save_guarded(r, resource, now=now)
-    _log(
+    event = _log(
         r,
         to=r.status,
         from_status=r.status,
@@ -562,7 +645,8 @@ def reservation_move(
         reason=_("moved"),
         detail={"from": old, "fee_won": r.fee_won},
     )
-    _notify(r, "moved")
+    if notify:
+        _notify(r, "moved", event, now)
     return r
 
 
@@ -575,6 +659,7 @@ class Occurrence:
     end: datetime
     problem: str = ""
     code: str = ""
+    fee_won: int = 0
 
 
 def series_occurrences(
@@ -598,23 +683,31 @@ def series_preview(
     end: datetime,
     frequency: str,
     count: int,
+    now: datetime,
     user=None,
     as_staff: bool = False,
     party_size: int | None = None,
-    now: datetime | None = None,
+    discount_category: str = "",
 ) -> list[Occurrence]:
     if count < 2 or count > 52:
         raise ValidationError({"count": _("A series has between 2 and 52 occurrences.")})
     result = []
     for s, e in series_occurrences(start=start, end=end, frequency=frequency, count=count):
         try:
-            check_booking(
-                resource=resource, start=s, end=e, user=user, as_staff=as_staff, party_size=party_size, now=now
+            check = check_booking(
+                resource=resource,
+                start=s,
+                end=e,
+                user=user,
+                as_staff=as_staff,
+                party_size=party_size,
+                discount_category=discount_category,
+                now=now,
             )
         except BookingRefused as err:
             result.append(Occurrence(s, e, " ".join(err.messages), err.code))
         else:
-            result.append(Occurrence(s, e))
+            result.append(Occurrence(s, e, fee_won=check.fee_won))
     return result
 
 
@@ -628,6 +721,7 @@ def series_create(
     count: int,
     booked_by,
     skip_problems: bool,
+    now: datetime,
     user=None,
     guest_name: str = "",
     guest_phone: str = "",
@@ -637,10 +731,11 @@ def series_create(
     party_size: int | None = None,
     notes: str = "",
     discount_category: str = "",
-    now: datetime | None = None,
 ) -> Series:
-    """Create every occurrence at once, or none: a clash found now (or raced in) gives up unless skipping was chosen."""
-    now = now or timezone.now()
+    """Create every occurrence at once, or none: a clash found now (or raced in) gives up unless skipping was chosen.
+
+    The maker gets one message for the whole series, not one per occurrence.
+    """
     preview = series_preview(
         resource=resource,
         start=start,
@@ -650,6 +745,7 @@ def series_create(
         user=user,
         as_staff=as_staff,
         party_size=party_size,
+        discount_category=discount_category,
         now=now,
     )
     problems = [o for o in preview if o.problem]
@@ -684,36 +780,79 @@ def series_create(
             notes=notes,
             discount_category=discount_category,
             series=series,
+            notify=False,
+            now=now,
+        )
+    if user is not None:
+        outbox_enqueue(
+            key=f"series:{series.pk}:booked",
+            kind="series:booked",
+            user_id=user.pk,
+            object_id=series.pk,
+            anchor_id=resource.anchor.pk,
             now=now,
         )
     return series
 
 
+def series_rest(*, reservation: Reservation, now: datetime) -> list[Reservation]:
+    """This occurrence and every later one of its series that has not started and can still be cancelled."""
+    if reservation.series_id is None:
+        return []
+    return list(
+        Reservation.objects.filter(
+            series_id=reservation.series_id,
+            start_at__gte=reservation.start_at,
+            start_at__gt=now,
+            status__in=[Status.REQUESTED, Status.CONFIRMED],
+        )
+        .select_related("anchor")
+        .order_by("start_at")
+    )
+
+
+def series_cancellation_charge(*, reservation: Reservation, now: datetime) -> int:
+    return sum(cancellation_charge(r, now=now) for r in series_rest(reservation=reservation, now=now))
+
+
 @transaction.atomic
-def series_cancel_rest(*, reservation: Reservation, by, reason: str = "", now: datetime | None = None) -> int:
-    """Cancel this occurrence and every later one of its series that has not started."""
-    now = now or timezone.now()
+def series_cancel_rest(
+    *, reservation: Reservation, by, now: datetime, accepted_charge_won: int = 0, reason: str = ""
+) -> int:
+    """Cancel this occurrence and every later one not started; the charges together must not exceed the accepted
+    amount. The maker gets one message."""
     if reservation.series_id is None:
         raise ValidationError(_("This reservation is not part of a series."))
-    rest = Reservation.objects.filter(
-        series_id=reservation.series_id,
-        start_at__gte=reservation.start_at,
-        start_at__gt=now,
-        status__in=[Status.REQUESTED, Status.CONFIRMED],
-    ).order_by("start_at")
-    n = 0
+    rest = series_rest(reservation=reservation, now=now)
+    if not rest:
+        raise ValidationError(_("No occurrence of this series is left to cancel."))
+    total = 0
     for r in rest:
-        reservation_cancel(reservation=r, by=by, reason=reason, now=now)
-        n += 1
-    return n
+        total += reservation_cancel(
+            reservation=r,
+            by=by,
+            reason=reason,
+            accepted_charge_won=max(accepted_charge_won - total, 0),
+            notify=False,
+            now=now,
+        ).charge_won
+    if rest[0].user_id is not None:
+        outbox_enqueue(
+            key=f"series:{reservation.series_id}:cancelled:{rest[0].pk}",
+            kind="series:cancelled",
+            user_id=rest[0].user_id,
+            object_id=reservation.series_id,
+            anchor_id=rest[0].anchor_id,
+            now=now,
+        )
+    return len(rest)
 
 
 # --- housekeeping --------------------------------------------------------------------------------
 
 
-def reservations_expire_requests(*, now: datetime | None = None) -> int:
+def reservations_expire_requests(*, now: datetime) -> int:
     """Expire requests whose hold ran out; each row is claimed by a compare-and-swap, so running twice is safe."""
-    now = now or timezone.now()
     n = 0
     for pk in Reservation.objects.filter(status=Status.REQUESTED, hold_expires_at__lte=now).values_list(
         "pk", flat=True
@@ -725,20 +864,20 @@ def reservations_expire_requests(*, now: datetime | None = None) -> int:
                 )
                 == 1
             ):
-                ReservationEvent.objects.create(
+                event = ReservationEvent.objects.create(
                     reservation_id=pk,
                     at=now,
                     from_status=Status.REQUESTED,
                     to_status=Status.EXPIRED,
                     reason=_("not approved in time"),
                 )
+                _notify(Reservation.objects.get(pk=pk), "expired", event, now)
                 n += 1
     return n
 
 
-def reservations_mark_no_shows(*, now: datetime | None = None) -> int:
+def reservations_mark_no_shows(*, now: datetime) -> int:
     """Mark confirmed bookings nobody checked in to, once the grace period is over (safe to run twice)."""
-    now = now or timezone.now()
     n = 0
     for policy_anchor, grace in {p.anchor_id: p.no_show_grace_minutes for p in BookingPolicy.objects.all()}.items():
         late = Reservation.objects.filter(
@@ -756,3 +895,13 @@ def reservations_mark_no_shows(*, now: datetime | None = None) -> int:
 def day_bounds(day: date) -> tuple[datetime, datetime]:
     start = datetime.combine(day, datetime.min.time(), tzinfo=SEOUL)
     return start, start + timedelta(days=1)
+
+
+@transaction.atomic
+def calendar_feed_reset(*, user, now: datetime) -> tuple[CalendarFeed, bool]:
+    """Create the maker's private calendar feed, or replace its secret so the old address stops working."""
+    feed, created = CalendarFeed.objects.select_for_update().get_or_create(user=user, defaults={"created_at": now})
+    if not created:
+        feed.token = new_feed_token()
+        feed.save(update_fields=["token", "updated_at"])
+    return feed, created

@@ -25,7 +25,6 @@ urlpatterns = [
     path("reservations/<int:pk>/complete/", views.CompleteView.as_view(), name="complete"),
     path("reservations/<int:pk>/waive/", views.WaiveView.as_view(), name="waive"),
     path("desk/<slug:slug>/", views.DeskView.as_view(), name="desk"),
-    path("desk/<slug:slug>/outbox/", views.OutboxView.as_view(), name="outbox"),
     path("desk/<slug:slug>/closures/<int:pk>/affected/", views.ClosureAffectedView.as_view(), name="closure_affected"),
     path("desk/check-in/<str:code>/", views.CheckinByCodeView.as_view(), name="checkin_code"),
 ]

@@ -6,7 +6,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -25,9 +25,9 @@ from facilities.models import Equipment, Space
 from facilities.pricing import SEOUL
 from facilities.views import form_errors_from
 
-from . import notifications, selectors, services
+from . import calendars, selectors, services, states
 from .forms import BookingForm, OptionalReasonForm, ReasonForm
-from .models import CalendarFeed, Reservation, Status, new_feed_token
+from .models import CalendarFeed, Reservation, Status
 
 
 def _parse_day(value: str | None, default: date) -> date:
@@ -73,12 +73,12 @@ class ResourceWeekView(ResourceMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         resource = self.get_resource()
-        today = timezone.localdate()
-        week_of = _parse_day(self.request.GET.get("week"), today)
+        now = timezone.now()
+        week_of = _parse_day(self.request.GET.get("week"), timezone.localdate(now))
         desk = may(self.request.user, "reservations.manage_anchor", resource.anchor)
         notice = timedelta(0) if desk else timedelta(minutes=selectors.policy_for(resource.anchor).lead_time_minutes)
         days, times, grid = selectors.resource_week(
-            resource=resource, week_of=week_of, not_before=timezone.now() + notice
+            resource=resource, week_of=week_of, now=now, not_before=now + notice
         )
         step = resource.booking_unit_minutes if resource.booking_unit_minutes >= 30 else 30
         length = timedelta(minutes=max(resource.min_duration_minutes, step))
@@ -100,7 +100,7 @@ class ResourceWeekView(ResourceMixin, TemplateView):
             next_week=(days[0] + timedelta(days=7)).isoformat(),
             needs_training=isinstance(resource, Equipment) and resource.kind.requires_certification,
             certified=isinstance(resource, Equipment)
-            and facility_selectors.user_is_certified(user=user, kind=resource.kind),
+            and facility_selectors.user_is_certified(user=user, kind=resource.kind, on=timezone.localdate(now)),
         )
         return ctx
 
@@ -171,7 +171,7 @@ class BookingView(LoginRequiredMixin, ResourceMixin, TemplateView):
         form = self.get_form(request.POST)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
-        args = self._booking_args(form)
+        args = {**self._booking_args(form), "now": timezone.now()}
         step = request.POST.get("step", "preview")
         if step == "edit":
             return self.render_to_response(self.get_context_data(form=form))
@@ -198,6 +198,7 @@ class BookingView(LoginRequiredMixin, ResourceMixin, TemplateView):
                 as_staff=args.get("as_staff", False),
                 party_size=args.get("party_size"),
                 discount_category=args.get("discount_category", ""),
+                now=args["now"],
             )
         except ValidationError as err:
             return self._refused(form, err)
@@ -228,9 +229,16 @@ class BookingView(LoginRequiredMixin, ResourceMixin, TemplateView):
             user=args.get("user"),
             as_staff=args.get("as_staff", False),
             party_size=args.get("party_size"),
+            discount_category=args.get("discount_category", ""),
+            now=args["now"],
         )
         return self.render_to_response(
-            self.get_context_data(form=form, occurrences=occurrences, problems=sum(1 for o in occurrences if o.problem))
+            self.get_context_data(
+                form=form,
+                occurrences=occurrences,
+                problems=sum(1 for o in occurrences if o.problem),
+                series_fee=sum(o.fee_won for o in occurrences if not o.problem),
+            )
         )
 
 
@@ -239,9 +247,10 @@ class MyReservationsView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        upcoming, past = selectors.my_reservations(user=self.request.user)
+        now = timezone.now()
+        upcoming, past = selectors.my_reservations(user=self.request.user, now=now)
         feed = CalendarFeed.objects.filter(user=self.request.user).first()
-        ctx.update(upcoming=upcoming, past=past, feed=feed, now=timezone.now())
+        ctx.update(upcoming=upcoming, past=past, feed=feed, now=now)
         return ctx
 
 
@@ -253,6 +262,11 @@ class ReservationObjectMixin(LoginRequiredMixin):
 
     def is_desk(self) -> bool:
         return may(self.request.user, "reservations.manage_anchor", self.get_reservation().anchor)
+
+    def is_holder(self) -> bool:
+        from .rules import is_holder
+
+        return is_holder(self.request.user, self.get_reservation())
 
 
 class ReservationDetailView(ReservationObjectMixin, TemplateView):
@@ -273,10 +287,12 @@ class ReservationDetailView(ReservationObjectMixin, TemplateView):
             desk=self.is_desk(),
             now=now,
             events=r.events.select_related("by"),
-            owner=r.user_id == self.request.user.pk or r.booked_by_id == self.request.user.pk,
+            owner=self.is_holder(),
+            actions=selectors.reservation_actions(user=self.request.user, reservation=r, now=now),
             cancel_charge=services.cancellation_charge(r, now=now)
             if r.status in (Status.CONFIRMED, Status.REQUESTED)
             else 0,
+            series_charge=services.series_cancellation_charge(reservation=r, now=now) if r.series_id else 0,
             qr_svg=segno.make(checkin_url, error="m").svg_inline(scale=4, title=_("Check-in code")),
             broker_down=bool(settings.REDIS_URL) and broker_status().startswith("down"),
             policy=selectors.policy_for(r.anchor),
@@ -286,21 +302,18 @@ class ReservationDetailView(ReservationObjectMixin, TemplateView):
 
 
 class ReservationActionView(ReservationObjectMixin, View):
-    """POST-only actions on a reservation; each calls one service and comes back to the detail page."""
+    """POST-only actions on a reservation: the policy answers who (404 to whoever may not see it, 403 to whoever
+    sees it but may not act), then one service checks the state under a row lock and acts."""
 
     http_method_names = ["post"]
     action = ""
-    desk_only = False
 
     def post(self, request, pk: int):
         r = self.get_reservation()
-        owner = r.user_id == request.user.pk or r.booked_by_id == request.user.pk
-        if self.desk_only and not self.is_desk():
-            raise Http404
-        if not (owner or self.is_desk()):
-            raise Http404
+        if not may(request.user, f"reservations.{self.action}", r):
+            raise PermissionDenied
         try:
-            message = self.perform(r, request)
+            message = self.perform(r, request, timezone.now())
         except ValidationError as err:
             messages.error(request, " ".join(err.messages))
         else:
@@ -310,20 +323,28 @@ class ReservationActionView(ReservationObjectMixin, View):
             nxt = r.get_absolute_url()
         return redirect(nxt)
 
-    def perform(self, r: Reservation, request) -> str:  # pragma: no cover - overridden
+    def perform(self, r: Reservation, request, now: datetime) -> str:  # pragma: no cover - overridden
         raise NotImplementedError
 
 
+def _accepted_charge(request) -> int:
+    raw = request.POST.get("accepted_charge_won", "")
+    return int(raw) if raw.isdigit() and len(raw) <= 12 else 0
+
+
 class CancelView(ReservationActionView):
-    def perform(self, r, request):
+    action = "cancel"
+
+    def perform(self, r, request, now):
         form = OptionalReasonForm(request.POST)
         form.is_valid()
-        charge = services.cancellation_charge(r, now=timezone.now())
-        if charge and not request.POST.get("accept_charge"):
-            raise ValidationError(
-                _("Cancelling now costs %(charge)s won: tick the box to accept it.") % {"charge": f"{charge:,}"}
-            )
-        r = services.reservation_cancel(reservation=r, by=request.user, reason=form.cleaned_data.get("reason", ""))
+        r = services.reservation_cancel(
+            reservation=r,
+            by=request.user,
+            reason=form.cleaned_data.get("reason", ""),
+            accepted_charge_won=_accepted_charge(request),
+            now=now,
+        )
         if r.charge_won:
             return _("Cancelled. %(charge)s won is owed under the cancellation policy.") % {
                 "charge": f"{r.charge_won:,}"
@@ -332,62 +353,66 @@ class CancelView(ReservationActionView):
 
 
 class CancelSeriesView(ReservationActionView):
-    def perform(self, r, request):
-        n = services.series_cancel_rest(reservation=r, by=request.user)
+    action = "cancel_series"
+
+    def perform(self, r, request, now):
+        n = services.series_cancel_rest(
+            reservation=r, by=request.user, accepted_charge_won=_accepted_charge(request), now=now
+        )
         return _("%(n)s reservations of the series were cancelled.") % {"n": n}
 
 
 class ApproveView(ReservationActionView):
-    desk_only = True
+    action = "approve"
 
-    def perform(self, r, request):
-        services.reservation_approve(reservation=r, by=request.user)
+    def perform(self, r, request, now):
+        services.reservation_approve(reservation=r, by=request.user, now=now)
         return _("Approved.")
 
 
 class RejectView(ReservationActionView):
-    desk_only = True
+    action = "reject"
 
-    def perform(self, r, request):
+    def perform(self, r, request, now):
         form = ReasonForm(request.POST)
         if not form.is_valid():
             raise ValidationError(_("Give the maker a reason for the rejection."))
-        services.reservation_reject(reservation=r, by=request.user, reason=form.cleaned_data["reason"])
+        services.reservation_reject(reservation=r, by=request.user, reason=form.cleaned_data["reason"], now=now)
         return _("Rejected; the maker is told why.")
 
 
 class CheckInView(ReservationActionView):
-    desk_only = True
+    action = "check_in"
 
-    def perform(self, r, request):
-        services.reservation_check_in(reservation=r, by=request.user)
+    def perform(self, r, request, now):
+        services.reservation_check_in(reservation=r, by=request.user, now=now)
         return _("%(who)s is checked in.") % {"who": r.holder_name}
 
 
 class NoShowView(ReservationActionView):
-    desk_only = True
+    action = "no_show"
 
-    def perform(self, r, request):
-        services.reservation_mark_no_show(reservation=r, by=request.user)
+    def perform(self, r, request, now):
+        services.reservation_mark_no_show(reservation=r, by=request.user, now=now)
         return _("Marked as a no-show.")
 
 
 class CompleteView(ReservationActionView):
-    desk_only = True
+    action = "complete"
 
-    def perform(self, r, request):
-        services.reservation_complete(reservation=r, by=request.user)
+    def perform(self, r, request, now):
+        services.reservation_complete(reservation=r, by=request.user, now=now)
         return _("Marked as completed.")
 
 
 class WaiveView(ReservationActionView):
-    desk_only = True
+    action = "waive"
 
-    def perform(self, r, request):
+    def perform(self, r, request, now):
         form = ReasonForm(request.POST)
         if not form.is_valid():
             raise ValidationError(_("Give a reason for waiving the charge."))
-        services.reservation_waive_charge(reservation=r, by=request.user, reason=form.cleaned_data["reason"])
+        services.reservation_waive_charge(reservation=r, by=request.user, reason=form.cleaned_data["reason"], now=now)
         return _("The charge was waived.")
 
 
@@ -397,19 +422,20 @@ class MoveView(ReservationObjectMixin, TemplateView):
     template_name = "reservations/reservation_move.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            r = self.get_reservation()
-            if not (r.user_id == request.user.pk or r.booked_by_id == request.user.pk or self.is_desk()):
-                raise Http404
+        if request.user.is_authenticated and not may(request.user, "reservations.move", self.get_reservation()):
+            raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         r = self.get_reservation()
         resource = r.resource
+        now = timezone.now()
         week_of = _parse_day(self.request.GET.get("week"), timezone.localtime(r.start_at).date())
         length = r.end_at - r.start_at
-        days, times, grid = selectors.resource_week(resource=resource, week_of=week_of, length=length, exclude_pk=r.pk)
+        days, times, grid = selectors.resource_week(
+            resource=resource, week_of=week_of, length=length, exclude_pk=r.pk, now=now
+        )
         rows = [
             {
                 "time": tm,
@@ -443,7 +469,9 @@ class MoveView(ReservationObjectMixin, TemplateView):
         try:
             if start is None or end is None:
                 raise ValidationError(_("Pick a new time."))
-            r = services.reservation_move(reservation=r, start=start, end=end, by=request.user, as_staff=self.is_desk())
+            r = services.reservation_move(
+                reservation=r, start=start, end=end, by=request.user, as_staff=self.is_desk(), now=timezone.now()
+            )
         except ValidationError as err:
             messages.error(request, " ".join(err.messages))
             return redirect(
@@ -483,7 +511,8 @@ class DeskView(DeskMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         anchor = self.get_anchor()
-        today = timezone.localdate()
+        now = timezone.now()
+        today = timezone.localdate(now)
         day = _parse_day(self.request.GET.get("date"), today)
         view = "week" if self.request.GET.get("view") == "week" else "day"
         resources = selectors.anchor_resources(anchor=anchor)
@@ -497,7 +526,7 @@ class DeskView(DeskMixin, TemplateView):
             can_manage=True,
         )
         if view == "day":
-            slots, rows, hours = selectors.day_grid(anchor=anchor, day=day, resources=resources)
+            slots, rows, hours = selectors.day_grid(anchor=anchor, day=day, resources=resources, now=now)
             ctx.update(slots=slots, rows=rows, hours=hours)
         else:
             days = selectors.week_days(day)
@@ -523,8 +552,14 @@ class DeskView(DeskMixin, TemplateView):
             ctx.update(days=days, week=week)
         query = self.request.GET.get("q", "").strip()
         ctx["q"] = query
-        ctx["checkins"] = selectors.desk_search(anchor=anchor, query=query, day=today) if query or view == "day" else []
-        ctx["requests"] = selectors.pending_requests(anchor=anchor)
+        user = self.request.user
+        ctx["checkins"] = (
+            list(selectors.desk_search(anchor=anchor, query=query, day=today)) if query or view == "day" else []
+        )
+        ctx["requests"] = list(selectors.pending_requests(anchor=anchor))
+        for r in [*ctx["checkins"], *ctx["requests"]]:
+            r.anchor = anchor  # the same object: the actions below ask its policy once
+            r.actions = selectors.reservation_actions(user=user, reservation=r, now=now)
         return ctx
 
 
@@ -549,19 +584,6 @@ class ClosureAffectedView(DeskMixin, TemplateView):
         return ctx
 
 
-class OutboxView(DeskMixin, TemplateView):
-    """Messages of this anchor that are waiting, retrying or failed, so staff can see what did not go out."""
-
-    template_name = "reservations/outbox.html"
-
-    def get_context_data(self, **kwargs):
-        from .outbox import outbox_for_anchor
-
-        ctx = super().get_context_data(**kwargs)
-        ctx.update(anchor=self.get_anchor(), rows=outbox_for_anchor(self.get_anchor()), can_manage=True)
-        return ctx
-
-
 class CheckinByCodeView(LoginRequiredMixin, TemplateView):
     """The QR code on a confirmation opens this page; only the anchor's desk can act on it."""
 
@@ -576,7 +598,13 @@ class CheckinByCodeView(LoginRequiredMixin, TemplateView):
         )
         if r is None or not may(self.request.user, "reservations.manage_anchor", r.anchor):
             raise Http404
-        ctx.update(r=r, anchor=r.anchor)
+        now = timezone.now()
+        ctx.update(
+            r=r,
+            anchor=r.anchor,
+            actions=selectors.reservation_actions(user=self.request.user, reservation=r, now=now),
+            why_not=states.why_not_check_in(r, now=now),
+        )
         return ctx
 
 
@@ -596,14 +624,14 @@ class PrivateFeedView(View):
         feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
         if feed is None or not feed.user.is_active:
             raise Http404
-        since = timezone.now() - timedelta(days=90)
+        now = timezone.now()
         qs = (
-            Reservation.objects.filter(user=feed.user, end_at__gte=since)
+            Reservation.objects.filter(user=feed.user, end_at__gte=now - timedelta(days=90))
             .select_related("anchor", "space", "equipment__kind")
             .order_by("start_at")[:500]
         )
-        events = [notifications.reservation_event(r) for r in qs]
-        return _ics_response(notifications.calendar_of(events, name=_("My reservations")), "reservations.ics")
+        events = [calendars.reservation_event(r, now=now) for r in qs]
+        return _ics_response(calendars.calendar_of(events, name=_("My reservations")), "reservations.ics")
 
 
 class ResourceFeedView(ResourceMixin, View):
@@ -611,18 +639,19 @@ class ResourceFeedView(ResourceMixin, View):
 
     def get(self, request, kind: str, pk: int):
         resource = self.get_resource()
-        start = timezone.now() - timedelta(days=7)
+        now = timezone.now()
+        start = now - timedelta(days=7)
         qs = selectors.holding_overlapping(resource=resource, start=start, until=start + timedelta(days=120))
-        events = [notifications.reservation_event(r, private=False) for r in qs.select_related("anchor")]
+        events = [calendars.reservation_event(r, now=now, private=False) for r in qs.select_related("anchor")]
         return _ics_response(
-            notifications.calendar_of(events, name=f"{resource.name} · {resource.anchor.name}"), f"{kind}-{pk}.ics"
+            calendars.calendar_of(events, name=f"{resource.name} · {resource.anchor.name}"), f"{kind}-{pk}.ics"
         )
 
 
 class ReservationIcsView(ReservationObjectMixin, View):
     def get(self, request, pk: int):
         r = self.get_reservation()
-        return _ics_response(notifications.reservation_ics(r), f"reservation-{r.pk}.ics")
+        return _ics_response(calendars.reservation_ics(r, now=timezone.now()), f"reservation-{r.pk}.ics")
 
 
 class FeedResetView(LoginRequiredMixin, View):
@@ -631,11 +660,9 @@ class FeedResetView(LoginRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request):
-        feed, created = CalendarFeed.objects.get_or_create(user=request.user)
-        if not created:
-            feed.token = new_feed_token()
-            feed.save(update_fields=["token", "updated_at"])
-            messages.success(request, _("Your calendar address was replaced; the old one no longer works."))
-        else:
+        _feed, created = services.calendar_feed_reset(user=request.user, now=timezone.now())
+        if created:
             messages.success(request, _("Your private calendar address is ready."))
+        else:
+            messages.success(request, _("Your calendar address was replaced; the old one no longer works."))
         return redirect("reservations:mine")

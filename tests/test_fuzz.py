@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 import tablib
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -39,7 +40,7 @@ def world(seeded):
     from facilities import seed as facilities_seed
     from reservations import seed as reservations_seed
 
-    facilities_seed.load()
+    facilities_seed.load(now=timezone.now())
     reservations_seed.load()
     return seeded
 

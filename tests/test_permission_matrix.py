@@ -171,8 +171,9 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
             "city_admin": 200,
         },
     ),
-    "accounts:notifications": ("/accounts/notifications/", LOGGED_IN),
-    "reservations:outbox": ("/desk/geumcheon/outbox/", MANAGE_GEUMCHEON),
+    "notifications:list": ("/notifications/", LOGGED_IN),
+    "notifications:outbox": ("/desk/geumcheon/outbox/", MANAGE_GEUMCHEON),
+    "budgets:figures": ("/budgets/figures/", EVERYONE),
     "budgets:reports": (
         "/budgets/reports/",
         {
@@ -227,7 +228,7 @@ def objects(seeded, maker, city_admin, settings, tmp_path):
     from facilities.models import EquipmentKind, InventoryItem
 
     settings.MEDIA_ROOT = tmp_path
-    facilities_seed.load()
+    facilities_seed.load(now=timezone.now())
     g = seeded["geumcheon"]
     equipment = g.spaces.get(slug="cutting-room").equipment.first()
     now = timezone.now()
@@ -238,10 +239,17 @@ def objects(seeded, maker, city_admin, settings, tmp_path):
         ends_at=now + timedelta(days=4),
         reason="점검",
         created_by=city_admin,
+        now=timezone.now(),
     )
-    entry = services.equipment_report_fault(equipment=equipment, reported_by=maker, description="소리가 이상해요")
+    entry = services.equipment_report_fault(
+        equipment=equipment, reported_by=maker, description="소리가 이상해요", now=timezone.now()
+    )
     cert = services.certification_grant(
-        user=maker, kind=EquipmentKind.objects.get(slug="laser-cutter"), granted_by=city_admin, reason="교육"
+        user=maker,
+        kind=EquipmentKind.objects.get(slug="laser-cutter"),
+        granted_by=city_admin,
+        reason="교육",
+        now=timezone.now(),
     )
     item = InventoryItem.objects.get(asset_tag="GC-INV-001")
     loan = services.inventory_loan_checkout(
@@ -249,6 +257,7 @@ def objects(seeded, maker, city_admin, settings, tmp_path):
         borrower_name="x",
         due_on=date(2099, 1, 1),
         checked_out_by=city_admin,
+        now=timezone.now(),
     )
     from datetime import datetime
 
@@ -287,7 +296,7 @@ def objects(seeded, maker, city_admin, settings, tmp_path):
         booked_by=city_admin,
         now=datetime(2026, 12, 1, 9, tzinfo=SEOUL),
     )
-    registration = programme_services.register(
+    registration = programme_services.registration_create(
         programme=programme, user=maker, now=datetime(2026, 12, 1, 9, tzinfo=SEOUL)
     )
     org = account_services.organisation_create(

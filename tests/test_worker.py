@@ -102,7 +102,7 @@ def due_booking(seeded, maker):
     from reservations import seed as reservations_seed
     from reservations.models import Reservation, ReservationEvent
 
-    facilities_seed.load()
+    facilities_seed.load(now=timezone.now())
     reservations_seed.load()
     unit = seeded["geumcheon"].spaces.get(slug="common-equipment-room").equipment.get(asset_tag="GC-OVL-01")
     start = timezone.now() + timedelta(minutes=90)

@@ -24,3 +24,20 @@ def cell(value) -> str:
 @register.filter
 def is_number(value) -> bool:
     return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
+@register.inclusion_tag("budgets/_delivery_overview.html", takes_context=True)
+def delivery_overview(context, anchors):
+    """Last month's delivery figures of the anchors on a dashboard, from the selector every page uses."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from budgets.selectors import delivery_by_anchor
+
+    now = context.get("now") or timezone.now()
+    last = timezone.localdate(now).replace(day=1) - timedelta(days=1)
+    first = last.replace(day=1)
+    anchors = [a for a in anchors if a.is_operating]
+    figures = delivery_by_anchor(anchors=anchors, first=first, last=last) if anchors else {}
+    return {"rows": [(a, figures[a.pk]) for a in anchors], "first": first, "last": last}

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import timezone
 
 
 @pytest.fixture
@@ -10,7 +11,7 @@ def world_for_budgets(seeded, maker):
     from reservations import seed as reservations_seed
     from reservations import services
 
-    facilities_seed.load()
+    facilities_seed.load(now=timezone.now())
     reservations_seed.load()
     room = seeded["gaebong"].spaces.get(slug="sewing-workshop")
     services.reservation_create(

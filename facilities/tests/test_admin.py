@@ -7,6 +7,7 @@ from datetime import date, datetime
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from facilities import seed, services
 from facilities.models import RateRule, RateTableVersion
@@ -18,11 +19,15 @@ TODAY = datetime(2026, 11, 21, 10, tzinfo=SEOUL)
 
 @pytest.fixture
 def future_version(seeded, city_admin):
-    seed.load()
+    seed.load(now=timezone.now())
     with time_machine.travel(TODAY, tick=False):
         current = RateTableVersion.objects.get(table__anchor__slug="geumcheon")
         return services.rate_version_copy(
-            version=current, effective_from=date(2027, 1, 1), basis_ko="운영규정 개정", created_by=city_admin
+            version=current,
+            effective_from=date(2027, 1, 1),
+            basis_ko="운영규정 개정",
+            created_by=city_admin,
+            today=timezone.localdate(TODAY),
         )
 
 
@@ -111,7 +116,7 @@ def test_a_version_in_effect_is_read_only_so_quoted_prices_never_change(client, 
 
 @time_machine.travel(TODAY, tick=False)
 def test_copy_as_a_new_version_and_read_the_diff_between_versions(client, seeded, city_admin):
-    seed.load()
+    seed.load(now=timezone.now())
     client.force_login(city_admin)
     client.cookies["anchor_language"] = "en"
     current = RateTableVersion.objects.get(table__anchor__slug="geumcheon")

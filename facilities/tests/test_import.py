@@ -10,6 +10,7 @@ import pytest
 import tablib
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from facilities import seed
 from facilities.models import Equipment, InventoryItem, RateRule, RateTableVersion, Space
@@ -30,7 +31,7 @@ def english():
 
 @pytest.fixture
 def facilities(seeded):
-    seed.load()
+    seed.load(now=timezone.now())
     return seeded
 
 

@@ -2,6 +2,7 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def facilities(seeded):
-    seed.load()
+    seed.load(now=timezone.now())
     return seeded
 
 
@@ -95,12 +96,17 @@ def test_a_certification_from_gaebong_is_honoured_at_every_anchor_until_it_expir
     assert not selectors.user_is_certified(user=maker, kind=laser)
     with time_machine.travel(datetime(2026, 11, 21, 10, tzinfo=SEOUL), tick=False):
         cert = services.certification_grant(
-            user=maker, kind=laser, granted_by=staff, reason="안전교육 이수", anchor=facilities["gaebong"]
+            user=maker,
+            kind=laser,
+            granted_by=staff,
+            reason="안전교육 이수",
+            anchor=facilities["gaebong"],
+            now=timezone.now(),
         )
         assert selectors.user_is_certified(user=maker, kind=laser)
     assert cert.expires_on == date(2027, 11, 21)  # the laser cutter's certification lasts 12 months
     assert not selectors.user_is_certified(user=maker, kind=laser, on=date(2027, 11, 22))
-    services.certification_revoke(certification=cert, revoked_by=staff, reason="안전수칙 위반")
+    services.certification_revoke(certification=cert, revoked_by=staff, reason="안전수칙 위반", now=timezone.now())
     assert not selectors.user_is_certified(user=maker, kind=laser, on=date(2026, 12, 1))
 
 

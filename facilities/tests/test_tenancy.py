@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from accounts.models import Organisation
 from accounts.services import organisation_create
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def rooms(seeded):
-    seed.load()
+    seed.load(now=timezone.now())
     Lease.objects.all().delete()  # start from empty rooms, without the example tenants
     return {s.slug: s for s in Space.objects.filter(anchor__slug="geumcheon", kind="startup_space")}
 
@@ -99,9 +100,16 @@ def test_an_application_is_scored_and_approved_into_a_lease_then_renewed_and_end
     tenancy.application_score(application=app, reviewer=city_admin, score=90)
     assert tenancy.application_average_score(app) == 85
     with pytest.raises(ValidationError):
-        tenancy.application_decide(application=app, decided_by=geumcheon_staff, approve=True, reason="")
+        tenancy.application_decide(
+            application=app, decided_by=geumcheon_staff, approve=True, reason="", now=timezone.now()
+        )
     tenancy.application_decide(
-        application=app, decided_by=geumcheon_staff, approve=True, reason="심사 통과", space=rooms["startup-room-1"]
+        application=app,
+        decided_by=geumcheon_staff,
+        approve=True,
+        reason="심사 통과",
+        space=rooms["startup-room-1"],
+        now=timezone.now(),
     )
     lease = Lease.objects.get(organisation=company)
     lease = tenancy.lease_activate(lease=lease)
@@ -145,8 +153,8 @@ def test_only_a_member_applies_and_only_pdfs_are_attached(rooms, company):
 
 
 def test_the_example_tenants_are_in_geumcheons_start_up_rooms(seeded):
-    seed.load()
-    board = tenancy.occupancy_board(anchor=seeded["geumcheon"])
+    seed.load(now=timezone.now())
+    board = tenancy.occupancy_board(anchor=seeded["geumcheon"], today=timezone.localdate())
     occupied = [o for o in board if not o.vacant]
     assert len(occupied) == 2 and all(o.current.is_example for o in occupied)
     assert Organisation.objects.filter(is_example=True).count() == 2

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from accounts.models import CategoryEvidence, Organisation
 from facilities import seed
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def facilities(seeded):
-    seed.load()
+    seed.load(now=timezone.now())
     return seeded
 
 

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from facilities import seed
 from facilities.models import RateRule, RateTableVersion
@@ -18,7 +19,7 @@ TODAY = datetime(2026, 11, 21, 10, tzinfo=SEOUL)
 
 @pytest.fixture
 def facilities(seeded):
-    seed.load()
+    seed.load(now=timezone.now())
     return seeded
 
 

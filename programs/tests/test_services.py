@@ -54,8 +54,8 @@ def test_a_session_books_its_room_so_it_can_never_collide_with_a_booking(world, 
 def test_a_full_programme_puts_makers_on_the_waiting_list_and_a_cancellation_promotes_the_first(world, city_admin):
     p = make_programme(world, city_admin, capacity=2)
     a, b, c, d = (UserFactory(roles=[Role.MAKER]) for _ in range(4))
-    ra, rb = services.register(programme=p, user=a, now=NOW), services.register(programme=p, user=b, now=NOW)
-    rc, rd = services.register(programme=p, user=c, now=NOW), services.register(programme=p, user=d, now=NOW)
+    ra, rb = services.registration_create(programme=p, user=a, now=NOW), services.registration_create(programme=p, user=b, now=NOW)
+    rc, rd = services.registration_create(programme=p, user=c, now=NOW), services.registration_create(programme=p, user=d, now=NOW)
     assert [r.status for r in (ra, rb, rc, rd)] == ["registered", "registered", "waitlisted", "waitlisted"]
     assert (services.waitlist_position(rc), services.waitlist_position(rd)) == (1, 2)
     promoted = services.registration_cancel(registration=rb, now=NOW)
@@ -67,9 +67,9 @@ def test_a_full_programme_puts_makers_on_the_waiting_list_and_a_cancellation_pro
 
 def test_a_second_registration_by_the_same_maker_is_refused_by_the_service_and_the_database(world, city_admin, maker):
     p = make_programme(world, city_admin)
-    services.register(programme=p, user=maker, now=NOW)
+    services.registration_create(programme=p, user=maker, now=NOW)
     with pytest.raises(ValidationError):
-        services.register(programme=p, user=maker, now=NOW)
+        services.registration_create(programme=p, user=maker, now=NOW)
     with pytest.raises(IntegrityError), transaction.atomic():
         Registration.objects.create(programme=p, user=maker, status=RegistrationStatus.WAITLISTED)
 
@@ -77,7 +77,7 @@ def test_a_second_registration_by_the_same_maker_is_refused_by_the_service_and_t
 def test_registration_closes_when_the_programme_starts(world, city_admin, maker):
     p = make_programme(world, city_admin)
     with pytest.raises(ValidationError):
-        services.register(programme=p, user=maker, now=at(3, 14))
+        services.registration_create(programme=p, user=maker, now=at(3, 14))
 
 
 def test_passing_a_safety_training_grants_the_certification_that_unlocks_the_laser_cutter_everywhere(
@@ -93,11 +93,11 @@ def test_passing_a_safety_training_grants_the_certification_that_unlocks_the_las
             resource=unit, start=at(8, 10), end=at(8, 12), booked_by=maker, user=maker, now=NOW
         )
     assert err.value.code == "untrained"
-    reg = services.register(programme=p, user=maker, now=NOW)
+    reg = services.registration_create(programme=p, user=maker, now=NOW)
     session = p.sessions.get()
     with pytest.raises(ValidationError):
         services.attendance_record(
-            session=session, registration=reg, attended=False, result="pass", recorded_by=city_admin
+            session=session, registration=reg, attended=False, result="pass", recorded_by=city_admin, now=NOW
         )
     services.attendance_record(
         session=session, registration=reg, attended=True, result="pass", recorded_by=city_admin, now=at(3, 16)
@@ -128,10 +128,12 @@ def test_a_safety_training_must_name_a_kind_that_needs_certification(world, city
 
 def test_outcomes_count_the_people_who_attended_unless_told_otherwise(world, city_admin):
     p = make_programme(world, city_admin, capacity=5)
-    regs = [services.register(programme=p, user=UserFactory(), now=NOW) for _ in range(3)]
+    regs = [services.registration_create(programme=p, user=UserFactory(), now=NOW) for _ in range(3)]
     session = p.sessions.get()
     for i, reg in enumerate(regs):
-        services.attendance_record(session=session, registration=reg, attended=i < 2, result="", recorded_by=city_admin)
+        services.attendance_record(
+            session=session, registration=reg, attended=i < 2, result="", recorded_by=city_admin, now=at(3, 16)
+        )
     outcome = services.outcome_save(programme=p, matches=1, jobs_created=2, satisfaction="4.5")
     assert (outcome.participants, outcome.matches, outcome.jobs_created) == (2, 1, 2)
 
@@ -141,8 +143,8 @@ def test_concurrent_cancellations_promote_the_waiting_list_in_order_without_over
     if connection.vendor != "postgresql":
         pytest.skip("row locks across threads are PostgreSQL's")
     p = make_programme(world, city_admin, capacity=5)
-    registered = [services.register(programme=p, user=UserFactory(), now=NOW) for _ in range(5)]
-    waiting = [services.register(programme=p, user=UserFactory(), now=NOW) for _ in range(6)]
+    registered = [services.registration_create(programme=p, user=UserFactory(), now=NOW) for _ in range(5)]
+    waiting = [services.registration_create(programme=p, user=UserFactory(), now=NOW) for _ in range(6)]
     barrier = threading.Barrier(5)
     errors = []
 
@@ -169,26 +171,26 @@ def test_concurrent_cancellations_promote_the_waiting_list_in_order_without_over
 def test_registered_makers_get_one_reminder_per_session_and_offset(world, city_admin, maker):
     from django.core import mail
 
+    from notifications import services as notification_services
+    from notifications.models import Outbox
     from programs import reminders
-    from reservations import outbox
-    from reservations.models import Outbox
 
     p = make_programme(world, city_admin, capacity=3)
-    services.register(programme=p, user=maker, now=NOW)
+    services.registration_create(programme=p, user=maker, now=NOW)
     mail.outbox.clear()
-    assert reminders.schedule_session_reminders(now=at(2, 14, 30)) == 1  # a day before 14:00 on the 3rd
-    assert reminders.schedule_session_reminders(now=at(2, 14, 31)) == 0
+    assert reminders.session_reminders_schedule(now=at(2, 14, 30)) == 1  # a day before 14:00 on the 3rd
+    assert reminders.session_reminders_schedule(now=at(2, 14, 31)) == 0
     row = Outbox.objects.get(kind="session-reminder")
     assert (
-        outbox.send_one(row.pk, now=at(2, 14, 31)) == "sent"
-        and outbox.send_one(row.pk, now=at(2, 14, 32)) == "not-claimed"
+        notification_services.outbox_send(pk=row.pk, now=at(2, 14, 31)) == "sent"
+        and notification_services.outbox_send(pk=row.pk, now=at(2, 14, 32)) == "not-claimed"
     )
     assert len(mail.outbox) == 1 and "패턴 교실" in mail.outbox[0].subject
 
 
 def test_housekeeping_gives_places_freed_by_a_larger_capacity_to_the_waiting_list_once(world, city_admin):
     p = make_programme(world, city_admin, capacity=1)
-    regs = [services.register(programme=p, user=UserFactory(), now=NOW) for _ in range(3)]
+    regs = [services.registration_create(programme=p, user=UserFactory(), now=NOW) for _ in range(3)]
     p.capacity = 2
     p.save()
     assert services.promote_waitlists(now=NOW) == 1

@@ -7,7 +7,7 @@ from django.core import mail
 from accounts.tests.factories import UserFactory
 from programs.models import RegistrationStatus
 
-from .conftest import NOW
+from .conftest import NOW, at  # noqa: F401
 from .test_services import make_programme
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +71,11 @@ def test_staff_create_a_programme_add_a_session_and_take_attendance(client, worl
     client.post(f"/programmes/{p.pk}/register/")
     client.force_login(geumcheon_staff)
     reg = p.registrations.get()
-    client.post(manage, {"action": "attendance", "session": p.sessions.get().pk, f"attended-{reg.pk}": "on"})
+    session = p.sessions.get()
+    client.post(manage, {"action": "attendance", "session": session.pk, f"attended-{reg.pk}": "on"})
+    assert not reg.attendance.exists()  # before the session: nobody can have attended yet
+    with time_machine.travel(session.starts_at, tick=False):
+        client.post(manage, {"action": "attendance", "session": session.pk, f"attended-{reg.pk}": "on"})
     assert reg.attendance.get().attended
     client.post(manage, {"action": "outcome", "matches": 1, "jobs_created": 0, "satisfaction": "4.0"})
     assert p.outcome.participants == 1

@@ -111,7 +111,7 @@ def test_a_closure_of_the_space_refuses_its_machines_and_names_the_reason(world,
 
 def test_equipment_in_maintenance_and_spaces_not_bookable_online_are_refused(world, maker, city_admin):
     facility_services.equipment_set_status(
-        equipment=world["overlock"], status="maintenance", changed_by=city_admin, note="모터 수리"
+        equipment=world["overlock"], status="maintenance", changed_by=city_admin, note="모터 수리", now=NOW
     )
     world["overlock"].refresh_from_db()
     refused("maintenance", resource=world["overlock"], start=at(3, 10), end=at(3, 12), user=maker)
@@ -128,6 +128,7 @@ def test_the_laser_cutter_needs_a_training_and_a_certification_from_any_anchor_c
         reason="금천 교육 이수",
         anchor=world["geumcheon"],
         granted_on=date(2026, 11, 1),
+        now=NOW,
     )
     assert book(world["laser"], at(3, 10), at(3, 12), maker).anchor == world["gaebong"]
 
@@ -139,6 +140,7 @@ def test_a_weekly_quota_counts_every_booking_of_the_kind_in_that_week(world, mak
         granted_by=geumcheon_staff,
         reason="교육",
         granted_on=date(2026, 11, 1),
+        now=NOW,
     )
     book(world["laser"], at(2, 10), at(2, 14), maker)  # Wednesday: 4 of 6 hours
     err = refused("quota", resource=world["laser"], start=at(4, 10), end=at(4, 13), user=maker)
@@ -205,11 +207,18 @@ def test_cancelling_is_free_until_the_deadline_then_a_share_is_owed_and_staff_ca
     early = book(world["cutting"], at(10, 10), at(10, 12), maker)
     assert services.reservation_cancel(reservation=early, by=maker, now=at(9, 9)).charge_won == 0
     late = book(world["cutting"], at(10, 10), at(10, 12), maker)
-    late = services.reservation_cancel(reservation=late, by=maker, now=at(9, 11))
+    with pytest.raises(services.ChargeChanged) as refused:  # the charge must be accepted first
+        services.reservation_cancel(reservation=late, by=maker, now=at(9, 11))
+    assert refused.value.charge == 15_000 and "15,000" in refused.value.messages[0]
+    with pytest.raises(services.ChargeChanged):  # shown 10,000 earlier, it is 15,000 now: refused again
+        services.reservation_cancel(reservation=late, by=maker, accepted_charge_won=10_000, now=at(9, 11))
+    late.refresh_from_db()
+    assert late.status == Status.CONFIRMED and not late.events.filter(to_status="cancelled").exists()
+    late = services.reservation_cancel(reservation=late, by=maker, accepted_charge_won=15_000, now=at(9, 11))
     assert late.charge_won == 15_000  # 50 % of 30,000
     with pytest.raises(ValidationError):
-        services.reservation_waive_charge(reservation=late, by=geumcheon_staff, reason="")
-    late = services.reservation_waive_charge(reservation=late, by=geumcheon_staff, reason="급한 병원 일정")
+        services.reservation_waive_charge(reservation=late, by=geumcheon_staff, reason="", now=NOW)
+    late = services.reservation_waive_charge(reservation=late, by=geumcheon_staff, reason="급한 병원 일정", now=NOW)
     assert late.charge_won == 0 and late.charge_waived_reason == "급한 병원 일정"
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from facilities.pricing import SEOUL
 
@@ -27,7 +28,7 @@ def site():
     from reservations import seed as reservations_seed
 
     anchors_seed.load()
-    facilities_seed.load()
+    facilities_seed.load(now=timezone.now())
     reservations_seed.load()
     SHOTS.mkdir(parents=True, exist_ok=True)
     with time_machine.travel(TUESDAY_MORNING, tick=True):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,7 +18,7 @@ def test_the_fee_calculator_shows_an_itemised_quote(live_server, browser, with_j
     from facilities import seed as facilities_seed
 
     anchors_seed.load()
-    facilities_seed.load()
+    facilities_seed.load(now=timezone.now())
     SHOTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(java_script_enabled=with_js, viewport={"width": 1280, "height": 1000})
     page = context.new_page()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from facilities.pricing import SEOUL
 
@@ -35,7 +36,7 @@ def test_a_waitlisted_maker_is_promoted_when_a_participant_cancels(live_server, 
     SHOTS.mkdir(parents=True, exist_ok=True)
     with time_machine.travel(datetime(2026, 12, 1, 10, tzinfo=SEOUL), tick=True):
         anchors_seed.load()
-        facilities_seed.load()
+        facilities_seed.load(now=timezone.now())
         admin = UserFactory(roles=[Role.CITY_ADMIN], is_superuser=True)
         first = UserFactory(email="first@example.com", full_name="먼저 등록", roles=[Role.MAKER])
         UserFactory(email="second@example.com", full_name="대기 메이커", roles=[Role.MAKER])
@@ -52,8 +53,9 @@ def test_a_waitlisted_maker_is_promoted_when_a_participant_cancels(live_server, 
             start=datetime(2026, 12, 4, 14, tzinfo=SEOUL),
             end=datetime(2026, 12, 4, 16, tzinfo=SEOUL),
             booked_by=admin,
+            now=timezone.now(),
         )
-        services.register(programme=p, user=first)
+        services.registration_create(programme=p, user=first, now=timezone.now())
 
         second_ctx = browser.new_context(viewport={"width": 390, "height": 844})
         page = second_ctx.new_page()

@@ -10,6 +10,7 @@ from importlib import import_module
 from importlib.util import find_spec
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 SEED_APPS = ["anchors", "facilities", "reservations", "programs", "budgets"]
 
@@ -19,10 +20,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         total: Counter = Counter()
+        now = timezone.now()  # one clock for the whole load: example leases and programmes are dated from it
         for app in SEED_APPS:
             if find_spec(f"{app}.seed") is None:
                 continue
-            tally = import_module(f"{app}.seed").load()
+            tally = import_module(f"{app}.seed").load(now=now)
             for key, n in sorted(tally.items()):
                 self.stdout.write(f"  {app}: {key}: {n}")
             total.update(tally)

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
-from config.schedule import SCHEDULE
+from config.schedule import RETIRED, SCHEDULE
 
 
 class Command(BaseCommand):
@@ -33,3 +33,7 @@ class Command(BaseCommand):
                 task.task = spec["task"]
                 task.save(update_fields=["task"])
             self.stdout.write(f"{'created' if created else 'kept'}: {name} -> {spec['task']}")
+        # Jobs this schedule once declared under another name: beat would otherwise keep calling a task that is gone.
+        for task in PeriodicTask.objects.filter(name__in=RETIRED):
+            self.stdout.write(f"removed: {task.name} -> {task.task}")
+            task.delete()

@@ -1,0 +1,14 @@
+"""The notifications list moved to the notifications app (its 0001 takes the model, 0002 renames the table)."""
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("accounts", "0005_notifications_and_outbox"),
+        ("notifications", "0001_initial"),
+    ]
+
+    operations = [
+        migrations.SeparateDatabaseAndState(state_operations=[migrations.DeleteModel(name="Notification")]),
+    ]
