@@ -8,7 +8,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: prod-local worker beat install install-dev run test test-pg test-smoke test-browser lint bench migrations-check clean messages
+.PHONY: prod-local worker beat install install-dev run test test-pg test-later test-smoke test-browser lint bench migrations-check clean messages
 
 $(VENV)/.installed: requirements.txt
 	bash scripts/install-system-deps.sh run
@@ -59,18 +59,28 @@ prod-local: install
 	$(PROD_ENV) $(BIN)/python manage.py sync_schedule
 	$(PROD_ENV) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start
 
-## make test: the whole suite on PostgreSQL and Redis, then a smoke run on SQLite
+## make test: the whole suite on PostgreSQL and Redis, the in-process part again with the clock moved more than a
+## year ahead, then a smoke run on SQLite
 test: install-dev
 	$(BIN)/python scripts/check_services.py "$(TEST_DATABASE_URL)" "$(TEST_REDIS_URL)"
-	$(MAKE) --no-print-directory migrations-check test-pg test-smoke
+	$(MAKE) --no-print-directory migrations-check test-pg test-later test-smoke
 
 migrations-check:
 	DJANGO_SETTINGS_MODULE=config.settings_test DATABASE_URL="sqlite:///$(CURDIR)/var/migrations-check.sqlite3" \
 		$(BIN)/python manage.py makemigrations --check --dry-run
 
+# Two pytest workers (the machine has two cores), each with its own test database.
+TEST_WORKERS ?= 2
+
 test-pg:
 	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" DJANGO_ALLOW_ASYNC_UNSAFE=true \
-		$(BIN)/pytest $(PYTEST_ARGS)
+		$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+## Nothing may depend on today's date: the in-process tests with the clock 400 days ahead (time-machine, see conftest.py).
+## The browser and worker tests run other processes, which keep the real clock, so they are left out here.
+test-later:
+	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" DJANGO_ALLOW_ASYNC_UNSAFE=true TEST_CLOCK_SHIFT_DAYS=400 \
+		$(BIN)/pytest -n $(TEST_WORKERS) -q -m "not browser and not redis" $(PYTEST_ARGS)
 
 test-smoke:
 	rm -f var/smoke.sqlite3

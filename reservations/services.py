@@ -362,9 +362,12 @@ def reservation_create(
     series: Series | None = None,
     fee_exempt: bool = False,
     notify: bool = True,
+    fee_shown_won: int | None = None,
 ) -> Reservation:
     """Book a slot. `fee_exempt` is for holds that are not rentals (a programme's room); `notify=False` when the
-    caller sends one message for several bookings (a series)."""
+    caller sends one message for several bookings (a series). `fee_shown_won` is the fee the person confirmed:
+    if the fee is different now (a new rate version, a category verified meanwhile), nothing is booked and they
+    are shown the new one."""
     if user is None and not guest_name.strip():
         raise BookingRefused(_("Say who the booking is for: a maker's account or a guest's name."), "who")
     if user is None and not as_staff:
@@ -383,6 +386,12 @@ def reservation_create(
         fee_exempt=fee_exempt,
         now=now,
     )
+    if fee_shown_won is not None and check.fee_won != fee_shown_won:
+        raise BookingRefused(
+            _("The fee is now %(fee)s won, not the %(shown)s won you were shown. Check it and confirm again.")
+            % {"fee": f"{check.fee_won:,}", "shown": f"{fee_shown_won:,}"},
+            "fee_changed",
+        )
     reservation = Reservation(
         anchor=resource.anchor,
         space=resource if isinstance(resource, Space) else None,

@@ -180,7 +180,16 @@ class BookingView(LoginRequiredMixin, ResourceMixin, TemplateView):
             if repeat:
                 return self._series(form, args, step)
             if step == "confirm":
-                reservation = services.reservation_create(**args)
+                shown = request.POST.get("fee_shown_won", "")
+                try:
+                    reservation = services.reservation_create(
+                        **args, fee_shown_won=int(shown) if shown.isdigit() and len(shown) <= 12 else None
+                    )
+                except services.BookingRefused as err:
+                    if err.code != "fee_changed":
+                        raise
+                    messages.warning(request, " ".join(err.messages))  # the confirmation again, with the new fee
+                    return self._preview(form, args)
                 if reservation.status == Status.REQUESTED:
                     messages.info(request, _("Your request is held until the staff approve it."))
                 elif reservation.user_id is None:
@@ -190,18 +199,22 @@ class BookingView(LoginRequiredMixin, ResourceMixin, TemplateView):
                 else:
                     messages.success(request, _("Booked. A confirmation is on its way by e-mail."))
                 return redirect(reservation.get_absolute_url())
-            check = services.check_booking(
-                resource=args["resource"],
-                start=args["start"],
-                end=args["end"],
-                user=args.get("user"),
-                as_staff=args.get("as_staff", False),
-                party_size=args.get("party_size"),
-                discount_category=args.get("discount_category", ""),
-                now=args["now"],
-            )
+            return self._preview(form, args)
         except ValidationError as err:
             return self._refused(form, err)
+
+    def _preview(self, form, args: dict):
+        """The confirmation step: what would be booked and the itemised fee; nothing is booked yet."""
+        check = services.check_booking(
+            resource=args["resource"],
+            start=args["start"],
+            end=args["end"],
+            user=args.get("user"),
+            as_staff=args.get("as_staff", False),
+            party_size=args.get("party_size"),
+            discount_category=args.get("discount_category", ""),
+            now=args["now"],
+        )
         return self._render(
             "reservations/reservation_confirm.html", self.get_context_data(form=form, confirm=check, args=args)
         )

@@ -78,7 +78,12 @@ def _setups(world, maker, staff):
         "approve": (request, lambda d: NOW, {}, lambda r: r.status == Status.CONFIRMED),
         "reject": (request, lambda d: NOW, {"reason": "정비"}, lambda r: r.status == Status.REJECTED),
         "cancel": (confirmed, lambda d: NOW, {}, lambda r: r.status == Status.CANCELLED),
-        "cancel_series": (lambda d: _series(world, maker, d), lambda d: NOW, {}, lambda r: r.status == Status.CANCELLED),
+        "cancel_series": (
+            lambda d: _series(world, maker, d),
+            lambda d: NOW,
+            {},
+            lambda r: r.status == Status.CANCELLED,
+        ),
         "check_in": (confirmed, lambda d: at(d, 9, 45), {}, lambda r: r.status == Status.CHECKED_IN),
         "no_show": (confirmed, lambda d: at(d, 10, 30), {}, lambda r: r.status == Status.NO_SHOW),
         "complete": (checked_in, lambda d: at(d, 12), {}, lambda r: r.status == Status.COMPLETED),
@@ -122,8 +127,14 @@ def test_each_role_may_post_an_action_only_where_the_policy_says(client, world, 
             expected, changed = 404, False
         else:
             expected, changed = 403, False
-        if response.status_code != expected or done(after) != changed or (
-            not changed and (after.status, after.charge_won, after.updated_at) != (before.status, before.charge_won, before.updated_at)
+        if (
+            response.status_code != expected
+            or done(after) != changed
+            or (
+                not changed
+                and (after.status, after.charge_won, after.updated_at)
+                != (before.status, before.charge_won, before.updated_at)
+            )
         ):
             wrong[role] = (response.status_code, expected, after.status)
         if role == "anonymous":

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 import tablib
-from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from reservations.tests.conftest import NOW as SEED_NOW  # the clock the session's seed was loaded with
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,7 @@ def world(seeded):
     from facilities import seed as facilities_seed
     from reservations import seed as reservations_seed
 
-    facilities_seed.load(now=timezone.now())
+    facilities_seed.load(now=SEED_NOW)
     reservations_seed.load()
     return seeded
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from reservations.tests.conftest import NOW as SEED_NOW  # the clock the session's seed was loaded with
+
 pytestmark = pytest.mark.django_db
 
 ROLES = [
@@ -228,7 +230,7 @@ def objects(seeded, maker, city_admin, settings, tmp_path):
     from facilities.models import EquipmentKind, InventoryItem
 
     settings.MEDIA_ROOT = tmp_path
-    facilities_seed.load(now=timezone.now())
+    facilities_seed.load(now=SEED_NOW)
     g = seeded["geumcheon"]
     equipment = g.spaces.get(slug="cutting-room").equipment.first()
     now = timezone.now()

@@ -95,19 +95,13 @@ def wait_for(condition, seconds=40, step=0.25):
     return False
 
 
-@pytest.fixture
-def due_booking(seeded, maker):
-    """A confirmed booking in 90 minutes, booked yesterday: its 2-hour reminder is due now."""
-    from facilities import seed as facilities_seed
-    from reservations import seed as reservations_seed
+def booking_due_for_a_reminder(anchor, maker, unit, minutes=90):
+    """A confirmed booking in `minutes`, booked yesterday: its 2-hour reminder is due now (the worker's clock)."""
     from reservations.models import Reservation, ReservationEvent
 
-    facilities_seed.load(now=timezone.now())
-    reservations_seed.load()
-    unit = seeded["geumcheon"].spaces.get(slug="common-equipment-room").equipment.get(asset_tag="GC-OVL-01")
-    start = timezone.now() + timedelta(minutes=90)
+    start = timezone.now() + timedelta(minutes=minutes)
     r = Reservation.objects.create(
-        anchor=seeded["geumcheon"],
+        anchor=anchor,
         equipment=unit,
         user=maker,
         booked_by=maker,
@@ -123,52 +117,108 @@ def due_booking(seeded, maker):
     return r
 
 
+@pytest.fixture
+def due_booking(world, maker):
+    return booking_due_for_a_reminder(world["geumcheon"], maker, world["overlock"])
+
+
+def message_ids(files) -> list[str]:
+    return [
+        line.split(":", 1)[1].strip()
+        for f in files
+        for line in f.read_text().splitlines()
+        if line.startswith("Message-ID:")
+    ]
+
+
 def test_a_reminder_goes_through_redis_and_a_worker_to_the_makers_mailbox(broker, due_booking):
-    from reservations.models import Outbox
-    from reservations.tasks import process_outbox
+    from notifications.models import Outbox
+    from reservations.tasks import booking_housekeeping
 
     worker(broker)
-    process_outbox.delay()
+    booking_housekeeping.delay()  # queues the reminder, which is handed to the worker at once
     assert wait_for(lambda: len(mails(broker)) == 1), "no reminder e-mail arrived"
     row = Outbox.objects.get(kind="reminder")
     assert row.status == "sent" and row.offset_minutes == 120
     assert "BEGIN:VCALENDAR" in mails(broker)[0].read_text(errors="replace")
 
 
-def test_the_job_run_twice_at_once_by_two_workers_sends_one_email(broker, due_booking):
-    from reservations.models import Outbox
-    from reservations.tasks import process_outbox
+def test_two_workers_running_the_delivery_job_at_the_same_time_send_each_message_once(broker, world, maker, tmp_path):
+    """The two runs really overlap: each send takes two seconds, and the log shows sends of both workers at once."""
+    from notifications.models import Outbox
+    from notifications.tasks import outbox_deliver_due_task
+    from reservations import reminders
 
-    worker(broker, "-n", "one@%h")
-    worker(broker, "-n", "two@%h")
-    for _ in range(2):
-        process_outbox.delay()
-    assert wait_for(lambda: Outbox.objects.filter(kind="reminder", status="sent").exists())
-    time.sleep(3)  # give the other run the chance to send a duplicate
-    assert len(mails(broker)) == 1
+    units = [
+        world["overlock"],
+        world["sewing"],
+        *world["geumcheon"]
+        .spaces.get(slug="common-equipment-room")
+        .equipment.exclude(pk__in=[world["overlock"].pk, world["sewing"].pk])[:2],
+    ]
+    for unit in units:
+        booking_due_for_a_reminder(world["geumcheon"], maker, unit)
+    assert reminders.reminders_schedule(now=timezone.now()) == len(units)  # queued; nobody has sent them yet
+    log = tmp_path / "sends.log"
+    slow = {
+        "TEST_EMAIL_BACKEND": "tests.support.slow_email.EmailBackend",
+        "SLOW_EMAIL_SECONDS": "2",
+        "SLOW_EMAIL_LOG": str(log),
+    }
+    worker(broker, "-n", "one@%h", extra_env=slow)
+    worker(broker, "-n", "two@%h", extra_env=slow)
+    time.sleep(3)  # both workers up
+    outbox_deliver_due_task.delay()
+    outbox_deliver_due_task.delay()
+    assert wait_for(lambda: Outbox.objects.filter(kind="reminder", status="sent").count() == len(units), seconds=60)
+    time.sleep(3)  # give a duplicate the chance to arrive
+    assert len(mails(broker)) == len(units)
+    sends = [line.split() for line in log.read_text().splitlines()]
+    overlapping = [
+        (a, b) for a in sends for b in sends if a[0] != b[0] and float(a[1]) < float(b[2]) and float(b[1]) < float(a[2])
+    ]
+    assert overlapping, f"the two workers never sent at the same time: {sends}"
 
 
-def test_a_worker_killed_while_sending_leaves_the_reminder_to_be_sent_once_after_restart(broker, due_booking):
-    from reservations import outbox
-    from reservations.models import Outbox
-    from reservations.tasks import process_outbox, send_outbox_message
+@pytest.mark.parametrize(
+    "moment,expected",
+    [
+        ("before the mail left", 1),
+        ("after the mail left, before the row was marked", 2),
+    ],
+)
+def test_a_worker_killed_while_sending_leaves_the_message_to_be_sent_again_as_documented(
+    broker, due_booking, moment, expected
+):
+    """At least once: killed before the mail server took the message, it is sent once after restart; killed after,
+    it is sent again, with the same Message-ID (so the repeat is recognisable), and one notification is recorded."""
+    from notifications import services
+    from notifications.models import Notification, Outbox
+    from notifications.tasks import outbox_deliver_due_task, outbox_send_task
+    from reservations import reminders
 
-    outbox.schedule_due_reminders()
+    reminders.reminders_schedule(now=timezone.now())
     row = Outbox.objects.get(kind="reminder")
-    slow = worker(
-        broker, extra_env={"TEST_EMAIL_BACKEND": "tests.support.slow_email.EmailBackend", "SLOW_EMAIL_SECONDS": "20"}
-    )
-    send_outbox_message.delay(row.pk)
-    assert wait_for(lambda: Outbox.objects.get(pk=row.pk).status == "sending"), "the worker never claimed the reminder"
+    Outbox.objects.filter(pk=row.pk).update(status="pending")
+    timing = {"SLOW_EMAIL_SECONDS": "20"} if expected == 1 else {"SLOW_EMAIL_AFTER_SECONDS": "20"}
+    slow = worker(broker, extra_env={"TEST_EMAIL_BACKEND": "tests.support.slow_email.EmailBackend", **timing})
+    outbox_send_task.delay(row.pk)
+    assert wait_for(lambda: Outbox.objects.get(pk=row.pk).status == "sending"), "the worker never claimed the message"
+    if expected == 2:
+        assert wait_for(lambda: len(mails(broker)) == 1), "the mail never left"
+    else:
+        time.sleep(1)
     slow.send_signal(signal.SIGKILL)
     slow.wait(timeout=10)
-    assert mails(broker) == []
+    assert Outbox.objects.get(pk=row.pk).status == "sending" and len(mails(broker)) == expected - 1
     worker(broker)
     time.sleep(2.5)  # the claim of the dead worker goes stale (OUTBOX_STALE_SECONDS=2)
-    process_outbox.delay()
+    outbox_deliver_due_task.delay()
     assert wait_for(lambda: Outbox.objects.get(pk=row.pk).status == "sent")
     time.sleep(1)
-    assert len(mails(broker)) == 1
+    assert len(mails(broker)) == expected
+    assert set(message_ids(mails(broker))) == {services.message_id(row.key)}
+    assert Notification.objects.filter(outbox=row).count() == 1
 
 
 def test_beat_fires_the_monthly_reports_on_a_worker(broker, seeded):

@@ -18,14 +18,16 @@ from facilities.pricing import SEOUL
 from notifications.models import Outbox
 from notifications.services import outbox_deliver_due
 
-from .test_figures import FEE_REVENUE, at, november  # noqa: F401  the hand-computed month
+from .conftest import at
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 12, 1, 6, tzinfo=SEOUL)
 
 
 def test_the_monthly_job_builds_every_report_and_mails_each_once_even_when_run_twice(
-    november, geumcheon_staff, guro_officer  # noqa: F811
+    november,
+    geumcheon_staff,
+    guro_officer,
 ):
     first = reports.monthly_reports_run(year=2026, month=11, now=NOW)
     again = reports.monthly_reports_run(year=2026, month=11, now=NOW)
@@ -48,7 +50,7 @@ def test_a_month_without_data_gives_a_report_that_says_so(seeded, settings, tmp_
     assert "Therewerenoreservations" in flat or "내역이없습니다" in flat
 
 
-def test_regenerating_replaces_the_files_never_duplicates_the_report_and_never_mails(november):  # noqa: F811
+def test_regenerating_replaces_the_files_never_duplicates_the_report_and_never_mails(november):
     import os
 
     first = reports.report_generate(anchor=november, year=2026, month=11, now=NOW)
@@ -59,7 +61,7 @@ def test_regenerating_replaces_the_files_never_duplicates_the_report_and_never_m
     assert not Outbox.objects.filter(kind="monthly-report").exists()
 
 
-def test_the_report_runs_a_fixed_number_of_queries_whatever_the_number_of_reservations(november, maker):  # noqa: F811
+def test_the_report_runs_a_fixed_number_of_queries_whatever_the_number_of_reservations(november, maker):
     from reservations.models import Reservation
 
     def count():
@@ -100,7 +102,11 @@ def test_the_monthly_job_fires_on_the_first_at_six_in_seoul_and_covers_the_month
 
 
 def test_staff_regenerate_their_report_from_the_reports_page_and_download_it(
-    client, november, geumcheon_staff, changsin_staff, django_capture_on_commit_callbacks  # noqa: F811
+    client,
+    november,
+    geumcheon_staff,
+    changsin_staff,
+    django_capture_on_commit_callbacks,
 ):
     client.force_login(geumcheon_staff)
     page = client.get("/budgets/reports/")
@@ -125,7 +131,9 @@ def test_staff_regenerate_their_report_from_the_reports_page_and_download_it(
         {"year": 2099, "month": 1, "anchor": "changsin"},  # a month not begun
     ],
 )
-def test_a_report_request_outside_ones_scope_or_malformed_is_refused_and_writes_nothing(client, seeded, changsin_staff, data):
+def test_a_report_request_outside_ones_scope_or_malformed_is_refused_and_writes_nothing(
+    client, seeded, changsin_staff, data
+):
     client.force_login(changsin_staff)
     response = client.post("/budgets/reports/", data)
     assert response.status_code in (302, 403)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from facilities import seed, services
 from facilities.models import RateRule, RateTableVersion
 from facilities.pricing import SEOUL
+from reservations.tests.conftest import NOW as SEED_NOW  # the clock the session's seed was loaded with
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime(2026, 11, 21, 10, tzinfo=SEOUL)
@@ -19,7 +20,7 @@ TODAY = datetime(2026, 11, 21, 10, tzinfo=SEOUL)
 
 @pytest.fixture
 def future_version(seeded, city_admin):
-    seed.load(now=timezone.now())
+    seed.load(now=SEED_NOW)
     with time_machine.travel(TODAY, tick=False):
         current = RateTableVersion.objects.get(table__anchor__slug="geumcheon")
         return services.rate_version_copy(
@@ -116,7 +117,7 @@ def test_a_version_in_effect_is_read_only_so_quoted_prices_never_change(client, 
 
 @time_machine.travel(TODAY, tick=False)
 def test_copy_as_a_new_version_and_read_the_diff_between_versions(client, seeded, city_admin):
-    seed.load(now=timezone.now())
+    seed.load(now=SEED_NOW)
     client.force_login(city_admin)
     client.cookies["anchor_language"] = "en"
     current = RateTableVersion.objects.get(table__anchor__slug="geumcheon")

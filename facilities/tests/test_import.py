@@ -10,12 +10,12 @@ import pytest
 import tablib
 import time_machine
 from django.urls import reverse
-from django.utils import timezone
 
 from facilities import seed
 from facilities.models import Equipment, InventoryItem, RateRule, RateTableVersion, Space
 from facilities.pricing import SEOUL
 from facilities.resources import EquipmentResource, InventoryItemResource, RateRuleResource, SpaceResource
+from reservations.tests.conftest import NOW as SEED_NOW  # the clock the session's seed was loaded with
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime(2026, 11, 21, 10, tzinfo=SEOUL)
@@ -31,7 +31,7 @@ def english():
 
 @pytest.fixture
 def facilities(seeded):
-    seed.load(now=timezone.now())
+    seed.load(now=SEED_NOW)
     return seeded
 
 

@@ -1,16 +1,16 @@
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from facilities import seed
 from facilities.models import Equipment, RateTableVersion, Space
+from reservations.tests.conftest import NOW as SEED_NOW  # the clock the session's seed was loaded with
 
 pytestmark = [pytest.mark.django_db, pytest.mark.smoke]
 
 
 def test_the_real_spaces_of_the_source_documents_are_loaded_and_not_marked_as_examples(seeded):
-    seed.load(now=timezone.now())
+    seed.load(now=SEED_NOW)
     real = {(s.anchor.slug, s.name_ko) for s in Space.objects.filter(is_example=False).select_related("anchor")}
     assert {
         ("geumcheon", "공용장비실"),
@@ -25,7 +25,7 @@ def test_the_real_spaces_of_the_source_documents_are_loaded_and_not_marked_as_ex
 
 
 def test_everything_the_seeds_do_not_give_is_labelled_as_an_example(seeded):
-    seed.load(now=timezone.now())
+    seed.load(now=SEED_NOW)
     assert not Equipment.objects.filter(is_example=False).exists()
     assert not RateTableVersion.objects.filter(is_example=False).exists()
     assert Space.objects.filter(anchor__slug="gaebong", is_example=False).count() == 0
@@ -33,5 +33,5 @@ def test_everything_the_seeds_do_not_give_is_labelled_as_an_example(seeded):
 
 
 def test_loading_twice_changes_nothing(seeded):
-    seed.load(now=timezone.now())
-    assert seed.load(now=timezone.now()) == {}
+    seed.load(now=SEED_NOW)
+    assert seed.load(now=SEED_NOW) == {}

@@ -9,13 +9,14 @@ from accounts.tests.factories import UserFactory
 from facilities import seed, selectors, services
 from facilities.models import EquipmentKind, OpeningHoursException
 from facilities.pricing import SEOUL, QuoteError
+from reservations.tests.conftest import NOW as SEED_NOW  # the clock the session's seed was loaded with
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def facilities(seeded):
-    seed.load(now=timezone.now())
+    seed.load(now=SEED_NOW)
     return seeded
 
 

@@ -20,6 +20,7 @@ from facilities.models import (
     RateTableVersion,
 )
 from facilities.pricing import SEOUL
+from reservations.tests.conftest import NOW as SEED_NOW  # the clock the session's seed was loaded with
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime(2026, 11, 21, 10, tzinfo=SEOUL)
@@ -27,7 +28,7 @@ TODAY = datetime(2026, 11, 21, 10, tzinfo=SEOUL)
 
 @pytest.fixture
 def facilities(seeded):
-    seed.load(now=timezone.now())
+    seed.load(now=SEED_NOW)
     return seeded
 
 

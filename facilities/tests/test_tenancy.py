@@ -12,13 +12,14 @@ from accounts.services import organisation_create
 from accounts.tests.factories import UserFactory
 from facilities import seed, tenancy
 from facilities.models import Lease, LeaseStatus, Space
+from reservations.tests.conftest import NOW as SEED_NOW  # the clock the session's seed was loaded with
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def rooms(seeded):
-    seed.load(now=timezone.now())
+    seed.load(now=SEED_NOW)
     Lease.objects.all().delete()  # start from empty rooms, without the example tenants
     return {s.slug: s for s in Space.objects.filter(anchor__slug="geumcheon", kind="startup_space")}
 
@@ -153,8 +154,8 @@ def test_only_a_member_applies_and_only_pdfs_are_attached(rooms, company):
 
 
 def test_the_example_tenants_are_in_geumcheons_start_up_rooms(seeded):
-    seed.load(now=timezone.now())
-    board = tenancy.occupancy_board(anchor=seeded["geumcheon"], today=timezone.localdate())
+    seed.load(now=SEED_NOW)
+    board = tenancy.occupancy_board(anchor=seeded["geumcheon"], today=timezone.localdate(SEED_NOW))
     occupied = [o for o in board if not o.vacant]
     assert len(occupied) == 2 and all(o.current.is_example for o in occupied)
     assert Organisation.objects.filter(is_example=True).count() == 2

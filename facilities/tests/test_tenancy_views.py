@@ -2,18 +2,18 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from accounts.models import CategoryEvidence, Organisation
 from facilities import seed
 from facilities.models import TenantApplication
+from reservations.tests.conftest import NOW as SEED_NOW  # the clock the session's seed was loaded with
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def facilities(seeded):
-    seed.load(now=timezone.now())
+    seed.load(now=SEED_NOW)
     return seeded
 
 

@@ -6,12 +6,12 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from facilities import seed
 from facilities.models import RateRule, RateTableVersion
 from facilities.pricing import SEOUL
 from facilities.tests.factories import EquipmentFactory, EquipmentKindFactory, SpaceFactory
+from reservations.tests.conftest import NOW as SEED_NOW  # the clock the session's seed was loaded with
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime(2026, 11, 21, 10, tzinfo=SEOUL)
@@ -19,7 +19,7 @@ TODAY = datetime(2026, 11, 21, 10, tzinfo=SEOUL)
 
 @pytest.fixture
 def facilities(seeded):
-    seed.load(now=timezone.now())
+    seed.load(now=SEED_NOW)
     return seeded
 
 

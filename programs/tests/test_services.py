@@ -54,8 +54,14 @@ def test_a_session_books_its_room_so_it_can_never_collide_with_a_booking(world, 
 def test_a_full_programme_puts_makers_on_the_waiting_list_and_a_cancellation_promotes_the_first(world, city_admin):
     p = make_programme(world, city_admin, capacity=2)
     a, b, c, d = (UserFactory(roles=[Role.MAKER]) for _ in range(4))
-    ra, rb = services.registration_create(programme=p, user=a, now=NOW), services.registration_create(programme=p, user=b, now=NOW)
-    rc, rd = services.registration_create(programme=p, user=c, now=NOW), services.registration_create(programme=p, user=d, now=NOW)
+    ra, rb = (
+        services.registration_create(programme=p, user=a, now=NOW),
+        services.registration_create(programme=p, user=b, now=NOW),
+    )
+    rc, rd = (
+        services.registration_create(programme=p, user=c, now=NOW),
+        services.registration_create(programme=p, user=d, now=NOW),
+    )
     assert [r.status for r in (ra, rb, rc, rd)] == ["registered", "registered", "waitlisted", "waitlisted"]
     assert (services.waitlist_position(rc), services.waitlist_position(rd)) == (1, 2)
     promoted = services.registration_cancel(registration=rb, now=NOW)
@@ -197,3 +203,74 @@ def test_housekeeping_gives_places_freed_by_a_larger_capacity_to_the_waiting_lis
     assert services.promote_waitlists(now=NOW) == 0
     regs[1].refresh_from_db()
     assert regs[1].status == RegistrationStatus.REGISTERED
+
+
+def test_a_programme_larger_than_its_room_is_refused_with_a_clear_message_and_nothing_is_written(world, city_admin):
+    from reservations.models import Reservation
+
+    p = services.programme_create(
+        anchor=world["geumcheon"], kind="workshop", title_ko="큰 강의", capacity=30, created_by=city_admin
+    )
+    before = Reservation.objects.count()
+    with pytest.raises(ValidationError) as err:
+        services.session_add(
+            programme=p, space=world["cutting"], start=at(3, 10), end=at(3, 12), booked_by=city_admin, now=NOW
+        )
+    assert "8" in err.value.messages[0] and "30" in err.value.messages[0]
+    assert Reservation.objects.count() == before and not p.sessions.exists()
+
+
+def test_a_free_session_holds_an_unpriced_room_with_no_fee_and_every_other_booking_rule(world, city_admin, maker):
+    from facilities.models import Space
+
+    hall = Space.objects.create(
+        anchor=world["geumcheon"], slug="hall", name_ko="강당", name_en="Hall", kind="education", capacity=40
+    )
+    p = services.programme_create(
+        anchor=world["geumcheon"], kind="open_day", title_ko="열린 날", capacity=30, created_by=city_admin
+    )
+    session = services.session_add(
+        programme=p, space=hall, start=at(3, 10), end=at(3, 12), booked_by=city_admin, now=NOW
+    )
+    hold = session.reservation
+    assert hold.fee_exempt and (hold.fee_won, hold.fee_lines, hold.discount_category) == (0, [], "")
+    assert hold.party_size == 30  # the programme's places, not clamped to anything
+    with pytest.raises(BookingRefused) as refused:  # a maker cannot book the unpriced room: no price
+        reservation_services.reservation_create(
+            resource=hall, start=at(4, 10), end=at(4, 12), booked_by=maker, user=maker, now=NOW
+        )
+    assert refused.value.code == "no_price"
+    with pytest.raises(BookingRefused):  # closed days still refuse a programme
+        services.session_add(programme=p, space=hall, start=at(5, 10), end=at(5, 12), booked_by=city_admin, now=NOW)
+
+
+def test_moving_a_session_moves_its_room_hold_and_tells_the_registered_makers(world, city_admin, maker):
+    from notifications.models import Outbox
+
+    p = make_programme(world, city_admin, capacity=5)
+    services.registration_create(programme=p, user=maker, now=NOW)
+    session = p.sessions.get()
+    old_hold = session.reservation
+    moved = services.session_move(
+        session=session, space=world["cutting"], start=at(4, 10), end=at(4, 12), moved_by=city_admin, now=NOW
+    )
+    old_hold.refresh_from_db()
+    assert moved.reservation.pk == old_hold.pk and (old_hold.start_at, old_hold.end_at) == (at(4, 10), at(4, 12))
+    assert old_hold.fee_won == 0 and old_hold.fee_exempt
+    # The old slot is free again; the new one is held.
+    reservation_services.reservation_create(
+        resource=world["cutting"], start=at(3, 14), end=at(3, 16), booked_by=maker, user=maker, now=NOW
+    )
+    with pytest.raises(BookingRefused):
+        reservation_services.reservation_create(
+            resource=world["cutting"], start=at(4, 10), end=at(4, 11), booked_by=maker, user=maker, now=NOW
+        )
+    # To another room: a new hold there, the old one released.
+    moved = services.session_move(
+        session=moved, space=world["sample"], start=at(4, 13), end=at(4, 15), moved_by=city_admin, now=NOW
+    )
+    old_hold.refresh_from_db()
+    assert (
+        old_hold.status == "cancelled" and moved.reservation.space == world["sample"] and moved.reservation.fee_exempt
+    )
+    assert Outbox.objects.filter(kind="session-moved", user=maker).count() == 2

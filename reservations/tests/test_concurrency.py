@@ -86,3 +86,68 @@ def test_the_exclusion_constraint_refuses_an_overlapping_row_written_past_the_se
     # A cancelled row does not hold its slot, and back-to-back [) ranges are fine.
     Reservation.objects.create(**{**clone, "status": Status.CANCELLED})
     Reservation.objects.create(**{**clone, "start_at": at(3, 12)})
+
+
+def test_two_parallel_bookings_by_one_maker_on_two_machines_cannot_exceed_the_weekly_quota(world, maker):
+    """Each booking alone fits the 3-hour quota; together they do not. The maker's row lock serialises the sum and
+    the insert, so in every round exactly one of the two goes through."""
+    _postgres_only()
+    from facilities.models import Equipment
+    from reservations.models import Quota
+
+    Quota.objects.create(anchor=world["geumcheon"], equipment_kind=world["overlock"].kind, hours_per_week=3)
+    first, second = world["overlock"], Equipment.objects.get(asset_tag="GC-OVL-02")
+    for week, day in enumerate((2, 9, 16)):
+        outcomes = _race(
+            lambda d=day: services.reservation_create(
+                resource=first, start=at(d, 10), end=at(d, 12), booked_by=maker, user=maker, now=NOW
+            ),
+            lambda d=day: services.reservation_create(
+                resource=second, start=at(d, 13), end=at(d, 15), booked_by=maker, user=maker, now=NOW
+            ),
+        )
+        assert outcomes == ["done", "refused:quota"], (week, outcomes)
+    assert Reservation.objects.filter(user=maker).count() == 3
+
+
+def test_a_desk_checking_in_and_another_marking_a_no_show_at_once_leave_one_transition(world, maker, geumcheon_staff):
+    _postgres_only()
+    r = services.reservation_create(
+        resource=world["cutting"], start=at(3, 10), end=at(3, 12), booked_by=maker, user=maker, now=NOW
+    )
+    when = at(3, 10, 20)
+    outcomes = _race(
+        lambda: services.reservation_check_in(reservation=r, by=geumcheon_staff, now=when),
+        lambda: services.reservation_mark_no_show(reservation=r, by=geumcheon_staff, now=when),
+    )
+    assert outcomes[0] == "done" and outcomes[1].startswith("error:ValidationError"), outcomes
+    r.refresh_from_db()
+    assert r.events.exclude(from_status="").count() == 1
+    assert (r.status == Status.NO_SHOW) == (r.charge_won == r.fee_won > 0)
+
+
+def _race(*calls):
+    barrier = threading.Barrier(len(calls))
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def run(call):
+        try:
+            barrier.wait(timeout=30)
+            call()
+            result = "done"
+        except BookingRefused as err:
+            result = f"refused:{err.code}"
+        except Exception as err:
+            result = f"error:{type(err).__name__}:{err}"
+        finally:
+            connections.close_all()
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return sorted(outcomes)

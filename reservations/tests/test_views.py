@@ -337,3 +337,34 @@ def test_the_move_grid_only_offers_slots_where_the_whole_booking_fits(client, wo
     assert "start=2026-12-11T13:00" not in html  # would run into the 14:00 booking
     assert "start=2026-12-11T16:30" not in html  # would run past 18:00
     assert "start=2026-12-11T15:00" in html and "start=2026-12-10T10:30" in html  # its own slot does not block it
+
+
+def test_a_confirmation_whose_fee_changed_since_it_was_shown_books_nothing_and_shows_the_new_fee(client, world, maker):
+    maker.preferred_language = "en"
+    maker.save()
+    _en(client).force_login(maker)
+    url = f"/book/equipment/{world['overlock'].pk}/new/"
+    response = client.post(url, {**form(), "step": "confirm", "fee_shown_won": "5000"})  # 6,000 is the fee now
+    html = response.content.decode()
+    assert response.status_code == 200 and not Reservation.objects.exists()
+    assert "6,000" in html and "5,000" in html and "Confirm your reservation" in html
+    assert client.post(url, {**form(), "step": "confirm", "fee_shown_won": "6000"}).status_code == 302
+    assert Reservation.objects.get().fee_won == 6_000
+
+
+def test_cancelling_asks_for_the_charge_and_a_higher_charge_than_the_one_accepted_is_refused(client, world, maker):
+    r = services.reservation_create(
+        resource=world["cutting"], start=at(1, 14), end=at(1, 16), booked_by=maker, user=maker, now=NOW
+    )  # within 24 hours: half the 30,000 won fee
+    _en(client).force_login(maker)
+    page = client.get(r.get_absolute_url()).content.decode()
+    assert 'name="accepted_charge_won" value="15000"' in page
+    client.post(f"/reservations/{r.pk}/cancel/", {})
+    client.post(f"/reservations/{r.pk}/cancel/", {"accepted_charge_won": "10000"})
+    r.refresh_from_db()
+    assert r.status == "confirmed"
+    shown = client.get(r.get_absolute_url())
+    assert any("15,000" in str(m) for m in shown.context["messages"]) or "15,000" in shown.content.decode()
+    client.post(f"/reservations/{r.pk}/cancel/", {"accepted_charge_won": "15000"})
+    r.refresh_from_db()
+    assert r.status == "cancelled" and r.charge_won == 15_000
