@@ -317,8 +317,10 @@ def main() -> None:
             print("\n== Redis stopped ==")
             import redis as redis_lib
 
-            from reservations import outbox
-            from reservations.models import Outbox
+            from django.utils import timezone
+
+            from notifications.models import Outbox
+            from notifications.services import outbox_deliver_due
 
             try:
                 r = redis_lib.Redis.from_url(REDIS_URL)
@@ -373,7 +375,7 @@ def main() -> None:
                     check=False,
                 )
                 time.sleep(1)
-            counts = outbox.process_outbox()
+            counts = outbox_deliver_due(now=timezone.now())
             print(
                 f"booking with Redis down answered {status} -> {where}; /healthz {health}; messages waiting {pending}; after Redis came back: {counts}"
             )
