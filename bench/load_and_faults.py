@@ -317,8 +317,6 @@ def main() -> None:
             print("\n== Redis stopped ==")
             import redis as redis_lib
 
-            from django.utils import timezone
-
             from notifications.models import Outbox
             from notifications.services import outbox_deliver_due
 
