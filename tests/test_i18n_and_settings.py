@@ -113,3 +113,16 @@ def test_settings_refuse_to_start_without_a_secret_key_when_debug_is_off():
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_every_job_of_the_schedule_names_a_task_that_exists():
+    from importlib import import_module
+
+    from celery import Task
+
+    from config.schedule import SCHEDULE
+
+    for name, spec in SCHEDULE.items():
+        module, attr = spec["task"].rsplit(".", 1)
+        task = getattr(import_module(module), attr, None)
+        assert isinstance(task, Task) and task.name == spec["task"], name

@@ -182,3 +182,60 @@ def test_a_lease_file_with_an_overlapping_row_or_a_bad_registration_number_write
     result = LeaseResource().import_data(leases, dry_run=False)
     assert result.has_validation_errors() and [r.number for r in result.invalid_rows] == [2]
     assert not Lease.objects.exists()
+
+
+def test_an_imported_lease_is_made_by_the_service_with_the_rate_tables_fee_and_starts_as_applied(rooms, company):
+    import tablib
+
+    from facilities.resources import LeaseResource
+
+    headers = ["anchor", "space", "organisation", "starts_on", "ends_on", "monthly_fee_won", "deposit_won", "status"]
+    cheap = tablib.Dataset(
+        ["geumcheon", "startup-room-1", "124-81-00998", "2027-01-01", "2027-06-30", 1000, "", "active"], headers=headers
+    )
+    result = LeaseResource().import_data(cheap, dry_run=False)
+    assert result.has_validation_errors() and not Lease.objects.exists()  # a fee the rate table does not say
+    assert "300,000" in str(result.invalid_rows[0].error_dict)
+    ragged = tablib.Dataset(
+        ["geumcheon", "startup-room-1", "124-81-00998", "2027-01-01", "2027-06-15", "", "", ""], headers=headers
+    )
+    assert LeaseResource().import_data(ragged, dry_run=False).has_validation_errors() and not Lease.objects.exists()
+    good = tablib.Dataset(
+        ["geumcheon", "startup-room-1", "124-81-00998", "2027-01-01", "2027-06-30", "", "", "active"], headers=headers
+    )
+    result = LeaseResource().import_data(good, dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    lease = Lease.objects.get()
+    assert (lease.status, lease.monthly_fee_won, lease.deposit_won) == (LeaseStatus.APPLIED, 300_000, 1_000_000)
+    assert lease.ends_on == date(2027, 6, 30)
+    again = LeaseResource().import_data(good, dry_run=False)  # the same file twice changes nothing
+    assert not again.has_validation_errors() and Lease.objects.count() == 1
+
+
+def test_imported_participants_are_registered_by_the_service_and_wait_when_the_programme_is_full(world, city_admin):
+    import tablib
+    import time_machine
+
+    from programs import services as programmes
+    from programs.models import Registration
+    from programs.resources import RegistrationResource
+    from reservations.tests.conftest import NOW, at
+
+    p = programmes.programme_create(
+        anchor=world["geumcheon"], kind="workshop", title_ko="교실", capacity=1, created_by=city_admin
+    )
+    programmes.session_add(
+        programme=p, space=world["cutting"], start=at(9, 10), end=at(9, 12), booked_by=city_admin, now=NOW
+    )
+    a, b = UserFactory(email="a@example.com"), UserFactory(email="b@example.com")
+    rows = tablib.Dataset(
+        [p.pk, a.email, "waitlisted"], [p.pk, b.email, "registered"], headers=["programme", "email", "status"]
+    )
+    with time_machine.travel(NOW, tick=False):
+        result = RegistrationResource().import_data(rows, dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    status = dict(Registration.objects.filter(programme=p).values_list("user__email", "status"))
+    assert status == {
+        "a@example.com": "registered",
+        "b@example.com": "waitlisted",
+    }  # the service's answer, not the file's
