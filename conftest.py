@@ -141,6 +141,15 @@ def city_admin(db):
 
 
 @pytest.fixture(autouse=True)
+def _broker_outage_forgotten():
+    """A test that takes the broker down must not leave the next one skipping it (common/broker.py)."""
+    yield
+    from common import broker
+
+    broker.reset()
+
+
+@pytest.fixture(autouse=True)
 def _korean_by_default():
     """Each test starts in Korean, the portal's default; a request's language must not leak into the next test."""
     from django.utils import translation

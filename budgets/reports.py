@@ -360,11 +360,11 @@ def monthly_report_request(*, user, anchor: Anchor | None, year: int, month: int
     MonthlyReport.objects.filter(pk=report.pk).update(status="queued", progress=0, error="")
 
     def start():
+        from common.broker import hand_over
+
         from .tasks import generate_report
 
-        try:
-            generate_report.delay(report.pk)
-        except Exception:  # broker down: build it here and now rather than leave it queued
+        if not hand_over(generate_report, report.pk):  # broker down: build it here rather than leave it queued
             report_generate(anchor=anchor, year=year, month=month, report=report, now=now)
 
     transaction.on_commit(start)

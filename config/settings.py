@@ -169,28 +169,35 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Seoul Anchor Facilities <noreply@anchors.seoul.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A send never outlasts the outbox's stale-claim period (OUTBOX_STALE_SECONDS, 10 minutes), or a slow mail server
+# would make a second worker take the message over while the first is still sending it.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+OUTBOX_STALE_SECONDS = env.int("OUTBOX_STALE_SECONDS", default=600)
 
 # Celery: Redis when REDIS_URL is set; otherwise tasks run eagerly in-process (the embedded default).
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
 else:
     CELERY_BROKER_URL = "memory://"
-    CELERY_RESULT_BACKEND = "cache+memory://"
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = True
+# Nothing reads a task's result: without a result backend a request never waits on Redis for one (with one, a
+# Redis outage made every booking wait ~19 s while the backend retried).
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
-# Publishing fails fast when Redis is down: the message is already a row in the outbox and is sent later.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+# Publishing fails fast when Redis is down (no retry, no reconnect loop): what is handed over is already safe in
+# the database and goes out at the next periodic run (common/broker.py).
 CELERY_TASK_PUBLISH_RETRY = False
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 5, "max_retries": 0}
+BROKER_PAUSE_SECONDS = env.int("BROKER_PAUSE_SECONDS", default=30)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

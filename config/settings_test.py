@@ -20,7 +20,6 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # live-server threads must not keep co
 # Tasks run in-process in tests unless a test starts a real worker (the worker tests override this).
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_EAGER", default=True)  # noqa: F405  the worker started by the tests sets 0
 CELERY_TASK_EAGER_PROPAGATES = True
-OUTBOX_STALE_SECONDS = env.int("OUTBOX_STALE_SECONDS", default=600)  # noqa: F405
 if env.str("EMAIL_FILE_PATH", default=""):  # noqa: F405  the worker started by the tests writes mail to files
     EMAIL_BACKEND = env.str("TEST_EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")  # noqa: F405
     EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH")  # noqa: F405

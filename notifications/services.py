@@ -33,7 +33,7 @@ MAX_ATTEMPTS = 5
 
 
 def stale_after() -> timedelta:
-    return timedelta(seconds=getattr(settings, "OUTBOX_STALE_SECONDS", 600))
+    return timedelta(seconds=settings.OUTBOX_STALE_SECONDS)
 
 
 def message_id(key: str) -> str:
@@ -44,12 +44,11 @@ def message_id(key: str) -> str:
 
 def _kick(pk: int) -> None:
     """Ask a worker to send now; if the broker is down the row waits for the periodic run."""
+    from common.broker import hand_over
+
     from .tasks import outbox_send_task
 
-    try:
-        outbox_send_task.delay(pk)
-    except Exception as err:  # kombu/redis raise several types when the broker is unreachable
-        log.warning("broker unavailable, message %s waits for the periodic run: %s", pk, err)
+    hand_over(outbox_send_task, pk)
 
 
 def outbox_enqueue(
