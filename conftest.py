@@ -141,6 +141,13 @@ def city_admin(db):
 
 
 @pytest.fixture(autouse=True)
+def _files_of_this_test_only(settings, tmp_path):
+    """Uploads and reports of a test go to its own folders (public and private), never another test's."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
 def _broker_outage_forgotten():
     """A test that takes the broker down must not leave the next one skipping it (common/broker.py)."""
     yield

@@ -6,6 +6,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.files import private_storage, random_upload_name
+
 from .validators import format_brn, validate_brn
 
 
@@ -168,7 +170,7 @@ EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 
 
 def evidence_path(instance, filename: str) -> str:
-    return f"evidence/{instance.user_id}/{filename}"
+    return random_upload_name("evidence", filename)
 
 
 class CategoryEvidence(models.Model):
@@ -178,7 +180,7 @@ class CategoryEvidence(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("maker"))
     category = models.CharField(_("category"), max_length=30, choices=MakerCategory.choices)
-    file = models.FileField(_("document"), upload_to=evidence_path)
+    file = models.FileField(_("document"), upload_to=evidence_path, storage=private_storage)
     content_type = models.CharField(_("file type"), max_length=50)
     size_bytes = models.PositiveIntegerField(_("size (bytes)"))
     status = models.CharField(_("status"), max_length=10, choices=STATUSES, default="pending")

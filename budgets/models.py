@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from anchors.models import Anchor
+from common.files import private_storage, random_upload_name
 from common.models import TimeStampedModel, localized
 
 
@@ -311,7 +312,7 @@ class BudgetChange(TimeStampedModel):
 
 
 def evidence_path(instance, filename: str) -> str:
-    return f"budget-evidence/{instance.line.year}/{filename}"
+    return random_upload_name("budget-evidence", filename)
 
 
 class ExecutionRecord(TimeStampedModel):
@@ -324,7 +325,7 @@ class ExecutionRecord(TimeStampedModel):
     amount_won = models.BigIntegerField(_("amount (won)"))
     payee = models.CharField(_("payee"), max_length=150)
     description = models.CharField(_("description"), max_length=300)
-    evidence = models.FileField(_("evidence"), upload_to=evidence_path, blank=True)
+    evidence = models.FileField(_("evidence"), upload_to=evidence_path, storage=private_storage, blank=True)
     is_example = models.BooleanField(_("example data"), default=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -365,8 +366,7 @@ class PlannedExecution(models.Model):
 
 
 def report_path(instance, filename: str) -> str:
-    scope = instance.anchor.slug if instance.anchor_id else "city"
-    return f"reports/{instance.year}/{instance.month:02d}/{scope}-{filename}"
+    return random_upload_name("reports", filename)
 
 
 class MonthlyReport(models.Model):
@@ -384,8 +384,8 @@ class MonthlyReport(models.Model):
     month = models.PositiveSmallIntegerField(_("month"))
     status = models.CharField(_("status"), max_length=10, choices=STATUSES, default="queued")
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    xlsx = models.FileField(_("spreadsheet"), upload_to=report_path, blank=True)
-    pdf = models.FileField(_("PDF"), upload_to=report_path, blank=True)
+    xlsx = models.FileField(_("spreadsheet"), upload_to=report_path, storage=private_storage, blank=True)
+    pdf = models.FileField(_("PDF"), upload_to=report_path, storage=private_storage, blank=True)
     has_data = models.BooleanField(_("has data"), default=False)
     generated_at = models.DateTimeField(_("generated at"), null=True, blank=True)
     emailed_to = models.PositiveSmallIntegerField(_("e-mailed to (people)"), default=0)

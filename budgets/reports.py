@@ -84,6 +84,7 @@ def _sum_deliveries(parts: list[selectors.Delivery], first: date, last: date) ->
     return selectors.Delivery(
         first=first,
         last=last,
+        operating=True,
         budgeted=total("budgeted"),
         spent=total("spent"),
         usage=usage,

@@ -257,11 +257,14 @@ def settlement_checks(p: Project) -> list[SettlementCheck]:
 
 @dataclass
 class Delivery:
-    """What an anchor cost and delivered in a period. Figures with no data behind them are None (shown blank);
-    each comes from the one selector that computes it (reservations.figures, facilities.tenancy, programs)."""
+    """What an anchor cost and delivered in a period; each figure comes from the one selector that computes it
+    (reservations.figures, facilities.tenancy, programs). A figure is None (shown blank) only where the portal
+    has nothing to count: no bookable space or machine, no start-up space, an anchor not yet operating. Where it
+    could count and found nothing, it is 0."""
 
     first: date
     last: date
+    operating: bool
     budgeted: int  # the budget lines of the year the period falls in
     spent: int  # execution records dated in the period
     usage: Usage
@@ -269,32 +272,36 @@ class Delivery:
     programme_figures: ProgrammeFigures
 
     @property
+    def takes_bookings(self) -> bool:
+        return self.usage.resources > 0
+
+    @property
     def booked_hours(self) -> Decimal | None:
-        return self.usage.booked_hours if self.usage.booked_hours else None
+        return self.usage.booked_hours if self.takes_bookings else None
 
     @property
     def open_hours(self) -> Decimal | None:
-        return self.usage.capacity_hours if self.usage.capacity_hours else None
+        return self.usage.capacity_hours if self.takes_bookings else None
 
     @property
     def utilisation(self) -> Decimal | None:
-        return self.usage.utilisation if self.booked_hours else None
+        return self.usage.utilisation if self.takes_bookings else None
 
     @property
     def fee_revenue(self) -> int | None:
-        return self.usage.fee_revenue_won if self.usage.reservations else None
+        return self.usage.fee_revenue_won if self.takes_bookings else None
 
     @property
     def programmes(self) -> int | None:
-        return self.programme_figures.programmes or None
+        return self.programme_figures.programmes if self.operating else None
 
     @property
     def participants(self) -> int | None:
-        return self.programme_figures.participants or None
+        return self.programme_figures.participants if self.operating else None
 
     @property
     def tenants(self) -> int | None:
-        return self.occupancy_figures.tenants or None
+        return self.occupancy_figures.tenants if self.occupancy_figures.startup_spaces else None
 
     @property
     def occupancy(self) -> Decimal | None:
@@ -324,6 +331,7 @@ def delivery_by_anchor(*, anchors: list[Anchor], first: date, last: date) -> dic
     from reservations.figures import period_bounds, usage_by_anchor
 
     ids = [a.pk for a in anchors]
+    operating = {a.pk for a in anchors if a.is_operating}
     budgeted = dict(
         BudgetLine.objects.filter(anchor_id__in=ids, year=first.year)
         .values("anchor_id")
@@ -344,6 +352,7 @@ def delivery_by_anchor(*, anchors: list[Anchor], first: date, last: date) -> dic
         a: Delivery(
             first=first,
             last=last,
+            operating=a in operating,
             budgeted=budgeted.get(a) or 0,
             spent=spent.get(a) or 0,
             usage=usage[a],

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.generic import TemplateView
 from anchors.mixins import PolicyRequiredMixin
 from anchors.models import Anchor
 from anchors.policy import may
+from common.files import private_file_response
 from common.money import to_unit, unit_label
 
 from . import selectors
@@ -272,9 +273,8 @@ class RecordEvidenceView(PolicyRequiredMixin, View):
     def get(self, request, pk: int):
         if not self.record.evidence:
             raise Http404
-        response = FileResponse(self.record.evidence.open("rb"), as_attachment=True)
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        extension = self.record.evidence.name.rsplit(".", 1)[-1] if "." in self.record.evidence.name else "bin"
+        return private_file_response(self.record.evidence, download_name=f"evidence-{self.record.pk}.{extension}")
 
 
 class PlanView(ExportMixin, ProjectMixin, TemplateView):
@@ -348,17 +348,21 @@ class SettlementView(ExportMixin, ProjectMixin, TemplateView):
         return ctx
 
 
-def delivery_table(d: selectors.Delivery, title: str) -> Table:
-    """The budget-and-delivery figures of one anchor and period, as the page, its exports and the dashboard show
-    them (the monthly report's tables come from the same Delivery)."""
+def delivery_tables(d: selectors.Delivery, when: str, anchor: Anchor) -> list[Table]:
+    """The budget-and-delivery figures of one anchor and period, as the page and its exports show them (the
+    monthly report and the dashboard read the same Delivery). Two tables, so that each has one unit."""
     unit = "thousand"
-    return Table(
-        title=title,
+    budget = Table(
+        title=_("%(anchor)s: budget %(when)s") % {"anchor": anchor.name, "when": when},
         unit=unit_label(unit),
         headers=[_("Measure"), _("Value")],
+        rows=[[_("Budgeted"), to_unit(d.budgeted, unit)], [_("Spent"), to_unit(d.spent, unit)]],
+    )
+    delivery = Table(
+        title=_("%(anchor)s: delivery %(when)s") % {"anchor": anchor.name, "when": when},
+        unit=_("as named in each row"),
+        headers=[_("Measure"), _("Value")],
         rows=[
-            [_("Budgeted"), to_unit(d.budgeted, unit)],
-            [_("Spent"), to_unit(d.spent, unit)],
             [_("Booked hours"), None if d.booked_hours is None else float(round(d.booked_hours, 1))],
             [_("Utilisation %"), None if d.utilisation is None else float(d.utilisation)],
             [_("Fee revenue (won)"), d.fee_revenue],
@@ -370,6 +374,7 @@ def delivery_table(d: selectors.Delivery, title: str) -> Table:
             [_("Cost per participant (won)"), d.cost_per_participant],
         ],
     )
+    return [budget, delivery]
 
 
 def _year_month(request, years: list[int], today) -> tuple[int, int | None]:
@@ -403,9 +408,7 @@ class AnchorBudgetView(ExportMixin, ProjectMixin, TemplateView):
             when=when,
             d=d,
             lines=lines,
-            tables=[
-                delivery_table(d, _("%(anchor)s: budget and delivery %(when)s") % {"anchor": anchor.name, "when": when})
-            ],
+            tables=delivery_tables(d, when, anchor),
             export_name=f"anchor-{anchor.slug}-{when}",
             can_manage=False,
         )
@@ -519,10 +522,8 @@ class ReportFileView(PolicyRequiredMixin, View):
         if not f:
             raise Http404
         scope = self.report.anchor.slug if self.report.anchor_id else "seoul"
-        return FileResponse(
-            f.open("rb"),
-            as_attachment=True,
-            filename=f"report-{scope}-{self.report.year}-{self.report.month:02d}.{fmt}",
+        return private_file_response(
+            f, download_name=f"report-{scope}-{self.report.year}-{self.report.month:02d}.{fmt}"
         )
 
 

@@ -16,6 +16,7 @@ SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
+PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / "test-private"  # noqa: F405
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # live-server threads must not keep connections past a test
 # Tasks run in-process in tests unless a test starts a real worker (the worker tests override this).
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_EAGER", default=True)  # noqa: F405  the worker started by the tests sets 0

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import MakerCategory
 from anchors.models import Anchor
+from common.files import private_storage, random_upload_name
 from common.models import TimeStampedModel, localized
 
 EXAMPLE_HELP = _("Example data shipped because the source documents give none; staff replace it.")
@@ -736,7 +737,7 @@ class CategoryDiscount(TimeStampedModel):
 
 
 def application_document_path(instance, filename: str) -> str:
-    return f"applications/{instance.anchor_id}/{filename}"
+    return random_upload_name("applications", filename)
 
 
 class ApplicationStatus(models.TextChoices):
@@ -764,7 +765,9 @@ class TenantApplication(TimeStampedModel):
     wanted_months = models.PositiveSmallIntegerField(
         _("for (months)"), default=12, validators=[MinValueValidator(1), MaxValueValidator(60)]
     )
-    document = models.FileField(_("supporting document (PDF)"), upload_to=application_document_path, blank=True)
+    document = models.FileField(
+        _("supporting document (PDF)"), upload_to=application_document_path, storage=private_storage, blank=True
+    )
     status = models.CharField(_("status"), max_length=15, choices=ApplicationStatus.choices, default="submitted")
     decision_reason = models.CharField(_("reason for the decision"), max_length=500, blank=True)
     decided_by = models.ForeignKey(

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from django.views.generic import TemplateView
 from accounts import services as account_services
 from accounts.models import CategoryEvidence
 from anchors.mixins import PolicyRequiredMixin
+from common.files import private_file_response
 
 from . import tenancy
 from .forms import (
@@ -255,15 +257,29 @@ class EvidenceFileView(PolicyRequiredMixin, View):
     policy_action = "facilities.review_evidence"
 
     def get(self, request, pk: int):
-        from django.http import FileResponse
-
-        evidence = get_object_or_404(CategoryEvidence, pk=pk)
-        response = FileResponse(
-            evidence.file.open("rb"),
-            as_attachment=True,
-            filename=evidence.file.name.rsplit("/", 1)[-1],
+        evidence = get_object_or_404(CategoryEvidence.objects.select_related("user"), pk=pk)
+        extension = evidence.file.name.rsplit(".", 1)[-1] if "." in evidence.file.name else "bin"
+        return private_file_response(
+            evidence.file,
+            download_name=f"evidence-{evidence.pk}-{evidence.category}.{extension}",
             content_type=evidence.content_type,
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        return response
+
+
+class ApplicationDocumentView(PolicyRequiredMixin, View):
+    """A tenant application's business-plan PDF: the anchor's staff (who review it) and city admins only."""
+
+    policy_action = "facilities.manage_anchor"
+
+    def get_policy_object(self):
+        self.application = get_object_or_404(TenantApplication.objects.select_related("anchor"), pk=self.kwargs["pk"])
+        return self.application.anchor
+
+    def get(self, request, pk: int):
+        if not self.application.document:
+            raise Http404
+        return private_file_response(
+            self.application.document,
+            download_name=f"application-{self.application.pk}.pdf",
+            content_type="application/pdf",
+        )

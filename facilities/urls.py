@@ -22,6 +22,11 @@ urlpatterns = [
     path("tenants/apply/", tenancy_views.ApplyView.as_view(), name="apply"),
     path("anchors/<slug:slug>/tenants/", tenancy_views.TenantBoardView.as_view(), name="tenants"),
     path("tenants/applications/<int:pk>/", tenancy_views.ApplicationDetailView.as_view(), name="application"),
+    path(
+        "tenants/applications/<int:pk>/document/",
+        tenancy_views.ApplicationDocumentView.as_view(),
+        name="application_document",
+    ),
     path("leases/<int:pk>/<str:action>/", tenancy_views.LeaseActionView.as_view(), name="lease_action"),
     path("evidence/", tenancy_views.EvidenceReviewView.as_view(), name="evidence"),
     path("evidence/<int:pk>/file/", tenancy_views.EvidenceFileView.as_view(), name="evidence_file"),

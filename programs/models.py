@@ -105,7 +105,7 @@ class Session(TimeStampedModel):
         constraints = [models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start")]
 
     def __str__(self) -> str:
-        return f"{self.programme} {self.starts_at:%Y-%m-%d %H:%M}"
+        return f"{self.programme} {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
 
 
 class RegistrationStatus(models.TextChoices):

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anchors.models import Anchor
@@ -221,7 +222,7 @@ class Reservation(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.resource} {self.start_at:%Y-%m-%d %H:%M}"
+        return f"{self.resource} {timezone.localtime(self.start_at):%Y-%m-%d %H:%M}"
 
     @property
     def resource(self) -> Space | Equipment:
@@ -265,7 +266,7 @@ class ReservationEvent(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.from_status or '∅'} → {self.to_status}"
+        return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
 
 
 class CalendarFeed(TimeStampedModel):

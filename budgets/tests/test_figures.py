@@ -75,11 +75,11 @@ def test_the_report_the_page_its_exports_and_the_dashboard_show_the_same_figures
     )
     html = page.content.decode()
     assert "81,000" in html and "7.0" in html and "66.7" in html
-    sheet = openpyxl.load_workbook(
+    book = openpyxl.load_workbook(
         io.BytesIO(client.get("/budgets/anchors/geumcheon/?year=2026&month=11&export=xlsx").content)
-    ).active
-    cells = [r[1] for r in sheet.iter_rows(min_row=4, values_only=True)]
-    assert cells[2:9] == [BOOKED_HOURS, utilisation, FEE_REVENUE, float(OCCUPANCY), TENANTS, PROGRAMMES, PARTICIPANTS]
+    )
+    cells = [r[1] for r in book.worksheets[1].iter_rows(min_row=4, values_only=True)]
+    assert cells[:7] == [BOOKED_HOURS, utilisation, FEE_REVENUE, float(OCCUPANCY), TENANTS, PROGRAMMES, PARTICIPANTS]
     exported = client.get("/budgets/anchors/geumcheon/?year=2026&month=11&export=csv").content.decode("utf-8-sig")
     figures = [row[1] for row in csv.reader(io.StringIO(exported)) if len(row) > 1]
     assert str(FEE_REVENUE) in figures and str(float(BOOKED_HOURS)) in figures
@@ -95,3 +95,16 @@ def test_the_city_report_adds_up_the_anchors_figures(november):
     geumcheon = reports.build(anchor=november, year=2026, month=11).delivery
     assert city.usage.fee_revenue_won == geumcheon.usage.fee_revenue_won == FEE_REVENUE
     assert city.usage.booked_hours == BOOKED_HOURS and city.programme_figures.participants == PARTICIPANTS
+
+
+def test_nothing_found_is_zero_where_the_portal_counts_and_blank_where_it_cannot(seeded):
+    quiet = selectors.anchor_delivery(anchor=seeded["changsin"], year=2026, month=2)  # open, bookable, no bookings
+    assert (quiet.booked_hours, quiet.fee_revenue, quiet.utilisation, quiet.programmes) == (0, 0, Decimal("0.0"), 0)
+    assert quiet.cost_per_booked_hour is None
+    planned = selectors.anchor_delivery(anchor=seeded["guro-metal"], year=2026, month=2)  # not built yet
+    assert (planned.booked_hours, planned.fee_revenue, planned.programmes, planned.occupancy) == (
+        None,
+        None,
+        None,
+        None,
+    )
