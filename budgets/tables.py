@@ -11,6 +11,8 @@ from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from common.exports import neutralise
+
 
 @dataclass
 class Table:
@@ -43,14 +45,14 @@ def xlsx_bytes(tables: list[Table]) -> bytes:
     book.remove(book.active)
     for i, t in enumerate(tables, start=1):
         sheet = book.create_sheet(title=re.sub(r"[\[\]:*?/\\]", "-", f"{i}. {t.title}")[:31])
-        sheet.append([t.title])
+        sheet.append([neutralise(t.title)])
         sheet["A1"].font = Font(bold=True, size=12)
         sheet.append([f"({t.unit})"])
-        sheet.append(t.headers)
+        sheet.append([neutralise(h) for h in t.headers])
         for cell in sheet[3]:
             cell.font = Font(bold=True)
         for r, row in enumerate(t.rows):
-            sheet.append(["" if v is None else v for v in row])
+            sheet.append(["" if v is None else neutralise(v) for v in row])
             if r in t.emphasis:
                 for cell in sheet[sheet.max_row]:
                     cell.font = Font(bold=True)
@@ -71,10 +73,10 @@ def csv_response(tables: list[Table], filename: str) -> HttpResponse:
     buf = io.StringIO()
     writer = csv.writer(buf)
     for t in tables:
-        writer.writerow([t.title, f"({t.unit})"])
-        writer.writerow(t.headers)
+        writer.writerow([neutralise(t.title), f"({t.unit})"])
+        writer.writerow([neutralise(h) for h in t.headers])
         for row in t.rows:
-            writer.writerow(["" if v is None else v for v in row])
+            writer.writerow(["" if v is None else neutralise(v) for v in row])
         writer.writerow([])
     response = HttpResponse(buf.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'

@@ -424,8 +424,15 @@ class HistoryView(PolicyRequiredMixin, ProjectMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         entries = []
+        user = self.request.user
         for model in (BudgetLine, PlanRow, SettlementRow, ExecutionRecord):
-            for rec in model.history.select_related("history_user").order_by("-history_date")[:100]:
+            rows = list(model.history.select_related("history_user").order_by("-history_date")[:100])
+            if model is ExecutionRecord:
+                # Payees and evidence follow the rule of the records themselves: only the officers of the funded
+                # anchor's district and the city see them, here as on the line's page.
+                lines = BudgetLine.objects.select_related("anchor").in_bulk({r.line_id for r in rows})
+                rows = [r for r in rows if r.line_id in lines and may(user, "budgets.view_records", lines[r.line_id])]
+            for rec in rows:
                 prev = rec.prev_record
                 changes = rec.diff_against(prev).changes if prev is not None and rec.history_type == "~" else []
                 entries.append(

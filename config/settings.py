@@ -115,7 +115,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Accounts
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "accounts.backends.EmailBackend"]
-# Password guessing: five failures for one e-mail address from one IP address lock that pair for an hour.
+# Password guessing: five failures for one e-mail address from one IP address lock that pair for an hour, and 20
+# failures from one address, whatever the accounts, lock that address (accounts/axes.py).
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1
@@ -123,6 +124,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"  # the login form's field holds the e-mail address
+# One account however its address is typed (case, spaces); and a limit per address against password spraying.
+AXES_USERNAME_CALLABLE = "accounts.axes.normalised_username"
+AXES_HANDLER = "accounts.axes.AnchorAxesHandler"
+AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=20)
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "landing"

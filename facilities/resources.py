@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from anchors.models import Anchor
+from common.exports import neutralise
 
 from .models import Equipment, EquipmentKind, InventoryItem, RateRule, RateTable, RateTableVersion, Space
 
@@ -65,6 +66,9 @@ class StrictResource(resources.ModelResource):
             self._seen[name].add(value)
         if errors:
             raise ValidationError(errors)
+
+    def export_field(self, field, instance, **kwargs):
+        return neutralise(super().export_field(field, instance, **kwargs))
 
     def import_data(
         self,

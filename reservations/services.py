@@ -420,7 +420,7 @@ def reservation_create(
     if notify:
         _notify(reservation, "requested" if reservation.status == Status.REQUESTED else "confirmed", event, now)
     if reservation.status == Status.REQUESTED:
-        _alert_staff(reservation, now)
+        _alert_staff(reservation, event, now)
     return reservation
 
 
@@ -438,11 +438,12 @@ def _notify(reservation: Reservation, kind: str, event: ReservationEvent, now: d
     )
 
 
-def _alert_staff(reservation: Reservation, now: datetime) -> None:
-    """A request waits for approval: the anchor's staff are told once each."""
+def _alert_staff(reservation: Reservation, event: ReservationEvent, now: datetime) -> None:
+    """A request waits for approval: the anchor's staff are told once each (per request: a moved booking that
+    needs approval again is a new one)."""
     for staff_id in anchor_selectors.staff_ids(anchor=reservation.anchor):
         outbox_enqueue(
-            key=f"staff-alert:request:{reservation.pk}:{staff_id}",
+            key=f"staff-alert:request:{reservation.pk}:{event.pk}:{staff_id}",
             kind="staff-alert:request",
             user_id=staff_id,
             object_id=reservation.pk,
@@ -639,23 +640,28 @@ def reservation_move(
         now=now,
     )
     old = {"start": r.start_at.isoformat(), "end": r.end_at.isoformat(), "fee_won": r.fee_won}
+    before = r.status
     r.start_at, r.end_at = start, end
     r.blocked_until = end + timedelta(minutes=resource.buffer_minutes)
-    if r.status == Status.REQUESTED:
-        r.hold_expires_at = check.hold_expires_at
+    # A room that needs the desk's approval needs it again for a new time the maker chose: the approval was for
+    # the old one. The slot is held meanwhile, as for any request.
+    if check.status == Status.REQUESTED:
+        r.status, r.hold_expires_at = Status.REQUESTED, check.hold_expires_at
     _freeze_fee(r, check.quote, r.discount_category)
     _save_guarded(r, resource, now=now)
     event = _log(
         r,
         to=r.status,
-        from_status=r.status,
+        from_status=before,
         by=by,
         at=now,
-        reason=_("moved"),
+        reason=_("moved") if r.status == before else _("moved; waits for the staff's approval again"),
         detail={"from": old, "fee_won": r.fee_won},
     )
     if notify:
         _notify(r, "moved", event, now)
+    if r.status == Status.REQUESTED and before != Status.REQUESTED:
+        _alert_staff(r, event, now)
     return r
 
 

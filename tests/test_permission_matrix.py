@@ -413,3 +413,39 @@ def test_a_guessed_id_that_does_not_exist_is_a_404_not_a_500(client, objects, ge
         "/anchors/nowhere/closures/",
     ]:
         assert client.post(url).status_code == 404, url
+
+
+def test_payees_and_evidence_names_reach_only_the_officers_of_the_district_and_the_city(client, users, objects):
+    """A payment of Gaebong (Guro-gu): its payee and its evidence's name, on every page and export that could show
+    them, for every role. Only Guro's officer and the city see them, and only where a page lists payments."""
+    from budgets.models import ExecutionRecord
+
+    record = ExecutionRecord.objects.select_related("line__anchor").get(pk=objects["budget_record"])
+    assert record.line.anchor.slug == "gaebong"
+    record.payee = "비밀상호 주식회사"
+    record.save()  # a change, so the history has it
+    line, code = record.line.pk, record.line.item.code
+    pages = {
+        "history": "/budgets/history/",
+        "line": f"/budgets/lines/{line}/",
+        "item": f"/budgets/2021/items/{code}/",
+        "execution": "/budgets/2021/execution/",
+        "execution export": "/budgets/2021/execution/?export=csv",
+        "anchor": "/budgets/anchors/gaebong/?year=2021",
+        "anchor export": "/budgets/anchors/gaebong/?year=2021&export=csv",
+        "summary export": "/budgets/2021/?export=xlsx",
+    }
+    allowed = {"guro_officer", "city_admin"}
+    listing = {"history", "line"}
+    leaks = {}
+    for role, user in users.items():
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        for name, url in pages.items():
+            response = client.get(url)
+            body = response.content.decode("utf-8", errors="replace") if response.status_code == 200 else ""
+            shown = "비밀상호" in body
+            if shown != (role in allowed and name in listing):
+                leaks[(role, name)] = shown
+    assert leaks == {}

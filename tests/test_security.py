@@ -95,3 +95,59 @@ def test_a_database_error_in_middleware_also_gives_503(rf):
     except OperationalError:
         response = server_error(request)
     assert response.status_code == 503
+
+
+@pytest.mark.parametrize("variant", ["TARGET@example.com", " target@example.com ", "Target@Example.COM"])
+def test_the_lock_holds_however_the_address_is_typed_and_on_the_admin_login_too(client, settings, variant):
+    settings.AXES_ENABLED = True
+    UserFactory(email="target@example.com", is_staff=True)
+    for _ in range(5):
+        client.post("/accounts/login/", {"username": "target@example.com", "password": "guess"})
+    right = {"username": variant, "password": "correct-horse-battery"}
+    assert client.post("/accounts/login/", right).status_code == 429
+    assert client.post("/admin/login/", right).status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_an_address_trying_many_accounts_is_locked_before_it_finds_a_weak_password(client, settings):
+    settings.AXES_ENABLED = True
+    settings.AXES_IP_FAILURE_LIMIT = 8
+    victims = [UserFactory(email=f"user{i}@example.com") for i in range(10)]
+    for v in victims[:8]:  # one guess per account: never five for any of them
+        client.post("/accounts/login/", {"username": v.email, "password": "Summer2026!"})
+    response = client.post("/accounts/login/", {"username": victims[9].email, "password": "correct-horse-battery"})
+    assert response.status_code == 429 and "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("typed", ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"])
+def test_text_that_looks_like_a_formula_is_exported_as_plain_text(client, world, geumcheon_staff, typed):
+    import csv
+    import io
+
+    import openpyxl
+
+    from accounts.models import Organisation
+    from budgets.tables import Table, csv_response, xlsx_bytes
+    from facilities.models import InventoryItem
+    from facilities.resources import OrganisationResource
+
+    item = InventoryItem.objects.filter(anchor=world["geumcheon"]).first()
+    item.name_ko = typed
+    item.save()
+    client.force_login(geumcheon_staff)
+    stocktake = openpyxl.load_workbook(io.BytesIO(client.get("/anchors/geumcheon/inventory/?export=xlsx").content))
+    rows = list(stocktake.active.iter_rows(values_only=True))
+    names = [row[rows[0].index("name_ko")] for row in rows[1:]]
+    assert any(str(n).startswith("'") and str(n)[1:].strip() == typed.strip() for n in names)
+    exported = client.get("/anchors/geumcheon/inventory/?export=csv").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(exported)))
+    names = [row[rows[0].index("name_ko")] for row in rows[1:]]
+    assert "'" + typed in names and typed not in names
+    Organisation.objects.create(name=typed, business_registration_number="1248100998", representative="김")
+    exported = OrganisationResource().export(queryset=Organisation.objects.filter(name=typed))
+    assert exported.dict[0]["name"] == "'" + typed
+    table = Table(title="t", unit="u", headers=["a", "b"], rows=[[typed, 5]])
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes([table]))).active
+    assert sheet["A4"].value.startswith("'") and sheet["A4"].data_type == "s" and sheet["B4"].value == 5
+    rows = list(csv.reader(io.StringIO(csv_response([table], "t").content.decode("utf-8-sig"))))
+    assert rows[2] == ["'" + typed, "5"]

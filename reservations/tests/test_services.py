@@ -332,3 +332,25 @@ def test_bookings_keep_seoul_wall_clock_time_whatever_the_input_zone(world, make
     assert r.start_at == at(3, 10)
     late = datetime(2026, 12, 3, 14, 0, tzinfo=UTC)  # 23:00 in Seoul: after hours
     refused("hours", resource=world["overlock"], start=late, end=late + timedelta(hours=2), user=maker)
+
+
+def test_an_approved_booking_of_an_approval_room_moved_by_its_maker_waits_for_approval_again(
+    world, maker, geumcheon_staff
+):
+    from notifications.models import Outbox
+
+    r = book(world["sample"], at(8, 10), at(8, 12), maker)
+    services.reservation_approve(reservation=r, by=geumcheon_staff, now=NOW)
+    moved = services.reservation_move(reservation=r, start=at(9, 10), end=at(9, 12), by=maker, now=NOW)
+    assert moved.status == Status.REQUESTED and moved.hold_expires_at is not None
+    assert moved.events.last().from_status == Status.CONFIRMED
+    assert Outbox.objects.filter(kind="staff-alert:request", object_id=r.pk).count() == 2  # asked again
+    by_desk = services.reservation_move(
+        reservation=services.reservation_approve(reservation=moved, by=geumcheon_staff, now=NOW),
+        start=at(10, 10),
+        end=at(10, 12),
+        by=geumcheon_staff,
+        as_staff=True,
+        now=NOW,
+    )
+    assert by_desk.status == Status.CONFIRMED  # the desk moving it needs no approval of its own
