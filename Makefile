@@ -46,7 +46,7 @@ beat: install
 ## PostgreSQL and Redis, DEBUG off, on http://127.0.0.1:8000 (plain HTTP, so the HTTPS-only settings are relaxed)
 PROD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/anchor_portal
 PROD_REDIS_URL ?= redis://127.0.0.1:6379/1
-PROD_ENV = DEBUG=0 SECRET_KEY=$${SECRET_KEY:-local-production-like-secret-$$(hostname)-0123456789abcdefghij} \
+PROD_ENV = DEBUG=0 EMAIL_URL=$${EMAIL_URL:-consolemail://} SECRET_KEY=$${SECRET_KEY:-local-production-like-secret-$$(hostname)-0123456789abcdefghij} \
 	ALLOWED_HOSTS=127.0.0.1,localhost DATABASE_URL="$(PROD_DATABASE_URL)" REDIS_URL="$(PROD_REDIS_URL)" \
 	SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_HSTS_SECONDS=0 SITE_URL=http://127.0.0.1:8000
 

@@ -9,7 +9,6 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import MakerCategory, User
-from .services import email_is_taken
 
 
 class SignUpForm(forms.Form):
@@ -40,10 +39,8 @@ class SignUpForm(forms.Form):
         self.helper.add_input(Submit("submit", _("Create account")))
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip()
-        if email_is_taken(email):
-            raise forms.ValidationError(_("An account with this e-mail address already exists."))
-        return email
+        # Whether the address has an account is never said here (the e-mail to it says so).
+        return self.cleaned_data["email"].strip()
 
     def clean(self):
         cleaned = super().clean()

@@ -27,21 +27,59 @@ def user_grant_role(*, user: User, role: Role) -> None:
 @transaction.atomic
 def maker_sign_up(
     *, email: str, full_name: str, password: str, preferred_language: str = "ko", category_claimed: str = ""
-) -> User:
-    """Create a maker account. Duplicate e-mails are refused case-insensitively (also by a DB constraint)."""
+) -> tuple[User, bool]:
+    """Create a maker account, inactive until its address is confirmed; returns (user, created).
+
+    An address that already has an account gets (that user, False) and nothing changes: the caller answers the
+    same either way, so the form cannot be used to find out who has an account. Duplicates are refused
+    case-insensitively by the database too.
+    """
     email = User.objects.normalize_email(email.strip())
-    if email_is_taken(email):
-        raise ValidationError({"email": _("An account with this e-mail address already exists.")})
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        return existing, False
     user = User(
         email=email,
         full_name=full_name.strip(),
         preferred_language=preferred_language,
         category_claimed=category_claimed,
+        is_active=False,
     )
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
     user_grant_role(user=user, role=Role.MAKER)
+    return user, True
+
+
+CONFIRM_SALT = "accounts.sign-up.confirm"
+CONFIRM_MAX_AGE = 3 * 24 * 3600
+
+
+def sign_up_token(user: User) -> str:
+    """A signed, expiring token naming the account and its address; nothing of it is stored."""
+    from django.core import signing
+
+    return signing.dumps({"u": user.pk, "e": user.email.lower()}, salt=CONFIRM_SALT, compress=True)
+
+
+@transaction.atomic
+def maker_confirm(*, token: str) -> User:
+    """Activate the account a sign-up link names; refused when the link is forged, expired, or for another address."""
+    from django.core import signing
+
+    try:
+        data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+    except signing.BadSignature as err:  # also SignatureExpired
+        raise ValidationError(_("This link is not valid or has expired; sign up again to get a new one.")) from err
+    user = User.objects.select_for_update().filter(pk=data.get("u")).first()
+    if user is None or user.email.lower() != data.get("e"):
+        raise ValidationError(_("This link is not valid or has expired; sign up again to get a new one."))
+    if not user.is_active:
+        if user.last_login is not None:  # deactivated by an administrator, not waiting for confirmation
+            raise ValidationError(_("This account is closed; ask the staff of an anchor."))
+        user.is_active = True
+        user.save(update_fields=["is_active"])
     return user
 
 

@@ -41,7 +41,7 @@ class SignUpView(FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            user = services.maker_sign_up(
+            user, created = services.maker_sign_up(
                 email=data["email"],
                 full_name=data["full_name"],
                 password=data["password1"],
@@ -52,12 +52,54 @@ class SignUpView(FormView):
             for field, errors in err.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
             return self.form_invalid(form)
-        login(self.request, user, backend="accounts.backends.EmailBackend")
+        # The same answer whether or not the address had an account: only its owner learns which, by e-mail.
+        waiting = created or (not user.is_active and user.last_login is None)
+        _send_sign_up_mail(self.request, user, "signup_confirm" if waiting else "signup_exists")
+        return self.response_class(
+            request=self.request,
+            template=["accounts/signup_sent.html"],
+            context={"email": data["email"]},
+        )
+
+
+def _send_sign_up_mail(request, user, template: str) -> None:
+    """Sent at once, not through the outbox: the confirmation link is a secret the outbox should not keep (like a
+    password reset)."""
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        context = {
+            "user": user,
+            "link": request.build_absolute_uri(reverse("accounts:confirm", args=[services.sign_up_token(user)])),
+            "login": request.build_absolute_uri(reverse("accounts:login")),
+            "reset": request.build_absolute_uri(reverse("accounts:password_reset")),
+        }
+        subject = render_to_string(f"accounts/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"accounts/email/{template}.txt", context)
+    send_mail(subject, body, None, [user.email])
+
+
+class ConfirmView(View):
+    """The link of the sign-up e-mail: the account becomes active and its owner is logged in."""
+
+    def get(self, request, token: str):
+        try:
+            user = services.maker_confirm(token=token)
+        except ValidationError as err:
+            return _render(request, "accounts/confirm_failed.html", {"error": " ".join(err.messages)}, 400)
+        login(request, user, backend="accounts.backends.EmailBackend")
         translation.activate(user.preferred_language)
-        messages.success(self.request, _("Welcome! Your maker account is ready."))
+        messages.success(request, _("Welcome! Your maker account is ready."))
         response = redirect(settings.LOGIN_REDIRECT_URL)
         _set_language_cookie(response, user.preferred_language)
         return response
+
+
+def _render(request, template: str, context: dict, status: int):
+    from django.shortcuts import render
+
+    return render(request, template, context, status=status)
 
 
 class LoginView(auth_views.LoginView):

@@ -235,6 +235,7 @@ def main() -> None:
         env = {
             **os.environ,
             "DEBUG": "0",
+            "EMAIL_URL": "consolemail://",
             "SECRET_KEY": os.environ["SECRET_KEY"],
             "ALLOWED_HOSTS": "127.0.0.1",
             "DATABASE_URL": f"{base_db}/{db_name}",
@@ -259,6 +260,7 @@ def main() -> None:
                 f"127.0.0.1:{port}",
                 "--log-level",
                 "error",
+                "--no-control-socket",  # several gunicorns of one user must not share the default control socket
             ],
             cwd=ROOT,
             env=env,

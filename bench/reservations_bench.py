@@ -184,6 +184,7 @@ def main() -> None:
             **os.environ,
             "DATABASE_URL": f"{os.environ['DATABASE_URL'].rsplit('/', 1)[0]}/{test_db}",
             "DEBUG": "0",
+            "EMAIL_URL": "consolemail://",
             "ALLOWED_HOSTS": "127.0.0.1",
             "SECURE_SSL_REDIRECT": "0",
             "SESSION_COOKIE_SECURE": "0",
@@ -205,6 +206,7 @@ def main() -> None:
                 f"127.0.0.1:{port}",
                 "--log-level",
                 "warning",
+                "--no-control-socket",  # several gunicorns of one user must not share the default control socket
             ],
             cwd=ROOT,
             env=env,

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields
 
-from facilities.resources import StrictForeignKeyWidget, StrictResource, WonWidget
+from facilities.resources import StrictForeignKeyWidget, StrictResource, WonWidget, parse_won
 
 from .models import BudgetLine, ExpenseItem, PlanRow, Project, SettlementRow
 
@@ -84,18 +84,18 @@ class PlanRowResource(BookResource):
             return
         rows = [dict(zip(headers, r, strict=False)) for r in dataset]
 
-        def num(v):
-            try:
-                return int(str(v).replace(",", "")) if v not in (None, "") else 0
-            except ValueError:
-                return 0
+        def num(v) -> int:
+            return parse_won(v) or 0
 
         items = [r for r in rows if str(r.get("item") or "").strip()]
         totals = [i for i, r in enumerate(rows) if not str(r.get("item") or "").strip()]
         for index in totals:
             for col in PLAN_COLUMNS:
                 if col in headers:
-                    expected, found = sum(num(r.get(col)) for r in items), num(rows[index].get(col))
+                    try:
+                        expected, found = sum(num(r.get(col)) for r in items), num(rows[index].get(col))
+                    except ValueError:
+                        continue  # a cell that is no number is reported on its own row
                     if expected != found:
                         self._column_errors.setdefault(index + 1, {})[col] = _(
                             "Total row, column %(col)s: the items add up to %(expected)s, the file says %(found)s."
@@ -103,21 +103,23 @@ class PlanRowResource(BookResource):
 
     def before_import_row(self, row, **kwargs):
         super().before_import_row(row, **kwargs)
-        number = kwargs.get("row_number")
-        errors = dict(self._column_errors.get(number, {}))
-        years = [row.get(c) for c in ("before_won", "year1_won", "year2_won", "after_won")]
-        try:
-            parts = sum(int(str(v).replace(",", "")) for v in years if v not in (None, ""))
-            total = int(str(row.get("total_won") or 0).replace(",", ""))
-        except ValueError:
-            parts = total = None
-        if parts is not None and parts != total:
-            errors["total_won"] = _("Row total: the years add up to %(expected)s, the file says %(found)s.") % {
-                "expected": f"{parts:,}",
-                "found": f"{total:,}",
-            }
+        errors = self._column_errors.get(kwargs.get("row_number"), {})
         if errors:
-            raise ValidationError(errors)
+            raise ValidationError(dict(errors))
+
+    def before_save_instance(self, instance, row, **kwargs):
+        # The figures as the widgets read them ("47,476원", 47476.0), checked by the rule the plan page uses.
+        if instance.years_sum_won != instance.total_won:
+            raise ValidationError(
+                {
+                    "total_won": _("Row total: the years add up to %(expected)s, the file says %(found)s.")
+                    % {
+                        "expected": f"{instance.years_sum_won // 1_000_000:,}",
+                        "found": f"{instance.total_won // 1_000_000:,}",
+                    }
+                }
+            )
+        super().before_save_instance(instance, row, **kwargs)
 
 
 class SettlementRowResource(BookResource):

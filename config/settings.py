@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "common.middleware.RejectNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.LanguageMiddleware",
@@ -175,7 +176,13 @@ STORAGES = {
     },
 }
 
-# E-mail: console unless EMAIL_URL names a server (smtp://user:pass@host:587/?tls=True).
+# E-mail: EMAIL_URL names the server (smtp+tls://user:pass@host:587). With DEBUG on it defaults to the console;
+# with DEBUG off it must be set, or sign-up links and password resets would silently go to the log.
+if not DEBUG and not env.str("EMAIL_URL", default=""):
+    raise ImproperlyConfigured(
+        "EMAIL_URL must be set when DEBUG is off (smtp+tls://user:password@host:587, or consolemail:// to print mail "
+        "to the log on purpose)."
+    )
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Seoul Anchor Facilities <noreply@anchors.seoul.example>")

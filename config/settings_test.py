@@ -6,6 +6,7 @@ DATABASE_URL and REDIS_URL come from the environment (`make test` sets PostgreSQ
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-only-for-the-test-suite-0123456789-abcdefghijklmnop")
+os.environ.setdefault("EMAIL_URL", "memorymail://")  # replaced just below by the test backends
 os.environ.setdefault("STATICFILES_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage")
 
 from config.settings import *  # noqa: E402,F403

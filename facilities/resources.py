@@ -19,20 +19,26 @@ from common.exports import neutralise
 from .models import Equipment, EquipmentKind, InventoryItem, RateRule, RateTable, RateTableVersion, Space
 
 
+def parse_won(value) -> int | None:
+    """A whole number of won as a spreadsheet gives it: "18,000", "18,000원", 18000 and 18000.0 are 18000; a blank is
+    None; "삼천원" or 1.5 raise ValueError. Every import and every import check reads money through this."""
+    if value in (None, ""):
+        return None
+    text = str(value).replace(",", "").replace("원", "").strip()
+    try:
+        number = float(text) if not text.lstrip("-").isdigit() else int(text)
+    except ValueError as err:
+        raise ValueError(_("“%(value)s” is not a whole number of won.") % {"value": value}) from err
+    if number != int(number):
+        raise ValueError(_("“%(value)s” is not a whole number of won.") % {"value": value})
+    return int(number)
+
+
 class WonWidget(widgets.IntegerWidget):
-    """A whole number of won: "18,000" and 18000 are fine; "삼천원", 1.5 or blanks in required columns are not."""
+    """A whole number of won (`parse_won`)."""
 
     def clean(self, value, row=None, **kwargs):
-        if value in (None, ""):
-            return None
-        text = str(value).replace(",", "").replace("원", "").strip()
-        try:
-            number = float(text) if not text.lstrip("-").isdigit() else int(text)
-        except ValueError as err:
-            raise ValueError(_("“%(value)s” is not a whole number of won.") % {"value": value}) from err
-        if number != int(number):
-            raise ValueError(_("“%(value)s” is not a whole number of won.") % {"value": value})
-        return int(number)
+        return parse_won(value)
 
 
 class StrictResource(resources.ModelResource):

@@ -39,13 +39,15 @@ def _parse_day(value: str | None, default: date) -> date:
 
 
 def _parse_dt(value: str | None) -> datetime | None:
+    """A time from a link or a form, in Seoul unless it says otherwise; None when it is not one, or not between the
+    years 2000 and 2100 (far dates would overflow the slot arithmetic)."""
     try:
         dt = datetime.fromisoformat(value) if value else None
     except ValueError:
         return None
-    if dt is not None and dt.tzinfo is None:
-        dt = dt.replace(tzinfo=SEOUL)
-    return dt
+    if dt is None or not 2000 <= dt.year <= 2100:
+        return None
+    return dt.replace(tzinfo=SEOUL) if dt.tzinfo is None else dt
 
 
 class ResourceMixin:

@@ -90,6 +90,7 @@ def test_check_deploy_reports_no_issue_with_production_variables():
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DEBUG": "0",
+        "EMAIL_URL": "smtp+tls://user:password@mail.seoul.example:587",
         "SECRET_KEY": "a-production-like-secret-key-with-enough-length-and-variety-0123456789",
         "ALLOWED_HOSTS": "anchors.seoul.example",
     }
@@ -113,6 +114,15 @@ def test_settings_refuse_to_start_without_a_secret_key_when_debug_is_off():
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_settings_refuse_to_start_without_a_mail_server_when_debug_is_off():
+    env = {k: v for k, v in os.environ.items() if k != "EMAIL_URL"}
+    env.update(DJANGO_SETTINGS_MODULE="config.settings", DEBUG="0", SECRET_KEY="x" * 60)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0 and "EMAIL_URL must be set when DEBUG is off" in result.stderr
 
 
 def test_every_job_of_the_schedule_names_a_task_that_exists():

@@ -49,3 +49,18 @@ def test_gunicorn_serves_the_portal_with_debug_off(gunicorn):
     assert status == 200 and "max-age" in headers.get("Cache-Control", "")
     status, _, body = get(gunicorn + "/anchors/nowhere/")
     assert status == 404 and "Traceback" not in body.decode()
+
+
+def test_every_shipped_gunicorn_command_turns_the_control_socket_off():
+    """Two gunicorns of one user (two sites, a blue-green deploy, a bench) would otherwise share one socket path."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    commands = [root / "Procfile", *(root / "deploy" / "systemd").glob("*web*.service")]
+    for path in commands:
+        text = path.read_text()
+        lines = [line for line in text.splitlines() if "gunicorn config.wsgi" in line]
+        assert lines and all("--no-control-socket" in line for line in lines), path
+    for bench in (root / "bench").glob("*.py"):
+        text = bench.read_text()
+        assert '"gunicorn"' not in text or "--no-control-socket" in text, bench

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
@@ -22,32 +21,72 @@ GOOD = {
 }
 
 
+def _link(message) -> str:
+    import re
+
+    return re.search(r"https?://\S+/accounts/signup/confirm/\S+/", message.body).group(0).split("testserver", 1)[1]
+
+
 @pytest.mark.smoke
-def test_a_maker_signs_up_is_logged_in_and_lands_on_the_dashboard_in_their_language(client):
+def test_a_maker_signs_up_confirms_the_address_and_lands_on_the_dashboard_in_their_language(client):
     response = client.post("/accounts/signup/", GOOD)
-    assert response.status_code == 302 and response.url == "/welcome/"
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
     user = User.objects.get(email__iexact="new.maker@example.com")
-    assert has_role(user, Role.MAKER)
-    assert user.category_claimed == "small_manufacturer"
-    assert response.cookies["anchor_language"].value == "en"
+    assert not user.is_active and has_role(user, Role.MAKER) and user.category_claimed == "small_manufacturer"
+    assert (
+        client.post("/accounts/login/", {"username": GOOD["email"], "password": GOOD["password1"]}).status_code == 200
+    )
+    (message,) = mail.outbox
+    assert message.to == [user.email] and "confirm" in message.subject.lower()  # in the maker's language (English)
+    confirmed = client.get(_link(message))
+    assert confirmed.status_code == 302 and confirmed.url == "/welcome/"
+    assert confirmed.cookies["anchor_language"].value == "en"
     html = client.get("/dashboard/").content.decode()
     assert "Your maker account" in html and "awaiting staff check" in html
 
 
 @pytest.mark.smoke
-def test_sign_up_refuses_an_email_that_differs_only_in_case(client):
-    UserFactory(email="new.maker@example.com")
-    client.cookies["anchor_language"] = "en"
-    response = client.post("/accounts/signup/", GOOD)
-    assert response.status_code == 200
-    assert "An account with this e-mail address already exists." in response.content.decode()
+def test_sign_up_says_the_same_whether_or_not_the_address_has_an_account(client):
+    owner = UserFactory(email="new.maker@example.com", full_name="원래 주인")
+    owner.last_login = owner.date_joined
+    owner.save()
+    taken = client.post("/accounts/signup/", GOOD)
+    fresh = client.post("/accounts/signup/", {**GOOD, "email": "someone.else@example.com"})
+
+    def normalise(response) -> str:
+        import re
+
+        html = response.content.decode().replace("New.Maker@Example.com", "X").replace("someone.else@example.com", "X")
+        return re.sub(r'name="csrfmiddlewaretoken" value="\w+"', "", html)
+
+    assert taken.status_code == fresh.status_code == 200 and normalise(taken) == normalise(fresh)
     assert User.objects.filter(email__iexact="new.maker@example.com").count() == 1
+    owner.refresh_from_db()
+    assert owner.full_name == "원래 주인" and owner.check_password("correct-horse-battery")  # nothing changed
+    to_owner = next(m for m in mail.outbox if m.to == [owner.email])
+    assert "/accounts/signup/confirm/" not in to_owner.body and "/accounts/password/reset/" in to_owner.body
+
+
+def test_a_confirmation_link_that_is_forged_expired_or_for_another_address_activates_nothing(client):
+    import time_machine
+    from django.utils import timezone
+
+    client.post("/accounts/signup/", GOOD)
+    link = _link(mail.outbox[0])
+    assert client.get(link[:-3] + "xx/").status_code == 400
+    with time_machine.travel(timezone.now() + timezone.timedelta(days=4)):
+        assert client.get(link).status_code == 400
+    user = User.objects.get(email__iexact=GOOD["email"])
+    user.email = "changed@example.com"
+    user.save()
+    assert client.get(link).status_code == 400
+    user.refresh_from_db()
+    assert not user.is_active
 
 
 def test_the_service_and_the_database_also_refuse_a_case_variant_duplicate():
-    UserFactory(email="dup@example.com")
-    with pytest.raises(ValidationError):
-        maker_sign_up(email="DUP@example.com", full_name="x", password="whatever-long-1")
+    first = UserFactory(email="dup@example.com")
+    assert maker_sign_up(email="DUP@example.com", full_name="x", password="whatever-long-1") == (first, False)
     with pytest.raises(IntegrityError), transaction.atomic():
         User.objects.create(email="Dup@Example.com", full_name="y")
 

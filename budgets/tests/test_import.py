@@ -45,9 +45,11 @@ def test_a_consistent_plan_imports_after_a_clean_dry_run(book):
     assert PlanRow.objects.get(item__code="201-01").year2_won == 1_732_000_000
 
 
-def test_the_seeds_inconsistent_row_is_caught_naming_the_cell_expected_and_found(book):
+@pytest.mark.parametrize("printed", [47_476, "47476", "47,476", "47476.0", "47,476원", 47476.0])
+def test_the_seeds_inconsistent_row_is_caught_naming_the_cell_expected_and_found(book, printed):
+    """However a spreadsheet writes the figure, it is read as the number it is, then checked."""
     before = list(PlanRow.objects.values_list("pk", "total_won"))
-    data = tablib.Dataset([P, "308-01", 47_476, 215, 2020, 530, 300, 0], headers=HEADERS)
+    data = tablib.Dataset([P, "308-01", printed, 215, 2020, 530, 300, 0], headers=HEADERS)
     result = PlanRowResource().import_data(data, dry_run=False)
     errors = _errors(result)
     assert errors == {1: {"total_won": "Row total: the years add up to 1,045, the file says 47,476."}}
