@@ -80,7 +80,8 @@ def test_the_fee_calculator_never_answers_500(client, world, resource, date, sta
         "/anchors/geumcheon/rates/",
         {"resource": resource, "date": date, "start": start, "end": end, "category": category},
     )
-    assert response.status_code == 200
+    has_nul = any("\x00" in v for v in (resource, date, start, end, category))
+    assert response.status_code == (400 if has_nul else 200)  # a NUL byte is refused before any view
 
 
 @FUZZ

@@ -137,6 +137,11 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "facilities:apply": ("/tenants/apply/", LOGGED_IN),
     "facilities:tenants": ("/anchors/geumcheon/tenants/", MANAGE_GEUMCHEON),
     "facilities:application": ("/tenants/applications/{application}/", MANAGE_GEUMCHEON),
+    "facilities:application_document": (
+        "/tenants/applications/{application}/document/",
+        {**MANAGE_GEUMCHEON, "geumcheon_staff": 404, "city_admin": 404},
+    ),
+    "accounts:confirm": ("/accounts/signup/confirm/not-a-valid-token/", {r: 400 for r in ROLES}),
     "facilities:lease_action": ("/leases/{lease}/activate/", MANAGE_GEUMCHEON_POST),
     "facilities:evidence": ("/evidence/", STAFF_ANYWHERE),
     "facilities:evidence_file": ("/evidence/{evidence}/file/", STAFF_ANYWHERE),
