@@ -82,6 +82,20 @@ class Anchor(TimeStampedModel):
     cost_note_ko = models.CharField(_("cost note (Korean)"), max_length=200, blank=True)
     cost_note_en = models.CharField(_("cost note (English)"), max_length=200, blank=True)
     opened_on = models.DateField(_("opened on"), null=True, blank=True)
+    dates_note_ko = models.CharField(
+        _("note on the dates (Korean)"),
+        max_length=300,
+        blank=True,
+        help_text=_("Where the sources disagree on a date, both, each with its source."),
+    )
+    dates_note_en = models.CharField(_("note on the dates (English)"), max_length=300, blank=True)
+    status_basis_ko = models.CharField(
+        _("basis of the status (Korean)"),
+        max_length=300,
+        blank=True,
+        help_text=_("The source line the status rests on."),
+    )
+    status_basis_en = models.CharField(_("basis of the status (English)"), max_length=300, blank=True)
     description_ko = models.TextField(_("description (Korean)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
@@ -144,18 +158,41 @@ class Anchor(TimeStampedModel):
         return localized(self, "description")
 
     @property
+    def dates_note(self) -> str:
+        return localized(self, "dates_note")
+
+    @property
+    def status_basis(self) -> str:
+        return localized(self, "status_basis")
+
+    @property
     def is_operating(self) -> bool:
         return self.status == AnchorStatus.OPERATING
 
 
+class ContactListing(models.TextChoices):
+    CONTACT = "contact", _("Contact")
+    REPORT_AUTHOR = "report_author", _("Author of the district's report")
+
+
 class AnchorContact(TimeStampedModel):
     anchor = models.ForeignKey(Anchor, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("anchor"))
+    listed_as = models.CharField(
+        _("listed as"),
+        max_length=20,
+        choices=ContactListing.choices,
+        default=ContactListing.CONTACT,
+        help_text=_("A contact of the anchor, or a person the sources name as the author of a report."),
+    )
     organisation_ko = models.CharField(_("organisation (Korean)"), max_length=100)
     organisation_en = models.CharField(_("organisation (English)"), max_length=100, blank=True)
     role_ko = models.CharField(_("role (Korean)"), max_length=60, blank=True)
     role_en = models.CharField(_("role (English)"), max_length=60, blank=True)
     name = models.CharField(_("name"), max_length=60, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone_is_extension = models.BooleanField(
+        _("phone is an internal extension"), default=False, help_text=_("Shown as 내선 1300 / ext. 1300.")
+    )
     email = models.EmailField(_("e-mail"), blank=True)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=100)
 
@@ -189,6 +226,12 @@ class ManagementContract(TimeStampedModel):
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     selected_on = models.DateField(_("contractor selected on"), null=True, blank=True)
+    period_printed = models.CharField(
+        _("period as printed"),
+        max_length=60,
+        blank=True,
+        help_text=_("The period as the source prints it, where it gives no exact start or end day."),
+    )
     note_ko = models.CharField(_("note (Korean)"), max_length=300, blank=True)
     note_en = models.CharField(_("note (English)"), max_length=300, blank=True)
 
@@ -260,6 +303,16 @@ class Milestone(TimeStampedModel):
     @property
     def detail(self) -> str:
         return localized(self, "detail")
+
+    @property
+    def source_label(self) -> str:
+        """Which source document says so, in the reader's language."""
+        from .seed_data import SEED_000, SEED_002
+
+        return {
+            SEED_000: _("Geumcheon-gu's report"),
+            SEED_002: _("Seoul's 2021 budget book"),
+        }.get(self.source, self.source)
 
 
 class StaffAssignment(TimeStampedModel):

@@ -15,7 +15,7 @@ from . import policy, selectors, services
 from .filters import AnchorFilter
 from .forms import AnchorPublicInfoForm
 from .mixins import PolicyRequiredMixin
-from .models import Anchor
+from .models import Anchor, ContactListing
 
 
 class AnchorListView(TemplateView):
@@ -58,6 +58,9 @@ class AnchorDetailView(AnchorObjectMixin, PolicyRequiredMixin, TemplateView):
         ctx["can_edit"] = policy.may(self.request.user, "anchors.change_anchor", anchor)
         ctx["can_oversee"] = policy.may(self.request.user, "anchors.oversee_anchor", anchor)
         ctx["can_manage"] = policy.may(self.request.user, "facilities.manage_anchor", anchor)
+        people = list(anchor.contacts.all())
+        ctx["contacts"] = [c for c in people if c.listed_as == ContactListing.CONTACT]
+        ctx["report_authors"] = [c for c in people if c.listed_as == ContactListing.REPORT_AUTHOR]
         return ctx
 
 

@@ -37,7 +37,18 @@ class Project(TimeStampedModel):
     total_cost_won = models.PositiveBigIntegerField(_("total project cost (won)"))
     total_national_won = models.PositiveBigIntegerField(_("of which national (won)"), default=0)
     total_city_won = models.PositiveBigIntegerField(_("of which city (won)"), default=0)
-    contacts_ko = models.TextField(_("contacts (Korean)"), blank=True)
+    total_district_won = models.PositiveBigIntegerField(
+        _("of which district (won)"), null=True, blank=True, help_text=_("Empty where the book prints nothing.")
+    )
+    total_other_won = models.PositiveBigIntegerField(_("of which other (won)"), null=True, blank=True)
+    year_cost_year = models.PositiveSmallIntegerField(_("year of the year's project cost"), null=True, blank=True)
+    year_cost_won = models.PositiveBigIntegerField(_("project cost of the year (won)"), null=True, blank=True)
+    year_national_won = models.PositiveBigIntegerField(_("of which national (won)"), null=True, blank=True)
+    year_city_won = models.PositiveBigIntegerField(_("of which city (won)"), null=True, blank=True)
+    year_district_won = models.PositiveBigIntegerField(_("of which district (won)"), null=True, blank=True)
+    year_other_won = models.PositiveBigIntegerField(_("of which other (won)"), null=True, blank=True)
+    department_note_ko = models.CharField(_("note on the department (Korean)"), max_length=200, blank=True)
+    department_note_en = models.CharField(_("note on the department (English)"), max_length=200, blank=True)
 
     history = HistoricalRecords()
 
@@ -72,14 +83,94 @@ class Project(TimeStampedModel):
     def recurrence(self) -> str:
         return localized(self, "recurrence")
 
+    @property
+    def department_note(self) -> str:
+        return localized(self, "department_note")
+
+
+class ProjectContact(models.Model):
+    """A person the budget book names as responsible for the project (사업 담당자)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="contacts")
+    role_ko = models.CharField(_("role (Korean)"), max_length=30)
+    role_en = models.CharField(_("role (English)"), max_length=60)
+    name = models.CharField(_("name"), max_length=30)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    class Meta:
+        verbose_name = _("project contact")
+        verbose_name_plural = _("project contacts")
+        ordering = ["project", "sort_order"]
+
+    def __str__(self) -> str:
+        return f"{self.role_ko} {self.name}"
+
+    @property
+    def role(self) -> str:
+        return localized(self, "role")
+
+
+class ProjectText(models.Model):
+    """A passage of the budget book's description of the project, as printed (e.g. 사업목적, 사업내용)."""
+
+    SECTIONS = [
+        ("overview", _("Project outline")),
+        ("location", _("Project location")),
+        ("purpose", _("Purpose")),
+        ("description", _("What the project does")),
+        ("achievements", _("Achievements of the last three years")),
+        ("effects", _("Expected effects")),
+    ]
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="texts")
+    section = models.CharField(_("section"), max_length=20, choices=SECTIONS)
+    label_ko = models.CharField(_("label (Korean)"), max_length=60, blank=True)
+    label_en = models.CharField(_("label (English)"), max_length=100, blank=True)
+    body_ko = models.TextField(_("text (Korean)"))
+    body_en = models.TextField(_("text (English)"), blank=True)
+    source_note_ko = models.CharField(_("note on the source (Korean)"), max_length=200, blank=True)
+    source_note_en = models.CharField(_("note on the source (English)"), max_length=200, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    class Meta:
+        verbose_name = _("project text")
+        verbose_name_plural = _("project texts")
+        ordering = ["project", "sort_order"]
+
+    def __str__(self) -> str:
+        return f"{self.get_section_display()} {self.label_ko}".strip()
+
+    @property
+    def label(self) -> str:
+        return localized(self, "label")
+
+    @property
+    def body(self) -> str:
+        return localized(self, "body")
+
+    @property
+    def source_note(self) -> str:
+        return localized(self, "source_note")
+
 
 class ExpenseItem(models.Model):
     """A statutory expense item (목) of the local-government budget structure."""
 
-    code = models.CharField(_("code"), max_length=10, unique=True)
+    code = models.CharField(
+        _("code"),
+        max_length=10,
+        unique=True,
+        help_text=_("The portal's own code: the budget book names the items but prints no codes."),
+    )
     name_ko = models.CharField(_("name (Korean)"), max_length=60, unique=True)
     name_en = models.CharField(_("name (English)"), max_length=100)
     sort_order = models.PositiveSmallIntegerField(_("order in the budget book"), default=100)
+    is_capital = models.BooleanField(
+        _("capital expenditure"),
+        default=False,
+        help_text=_("Construction, supervision, capital subsidies and purchases: left out of running costs per hour."),
+    )
 
     class Meta:
         verbose_name = _("expense item")
@@ -109,14 +200,6 @@ class BudgetLine(TimeStampedModel):
     other_won = models.PositiveBigIntegerField(_("other funds (won)"), default=0)
     basis_ko = models.CharField(_("calculation basis (Korean)"), max_length=300, blank=True)
     basis_en = models.CharField(_("calculation basis (English)"), max_length=300, blank=True)
-    anchor = models.ForeignKey(
-        Anchor,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="budget_lines",
-        verbose_name=_("anchor funded"),
-    )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
 
     history = HistoricalRecords()
@@ -148,6 +231,45 @@ class BudgetLine(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("budgets:line", kwargs={"pk": self.pk})
+
+
+class LineShare(TimeStampedModel):
+    """The part of a budget line that funds one anchor, with the basis of the split.
+
+    A line funds one anchor (one share of the whole amount), several (shares that add up to at most the amount;
+    the rest is spent city-wide), or none. `budgets.services` writes shares; every per-anchor budget figure reads
+    them (`budgets.selectors.delivery_by_anchor`)."""
+
+    line = models.ForeignKey(BudgetLine, on_delete=models.CASCADE, related_name="shares", verbose_name=_("budget line"))
+    anchor = models.ForeignKey(
+        Anchor, on_delete=models.PROTECT, related_name="budget_shares", verbose_name=_("anchor funded")
+    )
+    amount_won = models.PositiveBigIntegerField(_("amount (won)"))
+    basis_ko = models.CharField(_("basis of the split (Korean)"), max_length=300)
+    basis_en = models.CharField(_("basis of the split (English)"), max_length=300, blank=True)
+    is_example = models.BooleanField(
+        _("example data"),
+        default=False,
+        help_text=_("An allocation the sources do not give, shipped as an example until the city confirms it."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("share of a budget line")
+        verbose_name_plural = _("shares of budget lines")
+        ordering = ["line", "anchor__sort_order"]
+        constraints = [
+            models.UniqueConstraint(fields=["line", "anchor"], name="line_share_once_per_anchor"),
+            models.CheckConstraint(condition=Q(amount_won__gt=0), name="line_share_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.line} → {self.anchor}"
+
+    @property
+    def basis(self) -> str:
+        return localized(self, "basis")
 
 
 class ScheduleEntry(TimeStampedModel):
@@ -186,7 +308,9 @@ class ScheduleEntry(TimeStampedModel):
 class PlanRow(TimeStampedModel):
     """A row of the multi-year investment plan (million won in the book), as printed.
 
-    `total_won` is the printed total; the page and the importer check it against the sum of the years.
+    A cell the book leaves blank is empty (None), not 0. Each figure has its national share as the book prints
+    it above the figure: None where nothing is printed, 0 for "(x-)". `total_won` is the printed total; the page
+    and the importer check it against the sum of the years.
     """
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="plan_rows")
@@ -198,34 +322,45 @@ class PlanRow(TimeStampedModel):
         related_name="+",
         help_text=_("Empty for the total row."),
     )
+    sort_order = models.PositiveSmallIntegerField(_("order in the plan table"), default=100)
     total_won = models.BigIntegerField(_("total (won)"))
-    total_national_won = models.BigIntegerField(_("total, national (won)"), default=0)
-    before_won = models.BigIntegerField(_("invested before (won)"), default=0)
-    before_national_won = models.BigIntegerField(_("invested before, national (won)"), default=0)
+    total_national_won = models.BigIntegerField(_("total, national (won)"), null=True, blank=True)
+    before_won = models.BigIntegerField(_("invested before (won)"), null=True, blank=True)
+    before_national_won = models.BigIntegerField(_("invested before, national (won)"), null=True, blank=True)
     before_label = models.CharField(_("'before' column"), max_length=20, default="~2019")
     year1 = models.PositiveSmallIntegerField(_("first year"))
-    year1_won = models.BigIntegerField(_("first year (won)"), default=0)
-    year1_national_won = models.BigIntegerField(_("first year, national (won)"), default=0)
-    year2_won = models.BigIntegerField(_("second year (won)"), default=0)
-    year2_national_won = models.BigIntegerField(_("second year, national (won)"), default=0)
-    after_won = models.BigIntegerField(_("later years (won)"), default=0)
-    after_national_won = models.BigIntegerField(_("later years, national (won)"), default=0)
+    year1_won = models.BigIntegerField(_("first year (won)"), null=True, blank=True)
+    year1_national_won = models.BigIntegerField(_("first year, national (won)"), null=True, blank=True)
+    year2_won = models.BigIntegerField(_("second year (won)"), null=True, blank=True)
+    year2_national_won = models.BigIntegerField(_("second year, national (won)"), null=True, blank=True)
+    after_won = models.BigIntegerField(_("later years (won)"), null=True, blank=True)
+    after_national_won = models.BigIntegerField(_("later years, national (won)"), null=True, blank=True)
     source_note = models.CharField(_("source note"), max_length=300, blank=True)
 
     history = HistoricalRecords()
 
+    # The five figures of a row, in the order of the book's columns.
+    FIGURES = ("total_won", "before_won", "year1_won", "year2_won", "after_won")
+    YEARS = FIGURES[1:]
+
     class Meta:
         verbose_name = _("multi-year plan row")
         verbose_name_plural = _("multi-year plan")
-        ordering = ["project", "item__sort_order"]
-        constraints = [models.UniqueConstraint(fields=["project", "item"], name="plan_row_one_per_item")]
+        ordering = ["project", "sort_order"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "item"], name="plan_row_one_per_item"),
+            models.UniqueConstraint(
+                fields=["project"], condition=Q(item__isnull=True), name="plan_one_total_row_per_project"
+            ),
+        ]
 
     def __str__(self) -> str:
         return str(self.item or _("Total"))
 
     @property
     def years_sum_won(self) -> int:
-        return self.before_won + self.year1_won + self.year2_won + self.after_won
+        """The sum of the year columns; a blank cell adds nothing."""
+        return sum(getattr(self, f) or 0 for f in self.YEARS)
 
 
 class SettlementRow(TimeStampedModel):
@@ -236,11 +371,17 @@ class SettlementRow(TimeStampedModel):
     final_won = models.BigIntegerField(_("final budget (won)"), null=True, blank=True)
     final_national_won = models.BigIntegerField(_("final budget, national (won)"), null=True, blank=True)
     carried_in_won = models.BigIntegerField(_("carried over from last year (won)"), null=True, blank=True)
+    carried_in_national_won = models.BigIntegerField(_("carried in, national (won)"), null=True, blank=True)
     change_won = models.BigIntegerField(_("budget change (won)"), null=True, blank=True)
+    change_national_won = models.BigIntegerField(_("budget change, national (won)"), null=True, blank=True)
     available_won = models.BigIntegerField(_("budget available (won)"), null=True, blank=True)
+    available_national_won = models.BigIntegerField(_("available, national (won)"), null=True, blank=True)
     executed_won = models.BigIntegerField(_("executed (won)"), null=True, blank=True)
+    executed_national_won = models.BigIntegerField(_("executed, national (won)"), null=True, blank=True)
     carried_out_won = models.BigIntegerField(_("carried over to next year (won)"), null=True, blank=True)
+    carried_out_national_won = models.BigIntegerField(_("carried out, national (won)"), null=True, blank=True)
     unexecuted_won = models.BigIntegerField(_("unexecuted balance (won)"), null=True, blank=True)
+    unexecuted_national_won = models.BigIntegerField(_("unexecuted, national (won)"), null=True, blank=True)
     complete = models.BooleanField(
         _("complete in the source"),
         default=True,
@@ -269,6 +410,11 @@ class SettlementRow(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.project} {self.year}"
+
+    @staticmethod
+    def national_of(figure: str) -> str:
+        """The field holding a figure's national share: final_won -> final_national_won."""
+        return figure.removesuffix("_won") + "_national_won"
 
     def identity_sums(self) -> tuple[int, int, int]:
         """(final + carried in ± change, available, executed + carried out + unexecuted); a blank counts as 0.
@@ -321,6 +467,15 @@ class ExecutionRecord(TimeStampedModel):
     line = models.ForeignKey(
         BudgetLine, on_delete=models.PROTECT, related_name="records", verbose_name=_("budget line")
     )
+    anchor = models.ForeignKey(
+        Anchor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("anchor"),
+        help_text=_("The anchor the payment was for: one of the line's shares; empty for a city-wide payment."),
+    )
     date = models.DateField(_("date"))
     amount_won = models.BigIntegerField(_("amount (won)"))
     payee = models.CharField(_("payee"), max_length=150)
@@ -337,7 +492,7 @@ class ExecutionRecord(TimeStampedModel):
         verbose_name = _("execution record")
         verbose_name_plural = _("execution records")
         ordering = ["date", "pk"]
-        indexes = [models.Index(fields=["line", "date"])]
+        indexes = [models.Index(fields=["line", "date"]), models.Index(fields=["anchor", "date"])]
 
     def __str__(self) -> str:
         return f"{self.date} {self.amount_won:,} {self.payee}"

@@ -59,6 +59,16 @@ def _num(value) -> float | None:
     return None if value is None else float(value)
 
 
+def _sum_bases(bases: list[selectors.CostBasis]) -> selectors.CostBasis | None:
+    if not bases:
+        return None
+    return selectors.CostBasis(
+        years=tuple(sorted({y for b in bases for y in b.years})),
+        annual_won=sum(b.annual_won for b in bases),
+        is_example=any(b.is_example for b in bases),
+    )
+
+
 def _sum_deliveries(parts: list[selectors.Delivery], first: date, last: date) -> selectors.Delivery:
     """The city: the anchors' figures added up (the same selectors, summed, never computed a second way)."""
     from facilities.tenancy import OccupancyFigures
@@ -86,7 +96,9 @@ def _sum_deliveries(parts: list[selectors.Delivery], first: date, last: date) ->
         last=last,
         operating=True,
         budgeted=total("budgeted"),
+        budgeted_is_example=any(d.budgeted_is_example for d in parts),
         spent=total("spent"),
+        cost_basis=_sum_bases([d.cost_basis for d in parts if d.cost_basis is not None]),
         usage=usage,
         occupancy_figures=OccupancyFigures(
             startup_spaces=total("occupancy_figures.startup_spaces"),

@@ -59,6 +59,7 @@ class PlanRowResource(BookResource):
         fields = (
             "project",
             "item",
+            "sort_order",
             "total_won",
             "total_national_won",
             "before_label",
@@ -146,11 +147,17 @@ class SettlementRowResource(BookResource):
             "final_won",
             "final_national_won",
             "carried_in_won",
+            "carried_in_national_won",
             "change_won",
+            "change_national_won",
             "available_won",
+            "available_national_won",
             "executed_won",
+            "executed_national_won",
             "carried_out_won",
+            "carried_out_national_won",
             "unexecuted_won",
+            "unexecuted_national_won",
             "complete",
             "source_note",
         )
@@ -209,3 +216,9 @@ class BudgetLineResource(BookResource):
         clean_model_instances = True
 
     won_factor = 1_000
+
+    def do_instance_save(self, instance, is_create):
+        """Through the service every writer uses: the amount must still cover the line's shares."""
+        from . import services
+
+        services.budget_line_save(line=instance)

@@ -6,12 +6,23 @@ from accounts.roles import Role, has_role
 from anchors.policy import is_city_admin, overseen_district_ids, rule
 
 
-@rule("budgets.view_records")
-def _view_records(user, line) -> bool:
-    """Execution records (payees, evidence) of a line: city admins, and officers of the funded anchor's district."""
+@rule("budgets.view_record")
+def _view_record(user, record) -> bool:
+    """A payment (payee, evidence): city admins, and the officers of the district of the anchor it was for. A
+    city-wide payment (no anchor): city admins."""
     if is_city_admin(user):
         return True
-    return line.anchor_id is not None and line.anchor.district_id in overseen_district_ids(user)
+    return record.anchor_id is not None and record.anchor.district_id in overseen_district_ids(user)
+
+
+@rule("budgets.view_records_of")
+def _view_records_of(user, line) -> bool:
+    """Whether a line's page lists any payments to this user: city admins, and officers of a district whose
+    anchor the line funds (they then see the payments for their anchors)."""
+    if is_city_admin(user):
+        return True
+    districts = overseen_district_ids(user)
+    return bool(districts) and any(s.anchor.district_id in districts for s in line.shares.all())
 
 
 @rule("budgets.view_history")

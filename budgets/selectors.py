@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce, ExtractMonth
 
 from anchors.models import Anchor
@@ -18,6 +18,7 @@ from .models import (
     BudgetLine,
     ExecutionRecord,
     ExpenseItem,
+    LineShare,
     PlannedExecution,
     PlanRow,
     Project,
@@ -40,28 +41,34 @@ def budget_years(p: Project) -> list[int]:
     return sorted(set(p.lines.values_list("year", flat=True)))
 
 
-def pct_change(prior: int, current: int) -> int | None:
-    """(B - A) * 100 / A rounded half up as the book prints it; None when A is 0 (a new item)."""
-    if not prior:
+def pct_change(prior: int | None, current: int | None) -> int | None:
+    """(B - A) * 100 / A, rounded half away from zero, as the book prints it. An item new this year (A = 0) is
+    printed as 100, and a share that is nil in both years as "-" (0 here); no A at all gives no figure."""
+    if prior is None or current is None:
         return None
+    if prior == 0:
+        return 0 if current == 0 else 100
     return int((Decimal(current - prior) * 100 / Decimal(prior)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 @dataclass
 class SummaryRow:
+    """A row of the summary (예산 총괄). `prior` and `prior_national` are None when the portal holds no budget of
+    the year before: then the book's comparison cannot be made, and the cells stay blank."""
+
     item: ExpenseItem | None
-    prior: int
-    prior_national: int
+    prior: int | None
+    prior_national: int | None
     current: int
     current_national: int
 
     @property
-    def change(self) -> int:
-        return self.current - self.prior
+    def change(self) -> int | None:
+        return None if self.prior is None else self.current - self.prior
 
     @property
-    def change_national(self) -> int:
-        return self.current_national - self.prior_national
+    def change_national(self) -> int | None:
+        return None if self.prior_national is None else self.current_national - self.prior_national
 
     @property
     def pct(self) -> int | None:
@@ -73,28 +80,37 @@ class SummaryRow:
 
 
 def year_summary(p: Project, year: int) -> tuple[SummaryRow, list[SummaryRow]]:
-    """예산 총괄: items × prior year and this year, with the national share (1 query + items)."""
+    """예산 총괄: items × prior year and this year, with the national share (2 queries).
+
+    When the portal holds lines of the year before, an item absent from it is 0 there, as the book prints a new
+    item; when it holds none, every prior cell is None (blank), never 0."""
     sums = (
         BudgetLine.objects.filter(project=p, year__in=[year - 1, year])
         .values("item_id", "year")
         .annotate(amount=Sum("amount_won"), national=Sum("national_won"))
     )
     by = {(r["item_id"], r["year"]): r for r in sums}
+    has_prior = any(y == year - 1 for _i, y in by)
     items = [i for i in ExpenseItem.objects.order_by("sort_order") if (i.pk, year) in by or (i.pk, year - 1) in by]
     rows = []
     for i in items:
         a, b = by.get((i.pk, year - 1), {}), by.get((i.pk, year), {})
-        rows.append(
-            SummaryRow(i, a.get("amount") or 0, a.get("national") or 0, b.get("amount") or 0, b.get("national") or 0)
-        )
+        prior = (a.get("amount") or 0) if has_prior else None
+        prior_national = (a.get("national") or 0) if has_prior else None
+        rows.append(SummaryRow(i, prior, prior_national, b.get("amount") or 0, b.get("national") or 0))
     total = SummaryRow(
         None,
-        sum(r.prior for r in rows),
-        sum(r.prior_national for r in rows),
+        sum(r.prior for r in rows) if has_prior else None,
+        sum(r.prior_national for r in rows) if has_prior else None,
         sum(r.current for r in rows),
         sum(r.current_national for r in rows),
     )
     return total, rows
+
+
+def prior_year_settlement(p: Project, year: int) -> SettlementRow | None:
+    """What the sources say of the year before when the portal holds no budget lines for it: its settlement."""
+    return SettlementRow.objects.filter(project=p, year=year - 1).first()
 
 
 @dataclass
@@ -117,22 +133,19 @@ class ExecutionRow:
         return (Decimal(self.executed) * 100 / Decimal(self.available)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def lines_with_execution(
-    p: Project, year: int, *, until: date | None = None, item: ExpenseItem | None = None, anchor: Anchor | None = None
-):
-    """Budget lines with available (amount + changes) and executed-to-date, summed by the database."""
+def lines_with_execution(p: Project, year: int, *, until: date | None = None, item: ExpenseItem | None = None):
+    """Budget lines with available (amount + changes), executed-to-date and their shares (3 queries)."""
     record_filter = Q(records__date__lte=until) if until else Q()
     qs = BudgetLine.objects.filter(project=p, year=year)
     if item is not None:
         qs = qs.filter(item=item)
-    if anchor is not None:
-        qs = qs.filter(anchor=anchor)
     changes = {
         r["line_id"]: r["total"]
         for r in BudgetChange.objects.filter(line__in=qs).values("line_id").annotate(total=Sum("amount_won"))
     }
     lines = list(
-        qs.select_related("item", "anchor")
+        qs.select_related("item")
+        .prefetch_related(Prefetch("shares", queryset=LineShare.objects.select_related("anchor")))
         .annotate(
             executed=Coalesce(Sum("records__amount_won", filter=record_filter), 0),
             record_count=Count("records", filter=record_filter),
@@ -141,7 +154,33 @@ def lines_with_execution(
     )
     for line in lines:
         line.available = line.amount_won + (changes.get(line.pk) or 0)
+        line.allocated = sum(s.amount_won for s in line.shares.all())
     return lines
+
+
+@dataclass
+class AnchorLine:
+    """A budget line as one anchor sees it: its share of the line and the payments recorded for it."""
+
+    line: BudgetLine
+    share: LineShare
+    executed: int
+
+
+def anchor_lines(*, anchor: Anchor, year: int) -> list[AnchorLine]:
+    """The lines of a year that fund an anchor, each with the anchor's share and its payments (2 queries)."""
+    shares = list(
+        LineShare.objects.filter(anchor=anchor, line__year=year)
+        .select_related("line__item")
+        .order_by("line__item__sort_order", "line__sort_order")
+    )
+    executed = dict(
+        ExecutionRecord.objects.filter(anchor=anchor, line_id__in=[s.line_id for s in shares])
+        .values("line_id")
+        .annotate(s=Sum("amount_won"))
+        .values_list("line_id", "s")
+    )
+    return [AnchorLine(s.line, s, executed.get(s.line_id) or 0) for s in shares]
 
 
 def execution_table(p: Project, year: int, *, until: date | None = None) -> tuple[ExecutionRow, list[ExecutionRow]]:
@@ -180,13 +219,12 @@ def monthly_curve(p: Project, year: int) -> list[dict]:
 
 
 def records_for(*, line: BudgetLine) -> list[ExecutionRecord]:
-    return list(line.records.order_by("date", "pk"))
+    return list(line.records.select_related("anchor__district").order_by("date", "pk"))
 
 
 def plan_rows(p: Project) -> tuple[PlanRow | None, list[PlanRow]]:
-    rows = list(
-        PlanRow.objects.filter(project=p).select_related("item").order_by(F("item__sort_order").asc(nulls_first=True))
-    )
+    """The plan's rows in the book's order (its own, not the summary's); the total row apart."""
+    rows = list(PlanRow.objects.filter(project=p).select_related("item").order_by("sort_order", "pk"))
     total = next((r for r in rows if r.item_id is None), None)
     return total, [r for r in rows if r.item_id is not None]
 
@@ -194,27 +232,87 @@ def plan_rows(p: Project) -> tuple[PlanRow | None, list[PlanRow]]:
 @dataclass
 class Problem:
     where: str
-    expected: int
-    found: int
+    expected: int | None
+    found: int | None
 
 
 def plan_problems(total: PlanRow | None, rows: list[PlanRow]) -> list[Problem]:
-    """Each row's total must equal the sum of its years, and each column of the total row the sum of the items."""
+    """Each row's total must equal the sum of its years, and each column of the total row the sum of the items
+    (a blank cell adds nothing)."""
     from django.utils.translation import gettext as _
-    from django.utils.translation import pgettext
 
     problems = [Problem(str(r.item.name), r.years_sum_won, r.total_won) for r in rows if r.years_sum_won != r.total_won]
     if total is not None and not problems:  # a misprinted row already explains a total that does not add up
-        for attr, label in [
-            ("total_won", _("Total")),
-            ("before_won", total.before_label),
-            ("year1_won", str(total.year1)),
-            ("year2_won", str(total.year1 + 1)),
-            ("after_won", pgettext("budget", "Later")),
-        ]:
-            column = sum(getattr(r, attr) for r in rows)
-            if column != getattr(total, attr):
+        for attr, label in zip(PlanRow.FIGURES, plan_headers(total)[1:], strict=True):
+            column = sum(getattr(r, attr) or 0 for r in rows)
+            if column != (getattr(total, attr) or 0):
                 problems.append(Problem(f"{_('Total')} / {label}", column, getattr(total, attr)))
+    return problems
+
+
+def plan_headers(first: PlanRow | None) -> list[str]:
+    """The plan's column headings as the book prints them: 계, 기투자 (~2019), 2020, 2021, 2022 이후."""
+    from django.utils.translation import gettext as _
+    from django.utils.translation import pgettext
+
+    if first is None:
+        return [pgettext("budget", "Category"), pgettext("budget", "Total")]
+    return [
+        pgettext("budget", "Category"),
+        pgettext("budget", "Total"),
+        _("Invested before (%(label)s)") % {"label": first.before_label},
+        str(first.year1),
+        str(first.year1 + 1),
+        _("%(year)s and after") % {"year": first.year1 + 2},
+    ]
+
+
+def _to_million(won: int | None) -> int | None:
+    from common.money import to_unit
+
+    return to_unit(won, "million")
+
+
+def plan_against_budget(p: Project, total: PlanRow | None, rows: list[PlanRow]) -> list[Problem]:
+    """The plan's year columns against the budget lines of those years, in the plan's unit (million won,
+    rounded): where the two parts of the book disagree, e.g. the plan's 227 of facilities cost in 2020 against
+    the summary's 0. Only years the portal holds lines for are compared."""
+    from django.utils.translation import pgettext
+
+    first = total or (rows[0] if rows else None)
+    if first is None:
+        return []
+    columns = {first.year1: "year1_won", first.year1 + 1: "year2_won"}
+    sums = {
+        (r["item_id"], r["year"]): r["amount"]
+        for r in BudgetLine.objects.filter(project=p, year__in=list(columns))
+        .values("item_id", "year")
+        .annotate(amount=Sum("amount_won"))
+    }
+    years = sorted({y for _i, y in sums})
+    planned_items = {r.item_id for r in rows}
+    extra_items = {i for i, _y in sums if i not in planned_items}
+    problems = []
+    for year in years:
+        attr = columns[year]
+        for r in rows:
+            budget = sums.get((r.item_id, year), 0)
+            if (_to_million(getattr(r, attr)) or 0) != _to_million(budget):
+                problems.append(Problem(f"{year} · {r.item.name}", _to_million(budget), _to_million(getattr(r, attr))))
+        for item in ExpenseItem.objects.filter(pk__in=extra_items):
+            budget = sums.get((item.pk, year), 0)
+            if budget:
+                problems.append(Problem(f"{year} · {item.name}", _to_million(budget), None))
+        if total is not None:
+            budget = sum(v for (_i, y), v in sums.items() if y == year)
+            if (_to_million(getattr(total, attr)) or 0) != _to_million(budget):
+                problems.append(
+                    Problem(
+                        f"{year} · {pgettext('budget', 'Total')}",
+                        _to_million(budget),
+                        _to_million(getattr(total, attr)),
+                    )
+                )
     return problems
 
 
@@ -256,6 +354,22 @@ def settlement_checks(p: Project) -> list[SettlementCheck]:
 
 
 @dataclass
+class CostBasis:
+    """What an anchor's unit costs rest on: its shares of the running (non-capital) budget lines of one year.
+
+    That is the period's own budget year when the portal holds one, otherwise the latest earlier year (the
+    page says which). `is_example` when any share used is an example allocation."""
+
+    years: tuple[int, ...]  # one year for an anchor; the city's sum may rest on several
+    annual_won: int
+    is_example: bool
+
+    @property
+    def label(self) -> str:
+        return ", ".join(str(y) for y in self.years)
+
+
+@dataclass
 class Delivery:
     """What an anchor cost and delivered in a period; each figure comes from the one selector that computes it
     (reservations.figures, facilities.tenancy, programs). A figure is None (shown blank) only where the portal
@@ -265,8 +379,10 @@ class Delivery:
     first: date
     last: date
     operating: bool
-    budgeted: int  # the budget lines of the year the period falls in
-    spent: int  # execution records dated in the period
+    budgeted: int  # the anchor's shares of the budget lines of the year the period falls in
+    budgeted_is_example: bool
+    spent: int  # payments recorded for the anchor, dated in the period
+    cost_basis: CostBasis | None
     usage: Usage
     occupancy_figures: OccupancyFigures
     programme_figures: ProgrammeFigures
@@ -308,12 +424,48 @@ class Delivery:
         return self.occupancy_figures.occupancy if self.occupancy_figures.startup_spaces else None
 
     @property
+    def period_days(self) -> int:
+        return (self.last - self.first).days + 1
+
+    @property
+    def running_cost(self) -> int | None:
+        """The cost basis's annual running budget pro-rated to the days of the period (won, rounded half up)."""
+        if self.cost_basis is None:
+            return None
+        year_days = (date(self.first.year, 12, 31) - date(self.first.year, 1, 1)).days + 1
+        q, r = divmod(self.cost_basis.annual_won * self.period_days, year_days)
+        return q + (1 if r * 2 >= year_days else 0)
+
+    @property
     def cost_per_booked_hour(self) -> int | None:
-        return int(Decimal(self.spent) / self.booked_hours) if self.booked_hours and self.spent else None
+        if not self.booked_hours or not self.running_cost:
+            return None
+        return int((Decimal(self.running_cost) / self.booked_hours).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
     @property
     def cost_per_participant(self) -> int | None:
-        return self.spent // self.participants if self.participants and self.spent else None
+        if not self.participants or not self.running_cost:
+            return None
+        return int((Decimal(self.running_cost) / self.participants).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+    @property
+    def unit_costs_are_example(self) -> bool:
+        return self.cost_basis is not None and self.cost_basis.is_example
+
+
+def cost_bases(*, anchor_ids: list[int], year: int) -> dict[int, CostBasis]:
+    """Per anchor, its running budget of `year`, or of the latest earlier year that funds it (1 query)."""
+    rows = (
+        LineShare.objects.filter(anchor_id__in=anchor_ids, line__year__lte=year, line__item__is_capital=False)
+        .values("anchor_id", "line__year")
+        .annotate(total=Sum("amount_won"), examples=Count("pk", filter=Q(is_example=True)))
+    )
+    out: dict[int, CostBasis] = {}
+    for r in rows:
+        current = out.get(r["anchor_id"])
+        if current is None or r["line__year"] > current.years[0]:
+            out[r["anchor_id"]] = CostBasis((r["line__year"],), r["total"], r["examples"] > 0)
+    return out
 
 
 def period(year: int, month: int | None = None) -> tuple[date, date]:
@@ -332,18 +484,23 @@ def delivery_by_anchor(*, anchors: list[Anchor], first: date, last: date) -> dic
 
     ids = [a.pk for a in anchors]
     operating = {a.pk for a in anchors if a.is_operating}
-    budgeted = dict(
-        BudgetLine.objects.filter(anchor_id__in=ids, year=first.year)
+    budgeted: dict[int, int] = {}
+    budget_examples: set[int] = set()
+    for r in (
+        LineShare.objects.filter(anchor_id__in=ids, line__year=first.year)
+        .values("anchor_id")
+        .annotate(s=Sum("amount_won"), examples=Count("pk", filter=Q(is_example=True)))
+    ):
+        budgeted[r["anchor_id"]] = r["s"]
+        if r["examples"]:
+            budget_examples.add(r["anchor_id"])
+    spent = dict(
+        ExecutionRecord.objects.filter(anchor_id__in=ids, date__gte=first, date__lte=last)
         .values("anchor_id")
         .annotate(s=Sum("amount_won"))
         .values_list("anchor_id", "s")
     )
-    spent = dict(
-        ExecutionRecord.objects.filter(line__anchor_id__in=ids, date__gte=first, date__lte=last)
-        .values("line__anchor_id")
-        .annotate(s=Sum("amount_won"))
-        .values_list("line__anchor_id", "s")
-    )
+    bases = cost_bases(anchor_ids=ids, year=first.year)
     usage = usage_by_anchor(anchor_ids=ids, first=first, last=last)
     occupancy = occupancy_by_anchor(anchor_ids=ids, first=first, last=last)
     start, end = period_bounds(first, last)
@@ -354,7 +511,9 @@ def delivery_by_anchor(*, anchors: list[Anchor], first: date, last: date) -> dic
             last=last,
             operating=a in operating,
             budgeted=budgeted.get(a) or 0,
+            budgeted_is_example=a in budget_examples,
             spent=spent.get(a) or 0,
+            cost_basis=bases.get(a),
             usage=usage[a],
             occupancy_figures=occupancy[a],
             programme_figures=programmes[a],

@@ -12,6 +12,7 @@ urlpatterns = [
     path("lines/<int:pk>/", views.LineView.as_view(), name="line"),
     path("records/<int:pk>/evidence/", views.RecordEvidenceView.as_view(), name="record_evidence"),
     path("plan/", views.PlanView.as_view(), name="plan"),
+    path("project/", views.ProjectView.as_view(), name="project"),
     path("settlement/", views.SettlementView.as_view(), name="settlement"),
     path("anchors/<slug:slug>/", views.AnchorBudgetView.as_view(), name="anchor"),
     path("history/", views.HistoryView.as_view(), name="history"),

@@ -18,12 +18,8 @@ from common.files import private_file_response
 from common.money import to_unit, unit_label
 
 from . import selectors
-from .models import BudgetLine, ExecutionRecord, ExpenseItem, PlanRow, Project, SettlementRow
-from .tables import Table, csv_response, xlsx_response
-
-
-def _national(value: int) -> str:
-    return f"(x{value:,})" if value else "(x-)"
+from .models import BudgetLine, ExecutionRecord, ExpenseItem, PlannedExecution, PlanRow, Project, SettlementRow
+from .tables import Figure, Table, csv_response, xlsx_response
 
 
 class ExportMixin:
@@ -68,55 +64,315 @@ class BudgetIndexView(View):
         return redirect("budgets:summary", year=years[-1]) if years else redirect("home")
 
 
+def _figure(value: int | None, national: int | None, unit: str) -> Figure:
+    return Figure(to_unit(value, unit), to_unit(national, unit))
+
+
+def _won_text(won: int) -> str:
+    return f"{won:,}"
+
+
+def summary_tables(project: Project, year: int) -> list[Table]:
+    """The year's page of the budget book: summary (예산 총괄), calculation basis (산출근거) and schedule
+    (추진일정), as the page shows them and the export writes them."""
+    total, rows = selectors.year_summary(project, year)
+    unit = "thousand"
+
+    def cells(r: selectors.SummaryRow, label: str) -> list:
+        return [
+            label,
+            _figure(r.prior, r.prior_national, unit),
+            _figure(r.current, r.current_national, unit),
+            _figure(r.change, r.change_national, unit),
+            Figure(r.pct, r.pct_national),
+        ]
+
+    notes, warnings = [], []
+    if total.prior is None:
+        settled = selectors.prior_year_settlement(project, year)
+        note = _("The budget book gives no %(prior)s budget by item, so column A and the change are blank.") % {
+            "prior": year - 1
+        }
+        if settled is not None and settled.final_won is not None:
+            note += " " + _(
+                "Its settlement gives the %(prior)s final budget: %(final)s thousand won (national %(national)s); "
+                "the multi-year plan gives the investment up to %(prior)s by item."
+            ) % {
+                "prior": year - 1,
+                "final": _won_text(to_unit(settled.final_won, unit)),
+                "national": _won_text(to_unit(settled.final_national_won or 0, unit)),
+            }
+        notes.append(note)
+    plan_total, plan_rows = selectors.plan_rows(project)
+    for p in selectors.plan_against_budget(project, plan_total, plan_rows):
+        if p.where.startswith(f"{year} "):
+            warnings.append(_plan_budget_text(p))
+    notes.append(
+        _(
+            "(x …) is the national share; △ is a decrease. The change in per cent is (B−A)×100/A, rounded; 100 for an item new this year, as the book prints it."
+        )
+    )
+    summary = Table(
+        title=_("Budget summary %(year)s") % {"year": year},
+        unit=f"{unit_label(unit)}, %",
+        headers=[
+            pgettext("budget", "Category"),
+            _("%(y)s budget (A)") % {"y": year - 1},
+            _("%(y)s budget (B)") % {"y": year},
+            _("Change (B−A)"),
+            _("(B−A)×100/A"),
+        ],
+        rows=[cells(total, pgettext("budget", "Total")), *[cells(r, r.item.name) for r in rows]],
+        links=[None, *[f"/budgets/{year}/items/{r.item.code}/" for r in rows]],
+        emphasis={0},
+        notes=notes,
+        warnings=warnings,
+    )
+    lines = selectors.lines_with_execution(project, year)
+    basis_rows, basis_links, previous_item = [], [], None
+    for line in lines:
+        shares = " · ".join(
+            f"{s.anchor.name} {_won_text(to_unit(s.amount_won, unit))}"
+            + (f" ({_('example allocation')})" if s.is_example else "")
+            for s in line.shares.all()
+        )
+        basis_rows.append(
+            [
+                line.item.name if line.item_id != previous_item else "",
+                f"{line.basis} {_won_text(line.amount_won)}" if line.basis else "",
+                to_unit(line.amount_won, unit),
+                shares,
+            ]
+        )
+        basis_links.append(line.get_absolute_url())
+        previous_item = line.item_id
+    basis = Table(
+        title=_("Calculation basis %(year)s") % {"year": year},
+        unit=unit_label(unit),
+        headers=[
+            _("Budget item"),
+            _("%(year)s budget details (won)") % {"year": year},
+            pgettext("budget", "Amount"),
+            _("Anchors funded (portal)"),
+        ],
+        rows=basis_rows,
+        links=basis_links,
+        notes=[
+            _(
+                "The anchors funded are the portal's reading of each line: its shares, with their basis on the line's page."
+            )
+        ]
+        if any(line.basis_ko for line in lines)
+        else [_("The budget book gives no calculation basis for this year.")],
+    )
+    tables = [summary, basis]
+    schedule = list(project.schedule.filter(year=year))
+    if schedule:
+        total_schedule = sum(e.amount_won for e in schedule)
+        schedule_warnings = []
+        if total_schedule != total.current:
+            schedule_warnings.append(
+                _("The schedule adds up to %(schedule)s, the budget to %(budget)s (thousand won).")
+                % {
+                    "schedule": _won_text(to_unit(total_schedule, unit)),
+                    "budget": _won_text(to_unit(total.current, unit)),
+                }
+            )
+        tables.append(
+            Table(
+                title=_("Execution schedule %(year)s") % {"year": year},
+                unit=unit_label(unit),
+                headers=[
+                    pgettext("budget", "Activity"),
+                    pgettext("budget", "Period"),
+                    _("Budget to execute"),
+                    pgettext("budget", "Details"),
+                ],
+                rows=[
+                    [pgettext("budget", "Total"), "", to_unit(total_schedule, unit), ""],
+                    *[[e.activity, e.period, to_unit(e.amount_won, unit), e.detail] for e in schedule],
+                ],
+                emphasis={0},
+                warnings=schedule_warnings,
+            )
+        )
+    return tables
+
+
+def _plan_budget_text(p: selectors.Problem) -> str:
+    if p.found is None:
+        return _("%(where)s: the budget gives %(budget)s, the multi-year plan has no row for it (million won).") % {
+            "where": p.where,
+            "budget": _won_text(p.expected or 0),
+        }
+    return _(
+        "%(where)s: the multi-year plan prints %(plan)s, the budget summary gives %(budget)s (million won, rounded). "
+        "The two parts of the book disagree; both are shown as printed."
+    ) % {"where": p.where, "plan": _won_text(p.found), "budget": _won_text(p.expected or 0)}
+
+
 class SummaryView(ExportMixin, ProjectMixin, TemplateView):
-    """예산 총괄: each item, prior year against this year, with the change and the national share."""
+    """예산 총괄, 산출근거 and 추진일정 of a year, as the budget book prints them."""
 
     template_name = "budgets/summary.html"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         year = _year_or_404(ctx["years"], self.kwargs["year"])
-        total, rows = selectors.year_summary(self.project, year)
-        unit = "thousand"
+        ctx.update(year=year, tables=summary_tables(self.project, year), export_name=f"budget-summary-{year}")
+        return ctx
 
-        def cells(r, label):
-            return [
-                label,
-                to_unit(r.prior, unit),
-                _national(to_unit(r.prior_national, unit)),
-                to_unit(r.current, unit),
-                _national(to_unit(r.current_national, unit)),
-                to_unit(r.change, unit),
-                r.pct,
-            ]
 
-        table = Table(
-            title=_("Budget summary %(year)s") % {"year": year},
-            unit=f"{unit_label(unit)}, %",
-            headers=[
-                pgettext("budget", "Item"),
-                _("%(y)s budget (A)") % {"y": year - 1},
-                _("national"),
-                _("%(y)s budget (B)") % {"y": year},
-                _("national"),
-                _("Change (B−A)"),
-                _("Change %"),
+def project_tables(project: Project) -> list[Table]:
+    """The book's description of the project: outline, cost, contacts, texts, site plans and history."""
+    from anchors.models import Milestone
+    from anchors.seed_data import SEED_002
+
+    texts = list(project.texts.all())
+    by_section: dict[str, list] = {}
+    for t in texts:
+        by_section.setdefault(t.section, []).append(t)
+
+    def text_rows(section: str, default_label: str) -> list[list]:
+        return [[t.label or default_label, t.body] for t in by_section.get(section, [])]
+
+    def text_notes(sections: tuple[str, ...]) -> list[str]:
+        return [f"{t.label}: {t.source_note}" for s in sections for t in by_section.get(s, []) if t.source_note]
+
+    outline = Table(
+        title=_("Project outline"),
+        unit=_("text"),
+        headers=[_("Heading"), _("As printed")],
+        rows=[
+            [_("Account"), project.account],
+            [_("Project period"), project.recurrence],
+            *text_rows("overview", _("Project content")),
+            *text_rows("location", _("Project location")),
+            [_("Legal basis"), project.legal_basis],
+            *text_rows("purpose", pgettext("budget", "Purpose")),
+        ],
+        notes=text_notes(("overview", "location")),
+        text=True,
+    )
+    unit = "thousand"
+    cost = Table(
+        title=_("Project cost"),
+        unit=unit_label(unit),
+        headers=[
+            pgettext("budget", "Category"),
+            pgettext("budget", "Total"),
+            _("National"),
+            _("City"),
+            pgettext("budget", "District"),
+            _("Other (outside the budget)"),
+        ],
+        rows=[
+            [
+                _("Total project cost"),
+                to_unit(project.total_cost_won, unit),
+                to_unit(project.total_national_won, unit),
+                to_unit(project.total_city_won, unit),
+                to_unit(project.total_district_won, unit),
+                to_unit(project.total_other_won, unit),
             ],
-            rows=[cells(total, _("Total")), *[cells(r, r.item.name) for r in rows]],
-            links=[None, *[f"/budgets/{year}/items/{r.item.code}/" for r in rows]],
-            emphasis={0},
-        )
-        ctx.update(
-            year=year,
-            total=total,
-            rows=rows,
-            tables=[table],
-            export_name=f"budget-summary-{year}",
-            schedule=self.project.schedule.filter(year=year),
-            lines=BudgetLine.objects.filter(project=self.project, year=year)
-            .select_related("item", "anchor")
-            .order_by("item__sort_order", "sort_order"),
-        )
+        ]
+        + (
+            [
+                [
+                    _("Project cost %(year)s") % {"year": project.year_cost_year},
+                    to_unit(project.year_cost_won, unit),
+                    to_unit(project.year_national_won, unit),
+                    to_unit(project.year_city_won, unit),
+                    to_unit(project.year_district_won, unit),
+                    to_unit(project.year_other_won, unit),
+                ]
+            ]
+            if project.year_cost_year
+            else []
+        ),
+        notes=[_("A blank cell is blank in the book.")],
+    )
+    contacts = Table(
+        title=_("People in charge: %(department)s") % {"department": project.owner_department},
+        unit=_("text"),
+        headers=[_("Role"), _("Name"), _("Phone")],
+        rows=[[c.role, c.name, c.phone] for c in project.contacts.all()],
+        notes=[project.department_note] if project.department_note else [],
+        text=True,
+    )
+    description = Table(
+        title=_("What the project does"),
+        unit=_("text"),
+        headers=[_("Heading"), _("As printed")],
+        rows=[
+            *text_rows("description", _("What the project does")),
+            *text_rows("achievements", _("Achievements of the last three years")),
+            *text_rows("effects", _("Expected effects")),
+        ],
+        text=True,
+    )
+    sites = list(Anchor.objects.filter(cost_won__isnull=False).order_by("sort_order"))
+    site_table = Table(
+        title=_("Sites of the project"),
+        unit=unit_label("million"),
+        headers=[_("Anchor"), _("Location"), _("Size (m²)"), _("Floors"), _("Cost")],
+        rows=[
+            [
+                a.name,
+                a.lot_address,
+                _area_text(a),
+                _floors_text(a),
+                to_unit(a.cost_won, "million"),
+            ]
+            for a in sites
+        ],
+        links=[a.get_absolute_url() for a in sites],
+        notes=[_("From each anchor's record, which holds the book's figures; a blank is not given in the sources.")],
+    )
+    history = Table(
+        title=_("How the project came about"),
+        unit=_("text"),
+        headers=[_("When"), _("Anchor"), _("What")],
+        rows=[
+            [
+                f"{m.date:%Y-%m}" if m.precision == "month" else f"{m.date:%Y-%m-%d}",
+                m.anchor.name if m.anchor_id else _("All anchors"),
+                m.title,
+            ]
+            for m in Milestone.objects.filter(source=SEED_002).select_related("anchor").order_by("date", "pk")
+        ],
+        text=True,
+    )
+    return [outline, cost, contacts, description, site_table, history]
+
+
+def _area_text(anchor: Anchor) -> str:
+    from django.utils.formats import number_format
+
+    if anchor.floor_area_m2:
+        return number_format(anchor.floor_area_m2.normalize(), force_grouping=True)
+    if anchor.site_area_m2:
+        return _("site %(area)s") % {"area": number_format(anchor.site_area_m2.normalize(), force_grouping=True)}
+    return ""
+
+
+def _floors_text(anchor: Anchor) -> str:
+    if anchor.floors_above is None and anchor.floors_below is None:
+        return anchor.floors_note
+    return _("%(above)s above ground, %(below)s below") % {
+        "above": anchor.floors_above if anchor.floors_above is not None else "–",
+        "below": anchor.floors_below if anchor.floors_below is not None else "–",
+    }
+
+
+class ProjectView(ExportMixin, ProjectMixin, TemplateView):
+    """사업개요, 사업 담당자 and 사업설명: the project as the budget book describes it."""
+
+    template_name = "budgets/project.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(tables=project_tables(self.project), export_name="budget-project")
         return ctx
 
 
@@ -167,12 +423,15 @@ class ExecutionView(ExportMixin, ProjectMixin, TemplateView):
                     ]
                 )
                 links.append(ln.line.get_absolute_url())
+        has_examples = ExecutionRecord.objects.filter(
+            line__project=self.project, line__year=year, is_example=True
+        ).exists()
         table = Table(
             title=_("Budget execution %(year)s") % {"year": year},
             unit=f"{unit_label(unit)}, %",
             headers=[
                 _("Item or line"),
-                _("Code"),
+                _("Portal code"),
                 _("Available"),
                 _("Executed to date"),
                 _("Execution rate %"),
@@ -181,6 +440,12 @@ class ExecutionView(ExportMixin, ProjectMixin, TemplateView):
             rows=rows,
             links=links,
             emphasis=emphasis,
+            notes=[_("The budget book names the items but prints no codes; the codes are the portal's own.")]
+            + (
+                [_("The budget book has no execution records; the executed figures rest on example records.")]
+                if has_examples
+                else []
+            ),
         )
         curve = selectors.monthly_curve(self.project, year)
         curve_table = Table(
@@ -188,6 +453,10 @@ class ExecutionView(ExportMixin, ProjectMixin, TemplateView):
             unit=unit_label(unit),
             headers=[_("Month"), _("Executed (cumulative)"), _("Planned (cumulative)")],
             rows=[[c["month"], to_unit(c["executed"], unit), to_unit(c["planned"], unit)] for c in curve],
+            notes=[_("The planned curve and the records behind the executed figures are example data.")]
+            if has_examples
+            or PlannedExecution.objects.filter(project=self.project, year=year, is_example=True).exists()
+            else [],
         )
         ctx.update(
             year=year,
@@ -196,7 +465,7 @@ class ExecutionView(ExportMixin, ProjectMixin, TemplateView):
             tables=[table, curve_table],
             export_name=f"budget-execution-{year}",
             chart=_chart(curve, total.available),
-            has_example_records=ExecutionRecord.objects.filter(line__year=year, is_example=True).exists(),
+            has_example_records=has_examples,
         )
         return ctx
 
@@ -241,34 +510,40 @@ class ItemView(ProjectMixin, TemplateView):
 
 
 class LineView(ProjectMixin, TemplateView):
-    """A budget line; its execution records (payees, evidence) only for the officers concerned and the city."""
+    """A budget line with its shares; its payments (payees, evidence) only for the officers concerned and the city."""
 
     template_name = "budgets/line.html"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        line = get_object_or_404(
-            BudgetLine.objects.select_related("item", "anchor__district", "project"), pk=self.kwargs["pk"]
-        )
+        line = get_object_or_404(BudgetLine.objects.select_related("item", "project"), pk=self.kwargs["pk"])
         lines = selectors.lines_with_execution(line.project, line.year, item=line.item)
         line = next(ln for ln in lines if ln.pk == line.pk)
-        can_see = may(self.request.user, "budgets.view_records", line)
+        user = self.request.user
+        can_see = may(user, "budgets.view_records_of", line)
+        records = (
+            [r for r in selectors.records_for(line=line) if may(user, "budgets.view_record", r)] if can_see else []
+        )
         ctx.update(
             line=line,
             year=line.year,
+            shares=line.shares.all(),
+            unallocated=line.amount_won - line.allocated,
             can_see_records=can_see,
-            records=selectors.records_for(line=line) if can_see else [],
+            records=records,
             changes=line.changes.all(),
         )
         return ctx
 
 
 class RecordEvidenceView(PolicyRequiredMixin, View):
-    policy_action = "budgets.view_records"
+    policy_action = "budgets.view_record"
 
     def get_policy_object(self):
-        self.record = get_object_or_404(ExecutionRecord.objects.select_related("line__anchor"), pk=self.kwargs["pk"])
-        return self.record.line
+        self.record = get_object_or_404(
+            ExecutionRecord.objects.select_related("anchor__district"), pk=self.kwargs["pk"]
+        )
+        return self.record
 
     def get(self, request, pk: int):
         if not self.record.evidence:
@@ -277,48 +552,47 @@ class RecordEvidenceView(PolicyRequiredMixin, View):
         return private_file_response(self.record.evidence, download_name=f"evidence-{self.record.pk}.{extension}")
 
 
+def plan_tables(project: Project) -> list[Table]:
+    """연차별 투자계획 as printed: the book's row order, blanks blank, each figure with its national share."""
+    total, rows = selectors.plan_rows(project)
+    unit = "million"
+
+    def cells(r: PlanRow, label: str) -> list:
+        return [label] + [
+            _figure(getattr(r, f), getattr(r, f.removesuffix("_won") + "_national_won"), unit) for f in PlanRow.FIGURES
+        ]
+
+    first = total or (rows[0] if rows else None)
+    warnings = [
+        _("%(where)s: the parts add up to %(expected)s, the book prints %(found)s (million won).")
+        % {
+            "where": p.where,
+            "expected": _won_text(to_unit(p.expected, unit)),
+            "found": _won_text(to_unit(p.found, unit)),
+        }
+        for p in selectors.plan_problems(total, rows)
+    ]
+    warnings += [_plan_budget_text(p) for p in selectors.plan_against_budget(project, total, rows)]
+    return [
+        Table(
+            title=_("Multi-year investment plan"),
+            unit=unit_label(unit),
+            headers=selectors.plan_headers(first),
+            rows=([cells(total, pgettext("budget", "Total"))] if total else []) + [cells(r, r.item.name) for r in rows],
+            emphasis={0} if total else set(),
+            notes=[f"{r.item.name}: {r.source_note}" for r in rows if r.source_note]
+            + [_("(x …) is the national share; a blank cell is blank in the book.")],
+            warnings=warnings,
+        )
+    ]
+
+
 class PlanView(ExportMixin, ProjectMixin, TemplateView):
     template_name = "budgets/plan.html"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        total, rows = selectors.plan_rows(self.project)
-        unit = "million"
-
-        def cells(r: PlanRow, label: str):
-            return [
-                label,
-                to_unit(r.total_won, unit),
-                _national(to_unit(r.total_national_won, unit)),
-                to_unit(r.before_won, unit),
-                to_unit(r.year1_won, unit),
-                to_unit(r.year2_won, unit),
-                to_unit(r.after_won, unit),
-            ]
-
-        first = total or (rows[0] if rows else None)
-        headers = [
-            pgettext("budget", "Item"),
-            _("Total"),
-            _("national"),
-            first.before_label if first else "",
-            str(first.year1) if first else "",
-            str(first.year1 + 1) if first else "",
-            pgettext("budget", "Later"),
-        ]
-        table = Table(
-            title=_("Multi-year investment plan"),
-            unit=unit_label(unit),
-            headers=headers,
-            rows=([cells(total, _("Total"))] if total else []) + [cells(r, r.item.name) for r in rows],
-            emphasis={0},
-        )
-        ctx.update(
-            tables=[table],
-            problems=selectors.plan_problems(total, rows),
-            export_name="multi-year-plan",
-            notes=[r for r in rows if r.source_note],
-        )
+        ctx.update(tables=plan_tables(self.project), export_name="multi-year-plan")
         return ctx
 
 
@@ -342,7 +616,18 @@ class SettlementView(ExportMixin, ProjectMixin, TemplateView):
                 _("Carried out"),
                 _("Unexecuted"),
             ],
-            rows=[[c.row.year, *[to_unit(getattr(c.row, f), unit) for f in SettlementRow.FIGURES]] for c in checks],
+            rows=[
+                [
+                    str(c.row.year),
+                    *[
+                        _figure(getattr(c.row, f), getattr(c.row, SettlementRow.national_of(f)), unit)
+                        for f in SettlementRow.FIGURES
+                    ],
+                ]
+                for c in checks
+            ],
+            notes=[f"{c.row.year}: {c.row.source_note}" for c in checks if c.row.source_note]
+            + [_("(x …) is the national share; a blank cell is blank in the book.")],
         )
         ctx.update(tables=[table], checks=checks, export_name="settlement")
         return ctx
@@ -352,11 +637,29 @@ def delivery_tables(d: selectors.Delivery, when: str, anchor: Anchor) -> list[Ta
     """The budget-and-delivery figures of one anchor and period, as the page and its exports show them (the
     monthly report and the dashboard read the same Delivery). Two tables, so that each has one unit."""
     unit = "thousand"
+    budget_rows = [
+        [_("Budgeted %(year)s") % {"year": d.first.year}, to_unit(d.budgeted, unit)],
+        [_("Spent"), to_unit(d.spent, unit)],
+        [
+            _("Running cost of the period (budget %(years)s, pro rata)") % {"years": d.cost_basis.label}
+            if d.cost_basis
+            else _("Running cost of the period"),
+            to_unit(d.running_cost, unit),
+        ],
+    ]
+    budget_notes = []
+    if d.cost_basis and d.cost_basis.years != (d.first.year,):
+        budget_notes.append(
+            _("The portal holds no %(year)s budget for this anchor; unit costs rest on its %(basis)s running budget.")
+            % {"year": d.first.year, "basis": d.cost_basis.label}
+        )
     budget = Table(
         title=_("%(anchor)s: budget %(when)s") % {"anchor": anchor.name, "when": when},
         unit=unit_label(unit),
         headers=[_("Measure"), _("Value")],
-        rows=[[_("Budgeted"), to_unit(d.budgeted, unit)], [_("Spent"), to_unit(d.spent, unit)]],
+        rows=budget_rows,
+        examples=({0} if d.budgeted_is_example else set()) | ({2} if d.unit_costs_are_example else set()),
+        notes=budget_notes,
     )
     delivery = Table(
         title=_("%(anchor)s: delivery %(when)s") % {"anchor": anchor.name, "when": when},
@@ -373,6 +676,7 @@ def delivery_tables(d: selectors.Delivery, when: str, anchor: Anchor) -> list[Ta
             [_("Cost per booked hour (won)"), d.cost_per_booked_hour],
             [_("Cost per participant (won)"), d.cost_per_participant],
         ],
+        examples={7, 8} if d.unit_costs_are_example else set(),
     )
     return [budget, delivery]
 
@@ -398,7 +702,7 @@ class AnchorBudgetView(ExportMixin, ProjectMixin, TemplateView):
         anchor = get_object_or_404(Anchor.objects.select_related("district"), slug=self.kwargs["slug"])
         year, month = _year_month(self.request, ctx["years"], timezone.localdate())
         d = selectors.anchor_delivery(anchor=anchor, year=year, month=month)
-        lines = selectors.lines_with_execution(self.project, year, anchor=anchor)
+        lines = selectors.anchor_lines(anchor=anchor, year=year)
         when = f"{year}-{month:02d}" if month else str(year)
         ctx.update(
             anchor=anchor,
@@ -428,10 +732,12 @@ class HistoryView(PolicyRequiredMixin, ProjectMixin, TemplateView):
         for model in (BudgetLine, PlanRow, SettlementRow, ExecutionRecord):
             rows = list(model.history.select_related("history_user").order_by("-history_date")[:100])
             if model is ExecutionRecord:
-                # Payees and evidence follow the rule of the records themselves: only the officers of the funded
-                # anchor's district and the city see them, here as on the line's page.
-                lines = BudgetLine.objects.select_related("anchor").in_bulk({r.line_id for r in rows})
-                rows = [r for r in rows if r.line_id in lines and may(user, "budgets.view_records", lines[r.line_id])]
+                # Payees and evidence follow the rule of the records themselves: only the officers of the district
+                # of the anchor a payment was for, and the city, see them, here as on the line's page.
+                anchors = Anchor.objects.in_bulk({r.anchor_id for r in rows if r.anchor_id})
+                for r in rows:
+                    r.anchor = anchors.get(r.anchor_id)
+                rows = [r for r in rows if may(user, "budgets.view_record", r)]
             for rec in rows:
                 prev = rec.prev_record
                 changes = rec.diff_against(prev).changes if prev is not None and rec.history_type == "~" else []

@@ -69,6 +69,7 @@ SERVICE_MODULES = [
     "reservations.reminders",
     "programs.services",
     "budgets.reports",
+    "budgets.services",
     "notifications.services",
 ]
 WRITES = {"create", "get_or_create", "update_or_create", "bulk_create", "update"}

@@ -68,7 +68,7 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 @pytest.fixture
 def files(world, maker, geumcheon_staff, guro_officer, city_admin):
     from accounts.services import evidence_upload, organisation_create
-    from budgets.models import BudgetLine, MonthlyReport
+    from budgets.models import MonthlyReport
     from facilities import tenancy
     from facilities.models import SpacePhoto
 
@@ -89,8 +89,9 @@ def files(world, maker, geumcheon_staff, guro_officer, city_admin):
         wanted_months=12,
         document=SimpleUploadedFile("business-plan.pdf", PDF),
     )
-    line = BudgetLine.objects.filter(anchor=world["gaebong"]).first() or BudgetLine.objects.first()
-    record = line.records.first()
+    from budgets.models import ExecutionRecord
+
+    record = ExecutionRecord.objects.filter(anchor=world["gaebong"]).select_related("anchor").first()
     record.evidence.save("invoice.pdf", ContentFile(PDF + b"invoice"))
     report = MonthlyReport.objects.create(anchor=world["geumcheon"], year=2026, month=11, status="done")
     report.pdf.save("report.pdf", ContentFile(PDF + b"report"))
@@ -101,7 +102,7 @@ def files(world, maker, geumcheon_staff, guro_officer, city_admin):
         "payment": (f"/budgets/records/{record.pk}/evidence/", record.evidence.name, PDF + b"invoice"),
         "report": (f"/budgets/reports/{report.pk}/pdf/", report.pdf.name, PDF + b"report"),
         "photo": photo.image.name,
-        "budget_line_anchor": record.line.anchor,
+        "budget_record_anchor": record.anchor,
     }
 
 

@@ -164,6 +164,7 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
         },
     ),
     "budgets:plan": ("/budgets/plan/", EVERYONE),
+    "budgets:project": ("/budgets/project/", EVERYONE),
     "budgets:settlement": ("/budgets/settlement/", EVERYONE),
     "budgets:anchor": ("/budgets/anchors/gaebong/", EVERYONE),
     "budgets:history": (
@@ -425,8 +426,8 @@ def test_payees_and_evidence_names_reach_only_the_officers_of_the_district_and_t
     them, for every role. Only Guro's officer and the city see them, and only where a page lists payments."""
     from budgets.models import ExecutionRecord
 
-    record = ExecutionRecord.objects.select_related("line__anchor").get(pk=objects["budget_record"])
-    assert record.line.anchor.slug == "gaebong"
+    record = ExecutionRecord.objects.select_related("anchor", "line__item").get(pk=objects["budget_record"])
+    assert record.anchor.slug == "gaebong"
     record.payee = "비밀상호 주식회사"
     record.save()  # a change, so the history has it
     line, code = record.line.pk, record.line.item.code

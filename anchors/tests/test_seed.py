@@ -35,7 +35,7 @@ def test_every_site_of_the_domain_is_loaded_with_its_kind_district_and_status():
         "jung-printing": ("smart_anchor", "Jung-gu", "under_construction", "printing"),
         "jungnang-sewing": ("smart_anchor", "Jungnang-gu", "under_construction", "sewing"),
         "guro-metal": ("smart_anchor", "Guro-gu", "planned", "machinery_metal"),
-        "mapo-design": ("smart_anchor", "Mapo-gu", "planned", "design_publishing"),
+        "mapo-design": ("smart_anchor", "Mapo-gu", "under_construction", "design_publishing"),
         "jung-sewing": ("smart_anchor", "Jung-gu", "planned", "sewing"),
     }
     for slug, (kind, district, status, industry) in expected.items():
@@ -73,11 +73,9 @@ def test_geumcheon_contracts_and_history_follow_the_report():
     seed.load()
     c2020 = ManagementContract.objects.get(anchor__slug="geumcheon", year=2020)
     assert c2020.amount_won == 200_000_000
-    assert (c2020.starts_on, c2020.ends_on, c2020.selected_on) == (
-        date(2020, 7, 1),
-        date(2020, 12, 31),
-        date(2020, 6, 30),
-    )
+    # The report prints "2020. 7. ~ 2020. 12. 31": no start day, so none is invented.
+    assert (c2020.starts_on, c2020.ends_on, c2020.selected_on) == (None, date(2020, 12, 31), date(2020, 6, 30))
+    assert c2020.period_printed == "2020. 7. ~ 2020. 12. 31"
     c2021 = ManagementContract.objects.get(anchor__slug="geumcheon", year=2021)
     assert c2021.contractor_ko == "㈜디쓰리디, 금천패션협회" and c2021.selected_on == date(2021, 1, 7)
     dates = list(Milestone.objects.filter(anchor__slug="geumcheon").values_list("date", flat=True))

@@ -22,6 +22,13 @@ def cell(value) -> str:
 
 
 @register.filter
+def is_figure(value) -> bool:
+    from budgets.tables import Figure
+
+    return isinstance(value, Figure)
+
+
+@register.filter
 def is_number(value) -> bool:
     return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
 

@@ -56,13 +56,11 @@ def test_the_summary_exports_the_same_figures_to_xlsx_and_csv(client, book):
     response = client.get("/budgets/2021/?export=xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = {r[0]: r for r in sheet.iter_rows(min_row=4, values_only=True)}
-    total = next(v for k, v in rows.items() if k in ("Total", "합계"))
-    assert (total[1], total[3], total[5], total[6]) == (5_036_880, 7_224_187, 2_187_307, 43)
-    office = rows["사무관리비"]
-    assert (office[3], office[6]) == (1_711_987, 3_324)
+    assert rows["계"][1:9] == (5_036_880, "(x2,500,000)", 7_224_187, "(x-)", 2_187_307, "(x△2,500,000)", 43, "(x△100)")
+    assert rows["사무관리비"][3] == 1_711_987 and rows["사무관리비"][7] == 3_324
     text = client.get("/budgets/2021/?export=csv").content.decode("utf-8-sig")
     lines = list(csv.reader(io.StringIO(text)))
-    assert any(r[:2] == ["사무관리비", "50000"] and r[3] == "1711987" and r[6] == "3324" for r in lines)
+    assert ["사무관리비", "50000", "(x-)", "1711987", "(x-)", "1661987", "(x-)", "3324", "(x-)"] in lines
 
 
 def test_the_multi_year_plan_flags_the_row_whose_printed_total_disagrees(client, book):
@@ -80,7 +78,7 @@ def test_the_settlement_reproduces_2018_and_says_2019_is_incomplete(client, book
 def test_execution_per_item_and_line_with_the_chart_and_example_records_labelled(client, book):
     html = _en(client).get("/budgets/2021/execution/").content.decode()
     assert 'id="execution-chart"' in html and 'class="executed"' in html and 'class="planned"' in html
-    assert "3,675,000" in html and "77.9" in html and "example data" in html
+    assert "3,040,000" in html and "42.1" in html and "example data" in html  # 11 example records of 2021
 
 
 def test_payees_are_shown_to_the_officers_concerned_and_the_city_only(
@@ -100,9 +98,19 @@ def test_payees_are_shown_to_the_officers_concerned_and_the_city_only(
             client.force_login(user)
         html = client.get(url).content.decode()
         assert ("장비 공급업체" in html) is sees, user
-    city_line = BudgetLine.objects.get(year=2021, item__code="201-01")  # no single anchor: the city only
+    # The operating line funds three anchors in three districts, and the city's task force: each officer sees the
+    # payments for the anchors of their district, the city sees all.
+    shared = BudgetLine.objects.get(year=2021, item__code="201-01")
     client.force_login(guro_officer)
-    assert "관리운영 용역" not in client.get(f"/budgets/lines/{city_line.pk}/").content.decode()
+    html = client.get(f"/budgets/lines/{shared.pk}/").content.decode()
+    assert "개봉 시설관리 용역" in html
+    assert "금천 관리운영 용역" not in html and "창신 관리운영 용역" not in html and "TF 자문" not in html
+    client.force_login(jongno_officer)
+    html = client.get(f"/budgets/lines/{shared.pk}/").content.decode()
+    assert "창신 관리운영 용역" in html and "개봉 시설관리 용역" not in html
+    client.force_login(city_admin)
+    html = client.get(f"/budgets/lines/{shared.pk}/").content.decode()
+    assert all(p in html for p in ("금천 관리운영 용역", "창신 관리운영 용역", "개봉 시설관리 용역", "TF 자문"))
 
 
 def test_drill_down_from_an_item_to_its_lines_and_records(client, book, guro_officer):
@@ -114,7 +122,8 @@ def test_drill_down_from_an_item_to_its_lines_and_records(client, book, guro_off
 
 def test_the_anchor_page_shows_budget_beside_delivery_and_blank_not_zero_without_data(client, book):
     html = _en(client).get("/budgets/anchors/gaebong/?year=2021").content.decode()
-    assert "2,888,200" in html  # 579,000 + 10,000 + 2,299,200 thousand won
+    # Its shares: the works 579,000 + 10,000 + 2,299,200, utilities 450,000, and 777,497 of the shared operation.
+    assert "4,115,697" in html
     assert "Cost per booked hour" in html and "Blank means the portal has no data" in html
 
 
