@@ -31,6 +31,17 @@ def upsert(model: type[models.Model], lookup: dict[str, Any], values: dict[str, 
     return obj
 
 
+def upsert_example(
+    model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any], tally: Counter
+) -> models.Model:
+    """`upsert` for example data: a row the anchor has confirmed (its flag cleared) is its own now, and a later
+    run of the seed leaves it as it is rather than turning it back into the example."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is not None and not obj.is_example:
+        return obj
+    return upsert(model, lookup, {**values, "is_example": True}, tally)
+
+
 def _milestone_values(m: dict[str, Any]) -> dict[str, Any]:
     return {
         "precision": m.get("precision", "day"),

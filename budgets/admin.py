@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.admin import ReadOnlyInline, ServiceAdmin
+from common.admin import ReadOnlyInline, ServiceAdmin, confirm_examples
 
 from . import services
 from .models import (
@@ -134,6 +134,7 @@ class LineShareAdmin(ServiceAdmin, SimpleHistoryAdmin):
     form = LineShareForm
     list_display = ["line", "anchor", "amount_won", "basis_ko", "is_example"]
     list_filter = ["line__year", "anchor", "is_example"]
+    actions = [confirm_examples]
     search_fields = ["basis_ko", "line__basis_ko", "anchor__name_ko"]
     list_select_related = ["line__item", "anchor"]
 
@@ -233,5 +234,5 @@ class BudgetChangeAdmin(SimpleHistoryAdmin):
 @admin.register(PlannedExecution)
 class PlannedExecutionAdmin(admin.ModelAdmin):
     list_display = ["project", "year", "month", "cumulative_won", "is_example"]
-    list_filter = ["year"]
+    list_filter = ["year", "is_example"]
     search_fields = ["project__name_ko"]

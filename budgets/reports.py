@@ -99,6 +99,7 @@ def _sum_deliveries(parts: list[selectors.Delivery], first: date, last: date) ->
         budgeted_is_example=any(d.budgeted_is_example for d in parts),
         spent=total("spent"),
         cost_basis=_sum_bases([d.cost_basis for d in parts if d.cost_basis is not None]),
+        examples=frozenset().union(*(d.examples for d in parts)),
         usage=usage,
         occupancy_figures=OccupancyFigures(
             startup_spaces=total("occupancy_figures.startup_spaces"),
@@ -113,6 +114,11 @@ def _sum_deliveries(parts: list[selectors.Delivery], first: date, last: date) ->
             jobs_created=total("programme_figures.jobs_created"),
         ),
     )
+
+
+def _example_rows(flag: bool, rows: list, note: str) -> dict:
+    """Table arguments marking every row of a table built on example data, with the note saying which."""
+    return {"examples": set(range(len(rows))), "notes": [note]} if flag else {}
 
 
 def build(*, anchor: Anchor | None, year: int, month: int) -> ReportData:
@@ -163,6 +169,11 @@ def build(*, anchor: Anchor | None, year: int, month: int) -> ReportData:
             [_("Space or equipment kind"), _("Booked hours"), _("Open hours"), _("Utilisation %")],
             util_rows,
             emphasis={len(util_rows) - 1},
+            **_example_rows(
+                d.utilisation_is_example,
+                util_rows,
+                _("Open hours rest on example opening hours: the sources give none."),
+            ),
         )
     )
 
@@ -208,6 +219,9 @@ def build(*, anchor: Anchor | None, year: int, month: int) -> ReportData:
             [_("Category"), _("Reservations"), _("Fees"), _("Discounts given")],
             fee_rows,
             emphasis={len(fee_rows) - 1},
+            **_example_rows(
+                d.fee_revenue_is_example, fee_rows, _("Fees rest on example prices: the sources give none.")
+            ),
         )
     )
 
@@ -224,6 +238,9 @@ def build(*, anchor: Anchor | None, year: int, month: int) -> ReportData:
                 [_("Occupancy %"), _num(occ.occupancy)],
                 [_("Tenant companies"), occ.tenants],
             ],
+            **_example_rows(
+                d.occupancy_is_example, [1, 2, 3, 4], _("Some tenants are example companies: replace them.")
+            ),
         )
     )
 
@@ -241,6 +258,9 @@ def build(*, anchor: Anchor | None, year: int, month: int) -> ReportData:
                 [_("Matches or contracts made"), pf.matches],
                 [_("Jobs created"), pf.jobs_created],
             ],
+            **_example_rows(
+                d.programmes_are_example, [1, 2, 3, 4, 5], _("Some programmes are examples: replace them.")
+            ),
         )
     )
 

@@ -455,6 +455,8 @@ def split_by_area(amount: int, anchors: list[Anchor]) -> list[tuple[Anchor, int]
 def _share(line: BudgetLine, anchor: Anchor, amount_won: int, basis_ko: str, basis_en: str, example: bool, tally):
     """Set a share through the service that every writer uses; untouched when it already holds these values."""
     existing = LineShare.objects.filter(line=line, anchor=anchor).first()
+    if existing is not None and example and not existing.is_example:
+        return existing  # the city has confirmed the split: it is its own now
     values = (amount_won, basis_ko, basis_en, example)
     if existing and (existing.amount_won, existing.basis_ko, existing.basis_en, existing.is_example) == values:
         return existing

@@ -386,6 +386,24 @@ class Delivery:
     usage: Usage
     occupancy_figures: OccupancyFigures
     programme_figures: ProgrammeFigures
+    # Which delivery figures rest on example data (hours, prices, tenants, programmes the sources do not give).
+    examples: frozenset[str] = frozenset()
+
+    @property
+    def utilisation_is_example(self) -> bool:
+        return "hours" in self.examples
+
+    @property
+    def fee_revenue_is_example(self) -> bool:
+        return "fees" in self.examples
+
+    @property
+    def occupancy_is_example(self) -> bool:
+        return "tenants" in self.examples
+
+    @property
+    def programmes_are_example(self) -> bool:
+        return "programmes" in self.examples
 
     @property
     def takes_bookings(self) -> bool:
@@ -468,6 +486,46 @@ def cost_bases(*, anchor_ids: list[int], year: int) -> dict[int, CostBasis]:
     return out
 
 
+def example_figures(*, anchor_ids: list[int], first: date, last: date) -> dict[int, frozenset[str]]:
+    """Per anchor, which delivery figures of the period rest on example data (4 queries): utilisation on example
+    opening hours, fee revenue on example prices, occupancy on example tenants, programmes on example ones."""
+    from facilities.models import Lease, OpeningHours, RateTableVersion
+    from programs.models import Programme
+
+    found: dict[int, set[str]] = {}
+
+    def add(ids, what):
+        for i in ids:
+            found.setdefault(i, set()).add(what)
+
+    add(
+        OpeningHours.objects.filter(anchor_id__in=anchor_ids, is_example=True).values_list("anchor_id", flat=True),
+        "hours",
+    )
+    add(
+        RateTableVersion.objects.filter(
+            table__anchor_id__in=anchor_ids, is_example=True, effective_from__lte=last
+        ).values_list("table__anchor_id", flat=True),
+        "fees",
+    )
+    add(
+        Lease.objects.filter(
+            space__anchor_id__in=anchor_ids, is_example=True, starts_on__lte=last, ends_on__gte=first
+        ).values_list("space__anchor_id", flat=True),
+        "tenants",
+    )
+    add(
+        Programme.objects.filter(
+            anchor_id__in=anchor_ids,
+            is_example=True,
+            sessions__starts_at__date__gte=first,
+            sessions__starts_at__date__lte=last,
+        ).values_list("anchor_id", flat=True),
+        "programmes",
+    )
+    return {a: frozenset(v) for a, v in found.items()}
+
+
 def period(year: int, month: int | None = None) -> tuple[date, date]:
     """A year, or one month of it: (first day, last day)."""
     if month is None:
@@ -501,6 +559,7 @@ def delivery_by_anchor(*, anchors: list[Anchor], first: date, last: date) -> dic
         .values_list("anchor_id", "s")
     )
     bases = cost_bases(anchor_ids=ids, year=first.year)
+    examples = example_figures(anchor_ids=ids, first=first, last=last)
     usage = usage_by_anchor(anchor_ids=ids, first=first, last=last)
     occupancy = occupancy_by_anchor(anchor_ids=ids, first=first, last=last)
     start, end = period_bounds(first, last)
@@ -514,6 +573,7 @@ def delivery_by_anchor(*, anchors: list[Anchor], first: date, last: date) -> dic
             budgeted_is_example=a in budget_examples,
             spent=spent.get(a) or 0,
             cost_basis=bases.get(a),
+            examples=examples.get(a, frozenset()),
             usage=usage[a],
             occupancy_figures=occupancy[a],
             programme_figures=programmes[a],

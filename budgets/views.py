@@ -676,7 +676,18 @@ def delivery_tables(d: selectors.Delivery, when: str, anchor: Anchor) -> list[Ta
             [_("Cost per booked hour (won)"), d.cost_per_booked_hour],
             [_("Cost per participant (won)"), d.cost_per_participant],
         ],
-        examples={7, 8} if d.unit_costs_are_example else set(),
+        examples=({1} if d.utilisation_is_example else set())
+        | ({2} if d.fee_revenue_is_example else set())
+        | ({3, 4} if d.occupancy_is_example else set())
+        | ({5, 6, 8} if d.programmes_are_example else set())
+        | ({7, 8} if d.unit_costs_are_example else set()),
+        notes=[
+            _(
+                "Rows marked as examples rest on example data (opening hours, prices, tenants, programmes or the split of a budget line) that the sources do not give."
+            )
+        ]
+        if d.examples or d.unit_costs_are_example
+        else [],
     )
     return [budget, delivery]
 

@@ -13,6 +13,7 @@ freely editable.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -66,3 +67,54 @@ class ServiceAdmin(admin.ModelAdmin):
         return type(self).service_delete is not ServiceAdmin.service_delete and super().has_delete_permission(
             request, obj
         )
+
+
+@admin.action(description=gettext_lazy("Confirm as the anchor's own (no longer an example)"))
+def confirm_examples(modeladmin, request, queryset):
+    """On the list of a model holding example values: the chosen rows are confirmed, through the one service."""
+    from django.contrib import messages
+    from django.utils import timezone
+    from django.utils.translation import gettext
+
+    from common.examples import examples_confirm_rows
+
+    n = examples_confirm_rows(queryset=queryset, by=request.user, now=timezone.now())
+    modeladmin.message_user(request, gettext("%(n)s rows confirmed.") % {"n": n}, messages.SUCCESS)
+
+
+def examples_view(request):
+    """The admin's "Example data" page: per anchor, what is still an example; one button confirms an anchor's."""
+    from django.contrib import messages
+    from django.core.exceptions import PermissionDenied
+    from django.shortcuts import redirect, render
+    from django.utils import timezone
+    from django.utils.translation import gettext
+
+    from accounts.roles import Role, has_role
+    from anchors.models import Anchor
+    from common.examples import examples_by_anchor, examples_confirm
+
+    if not (request.user.is_superuser or has_role(request.user, Role.CITY_ADMIN)):
+        raise PermissionDenied
+    if request.method == "POST":
+        slug = request.POST.get("anchor", "")
+        anchor = Anchor.objects.filter(slug=slug).first() if slug else None
+        if slug and anchor is None:
+            messages.error(request, gettext("No such anchor."))
+            return redirect("admin_examples")
+        n = examples_confirm(anchor=anchor, by=request.user, now=timezone.now())
+        messages.success(
+            request,
+            gettext("%(n)s example rows of %(what)s confirmed.")
+            % {"n": n, "what": anchor.name if anchor else gettext("all of Seoul")},
+        )
+        return redirect("admin_examples")
+    rows, seoul_values, seoul_records = examples_by_anchor()
+    context = {
+        **admin.site.each_context(request),
+        "title": gettext("Example data"),
+        "rows": rows,
+        "seoul_values": seoul_values,
+        "seoul_records": seoul_records,
+    }
+    return render(request, "admin/examples.html", context)

@@ -5,11 +5,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
 from anchors.views import AnchorListView, DashboardView, LandingView
+from common.admin import examples_view
 from common.health import healthz, livez
 
 admin.site.site_header = _("Seoul anchor facilities: administration")
 admin.site.site_title = _("Anchor facilities admin")
 admin.site.index_title = _("Administration")
+admin.site.index_template = "admin/portal_index.html"
 
 urlpatterns = [
     path("", AnchorListView.as_view(), name="home"),
@@ -22,6 +24,7 @@ urlpatterns = [
     path("budgets/", include("budgets.urls")),
     path("anchors/", include("anchors.urls")),
     path("accounts/", include("accounts.urls")),
+    path("admin/examples/", admin.site.admin_view(examples_view), name="admin_examples"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("livez", livez, name="livez"),

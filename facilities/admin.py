@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.admin import ReadOnlyAdmin, ReadOnlyInline
+from common.admin import ReadOnlyAdmin, ReadOnlyInline, confirm_examples
 
 from . import selectors, services
 from .models import (
@@ -42,6 +42,7 @@ class SpacePhotoInline(admin.TabularInline):
 
 @admin.register(Space)
 class SpaceAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    actions = [confirm_examples]
     resource_classes = [SpaceResource]
     list_display = ["name_ko", "name_en", "anchor", "kind", "bookable", "requires_approval", "is_example"]
     list_filter = ["anchor", "kind", "bookable", "requires_approval", "is_example"]
@@ -53,8 +54,9 @@ class SpaceAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
 @admin.register(EquipmentKind)
 class EquipmentKindAdmin(SimpleHistoryAdmin):
-    list_display = ["name_ko", "name_en", "requires_certification", "certification_valid_months"]
-    list_filter = ["requires_certification"]
+    actions = [confirm_examples]
+    list_display = ["name_ko", "name_en", "requires_certification", "certification_valid_months", "is_example"]
+    list_filter = ["requires_certification", "is_example"]
     search_fields = ["name_ko", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
 
@@ -78,6 +80,7 @@ class MaintenanceLogInline(ReadOnlyInline):
 
 @admin.register(Equipment)
 class EquipmentAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    actions = [confirm_examples]
     resource_classes = [EquipmentResource]
     list_display = ["asset_tag", "name_ko", "kind", "space", "status", "is_example"]
     list_filter = ["space__anchor", "kind", "status", "is_example"]
@@ -111,6 +114,7 @@ class CertificationAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
 
 @admin.register(OpeningHours)
 class OpeningHoursAdmin(SimpleHistoryAdmin):
+    actions = [confirm_examples]
     list_display = ["anchor", "weekday", "opens", "closes", "is_example"]
     list_filter = ["anchor", "weekday", "is_example"]
     search_fields = ["anchor__name_ko", "anchor__name_en"]
@@ -143,6 +147,7 @@ class InventoryLoanInline(ReadOnlyInline):
 
 @admin.register(InventoryItem)
 class InventoryItemAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    actions = [confirm_examples]
     resource_classes = [InventoryItemResource]
     list_display = [
         "asset_tag",
@@ -268,6 +273,7 @@ class CopyVersionForm(forms.Form):
 
 @admin.register(RateTableVersion)
 class RateTableVersionAdmin(LockedWhenInEffectMixin, SimpleHistoryAdmin):
+    actions = [confirm_examples]
     list_display = ["table", "effective_from", "basis_ko", "is_example", "in_effect"]
     list_filter = ["table__anchor", "is_example"]
     search_fields = ["basis_ko", "basis_en", "table__anchor__name_ko", "table__anchor__name_en"]
@@ -424,8 +430,8 @@ class LeaseAdmin(ReadOnlyAdmin, ImportExportModelAdmin, SimpleHistoryAdmin):
     renewed and ended on the tenant board."""
 
     resource_classes = [LeaseResource]
-    list_display = ["space", "organisation", "starts_on", "ends_on", "monthly_fee_won", "status"]
-    list_filter = ["status", "space__anchor"]
+    list_display = ["space", "organisation", "starts_on", "ends_on", "monthly_fee_won", "status", "is_example"]
+    list_filter = ["status", "space__anchor", "is_example"]
     search_fields = ["organisation__name", "space__name_ko"]
 
 

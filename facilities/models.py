@@ -13,10 +13,9 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import MakerCategory
 from anchors.models import Anchor
+from common.examples import EXAMPLE_HELP
 from common.files import private_storage, random_upload_name
 from common.models import TimeStampedModel, localized
-
-EXAMPLE_HELP = _("Example data shipped because the source documents give none; staff replace it.")
 
 
 class SpaceKind(models.TextChoices):
@@ -147,6 +146,11 @@ class EquipmentKind(TimeStampedModel):
     )
     safety_note_ko = models.TextField(_("safety note (Korean)"), blank=True)
     safety_note_en = models.TextField(_("safety note (English)"), blank=True)
+    is_example = models.BooleanField(
+        _("example data"),
+        default=False,
+        help_text=EXAMPLE_HELP,
+    )
 
     history = HistoricalRecords()
 

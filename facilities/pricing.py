@@ -82,6 +82,7 @@ class Quote:
     deposit_won: int
     discount_pct: int
     version_ids: tuple[int | None, ...]
+    is_example: bool = False  # computed from an example rate-table version (set by selectors.quote_for)
 
     @property
     def boundaries(self) -> tuple[datetime, ...]:

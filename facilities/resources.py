@@ -285,6 +285,13 @@ class InventoryItemResource(StrictResource):
         return f"{open_loans[0].borrower_name} (~{open_loans[0].due_on:%Y-%m-%d})" if open_loans else ""
 
 
+def example_cell(flag: bool) -> str:
+    """The example mark in an export's "example" column: the word where the row is example data, blank where not."""
+    from django.utils.translation import gettext
+
+    return gettext("example") if flag else ""
+
+
 class RateRuleResource(StrictResource):
     """One row per rule: anchor, the version's effective date and basis, a space slug or an equipment kind slug."""
 
@@ -295,6 +302,7 @@ class RateRuleResource(StrictResource):
     equipment_kind = fields.Field(
         attribute="equipment_kind", column_name="equipment_kind", widget=StrictForeignKeyWidget(EquipmentKind, "slug")
     )
+    example = fields.Field(column_name="example", dehydrate_method="dehydrate_example", readonly=True)
     header_aliases = {
         **COMMON_ALIASES,
         "시행일": "effective_from",
@@ -328,6 +336,7 @@ class RateRuleResource(StrictResource):
             "weekend_surcharge_pct",
             "holiday_surcharge_pct",
             "deposit_won",
+            "example",
             "note_ko",
             "note_en",
         )
@@ -358,6 +367,9 @@ class RateRuleResource(StrictResource):
 
     def dehydrate_effective_from(self, obj: RateRule) -> str:
         return obj.version.effective_from.isoformat()
+
+    def dehydrate_example(self, obj: RateRule) -> str:
+        return example_cell(obj.version.is_example)
 
     def dehydrate_basis_ko(self, obj: RateRule) -> str:
         return obj.version.basis_ko
@@ -409,6 +421,7 @@ class OrganisationResource(StrictResource):
     unique_in_file = ("business_registration_number",)
     # Applicant → tenant → graduated or exited follows the company's leases; a file only reports it.
     status = fields.Field(attribute="status", column_name="status", readonly=True)
+    example = fields.Field(column_name="example", dehydrate_method="dehydrate_example", readonly=True)
 
     class Meta:
         from accounts.models import Organisation
@@ -424,9 +437,13 @@ class OrganisationResource(StrictResource):
             "email",
             "address",
             "status",
+            "example",
         )
         clean_model_instances = True
         skip_unchanged = True
+
+    def dehydrate_example(self, obj) -> str:
+        return example_cell(obj.is_example)
 
     def before_import_row(self, row, **kwargs):
         from accounts.validators import normalise_brn
@@ -450,6 +467,7 @@ class LeaseResource(StrictResource):
     monthly_fee_won = fields.Field(attribute="monthly_fee_won", column_name="monthly_fee_won", readonly=True)
     deposit_won = fields.Field(attribute="deposit_won", column_name="deposit_won", readonly=True)
     status = fields.Field(attribute="status", column_name="status", readonly=True)
+    example = fields.Field(column_name="example", dehydrate_method="dehydrate_example", readonly=True)
     header_aliases = {
         **COMMON_ALIASES,
         "사업자등록번호": "organisation",
@@ -465,7 +483,17 @@ class LeaseResource(StrictResource):
 
         model = Lease
         import_id_fields = ("space", "organisation", "starts_on")
-        fields = ("anchor", "space", "organisation", "starts_on", "ends_on", "monthly_fee_won", "deposit_won", "status")
+        fields = (
+            "anchor",
+            "space",
+            "organisation",
+            "starts_on",
+            "ends_on",
+            "monthly_fee_won",
+            "deposit_won",
+            "status",
+            "example",
+        )
         clean_model_instances = False  # lease_create checks the whole lease
         skip_unchanged = True
 
@@ -476,6 +504,9 @@ class LeaseResource(StrictResource):
 
         super().__init__(*args, **kwargs)
         self.fields["organisation"].widget = StrictForeignKeyWidget(Organisation, "business_registration_number")
+
+    def dehydrate_example(self, obj) -> str:
+        return example_cell(obj.is_example or (obj.rate_version_id is not None and obj.rate_version.is_example))
 
     def dehydrate_anchor(self, obj) -> str:
         return obj.space.anchor.slug

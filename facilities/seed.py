@@ -1,10 +1,11 @@
 """Seed data of the facilities: the real spaces the source documents name, and labelled examples.
 
-Real (from the seeds): Geumcheon's common equipment room, cutting room, sample room and 347 m²
-mask manufacturing facility (its start-up spaces are real, but their number of rooms is an example); Changsin's common pattern room, common equipment room and
-community space. Everything the seeds do not give (Gaebong's rooms, the number of start-up rooms,
-every machine, opening hours and every price) is example data with `is_example=True`, shown with an
-"example" badge on every page, for staff to replace.
+Real (from the seeds): the names of Geumcheon's common equipment room, cutting room, sample room and 347 m²
+mask manufacturing facility (its start-up spaces are real, but their number of rooms is an example), and of
+Changsin's common pattern room, common equipment room and community space. Everything the seeds do not give
+(those rooms' capacities, booking rules and descriptions, Gaebong's rooms, the number of start-up rooms,
+every machine and its training, opening hours and every price) is example data with `is_example=True`,
+marked as an example wherever a user meets it (see common/examples.py) until the anchor confirms it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from anchors.models import Anchor
-from anchors.seed import upsert
+from anchors.seed import upsert, upsert_example
 
 from .models import (
     CategoryDiscount,
@@ -444,21 +445,23 @@ def load(*, now: datetime) -> Counter:
     tally: Counter = Counter()
     anchors = {a.slug: a for a in Anchor.objects.filter(slug__in=["geumcheon", "changsin", "gaebong"])}
     spaces: dict[tuple[str, str], Space] = {}
-    for source, is_example in ((SPACES, False), (EXAMPLE_SPACES, True)):
+    # The real rooms' names are the sources'; their capacities, rules and descriptions are not: examples too.
+    # A row the anchor has confirmed is its own: `upsert_example` leaves it alone on a later run.
+    for source in (SPACES, EXAMPLE_SPACES):
         for anchor_slug, rows in source.items():
             for row in rows:
                 row = dict(row)
                 slug = row.pop("slug")
-                spaces[(anchor_slug, slug)] = upsert(
-                    Space, {"anchor": anchors[anchor_slug], "slug": slug}, {**row, "is_example": is_example}, tally
+                spaces[(anchor_slug, slug)] = upsert_example(
+                    Space, {"anchor": anchors[anchor_slug], "slug": slug}, row, tally
                 )
     kinds = {}
     for row in KINDS:
         row = dict(row)
         slug = row.pop("slug")
-        kinds[slug] = upsert(EquipmentKind, {"slug": slug}, row, tally)
+        kinds[slug] = upsert_example(EquipmentKind, {"slug": slug}, row, tally)
     for anchor_slug, space_slug, kind_slug, tag, name_ko, name_en, make, model in EQUIPMENT:
-        upsert(
+        upsert_example(
             Equipment,
             {"asset_tag": tag},
             {
@@ -468,26 +471,28 @@ def load(*, now: datetime) -> Counter:
                 "name_en": name_en,
                 "make": make,
                 "model_name": model,
-                "is_example": True,
                 **MACHINE,
             },
             tally,
         )
     for anchor_slug, days in HOURS.items():
         for weekday, (opens, closes) in days.items():
-            upsert(
+            upsert_example(
                 OpeningHours,
                 {"anchor": anchors[anchor_slug], "weekday": weekday},
-                {"opens": opens, "closes": closes, "is_example": True},
+                {"opens": opens, "closes": closes},
                 tally,
             )
     for anchor_slug, versions in RATES.items():
         table = upsert(RateTable, {"anchor": anchors[anchor_slug]}, {}, tally)
         for effective_from, basis_ko, basis_en, rules in versions:
-            version = upsert(
+            existing = RateTableVersion.objects.filter(table=table, effective_from=effective_from).first()
+            if existing is not None and not existing.is_example:
+                continue  # confirmed by the anchor: its prices are its own
+            version = upsert_example(
                 RateTableVersion,
                 {"table": table, "effective_from": effective_from},
-                {"basis_ko": basis_ko, "basis_en": basis_en, "is_example": True},
+                {"basis_ko": basis_ko, "basis_en": basis_en},
                 tally,
             )
             for (target_type, target_slug), unit, price, surcharges, deposit in rules:
@@ -509,7 +514,7 @@ def load(*, now: datetime) -> Counter:
             for category, percent in DISCOUNTS.items():
                 upsert(CategoryDiscount, {"version": version, "category": category}, {"percent": percent}, tally)
     for anchor_slug, tag, name_ko, name_en, space_slug, qty, cost in INVENTORY:
-        upsert(
+        upsert_example(
             InventoryItem,
             {"asset_tag": tag},
             {
@@ -519,7 +524,6 @@ def load(*, now: datetime) -> Counter:
                 "space": spaces[(anchor_slug, space_slug)],
                 "quantity": qty,
                 "acquisition_cost_won": cost,
-                "is_example": True,
             },
             tally,
         )

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import lru_cache
@@ -54,6 +54,7 @@ class DayHours:
     opens: time | None
     closes: time | None
     reason: str = ""  # why closed or changed: a holiday's name or the exception's reason
+    is_example: bool = False  # the weekday's hours are example data (a dated exception or a holiday is real)
 
     @property
     def is_open(self) -> bool:
@@ -69,8 +70,9 @@ def _day_hours(day: date, regular: dict, exceptions: dict, hols: dict) -> DayHou
         return DayHours(day, None, None, hols[day])
     if day.weekday() in regular:
         h = regular[day.weekday()]
-        return DayHours(day, h.opens, h.closes)
-    return DayHours(day, None, None)
+        return DayHours(day, h.opens, h.closes, is_example=h.is_example)
+    # A weekday without hours is closed: an example too when the rest of the week's hours are.
+    return DayHours(day, None, None, is_example=any(h.is_example for h in regular.values()))
 
 
 def _days(start: date, end: date):
@@ -86,6 +88,11 @@ def anchor_hours(*, anchor: Anchor, start: date, end: date, language: str = "ko"
     exceptions = {e.date: e for e in OpeningHoursException.objects.filter(anchor=anchor, date__range=(start, end))}
     hols = public_holidays(start, end, language)
     return [_day_hours(day, regular, exceptions, hols) for day in _days(start, end)]
+
+
+def hours_are_example(*, anchor: Anchor) -> bool:
+    """The anchor's regular opening hours are example data (any weekday's row flagged)."""
+    return OpeningHours.objects.filter(anchor=anchor, is_example=True).exists()
 
 
 def closures_overlapping(
@@ -230,13 +237,24 @@ def quote_for(
         versions = rate_versions(anchor=resource_anchor(resource))
     local_start, local_end = start.astimezone(SEOUL).date(), end.astimezone(SEOUL).date()
     hols = public_holidays(local_start, local_end)
-    return compute_quote(
+    quote = compute_quote(
         tariffs=tariffs_for(resource=resource, versions=versions),
         start=start,
         end=end,
         categories=categories,
         holidays=hols,
     )
+    used = set(quote.version_ids)
+    return replace(quote, is_example=any(v.is_example for v in versions if v.pk in used))
+
+
+def example_version_ids(version_ids) -> set[int]:
+    """Of these rate-table versions, the ones holding example prices: a fee computed from one is an example fee
+    (the one rule for quotes, confirmations, reservations, e-mails and exports)."""
+    ids = {i for i in version_ids if i}
+    if not ids:
+        return set()
+    return set(RateTableVersion.objects.filter(pk__in=ids, is_example=True).values_list("pk", flat=True))
 
 
 @dataclass(frozen=True)

@@ -263,7 +263,7 @@ def occupancy_board(*, anchor: Anchor, today: date) -> list[Occupancy]:
     """Each start-up space of an anchor: who is in and until when, who comes next, or vacant (2 queries)."""
     leases = (
         Lease.objects.filter(status__in=OCCUPYING, ends_on__gte=today)
-        .select_related("organisation")
+        .select_related("organisation", "rate_version")
         .order_by("starts_on")
     )
     spaces = (

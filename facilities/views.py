@@ -75,6 +75,7 @@ class AnchorFacilitiesView(AnchorScopedMixin, TemplateView):
         ctx["week"] = selectors.anchor_hours(
             anchor=anchor, start=today, end=today + timedelta(days=13), language=self.request.LANGUAGE_CODE
         )
+        ctx["hours_are_example"] = any(d.is_example for d in ctx["week"])
         return ctx
 
 

@@ -54,12 +54,17 @@ def _check_kind(kind: str, certifies: EquipmentKind | None) -> None:
 
 
 def _too_small(programme: Programme, space: Space) -> ValidationError:
+    from common.examples import refusal
+
     return ValidationError(
-        _(
-            "%(room)s holds at most %(n)s people but the programme has %(places)s places: "
-            "choose a larger room or fewer places."
+        refusal(
+            _(
+                "%(room)s holds at most %(n)s people but the programme has %(places)s places: "
+                "choose a larger room or fewer places."
+            )
+            % {"room": space.name, "n": space.capacity, "places": programme.capacity},
+            space.is_example,
         )
-        % {"room": space.name, "n": space.capacity, "places": programme.capacity}
     )
 
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from common.admin import ReadOnlyAdmin, ReadOnlyInline
+from common.admin import ReadOnlyAdmin, ReadOnlyInline, confirm_examples
 
 from .models import BookingPolicy, CalendarFeed, Quota, Reservation, ReservationEvent, Series
 
@@ -43,15 +43,18 @@ class BookingPolicyAdmin(admin.ModelAdmin):
         "free_cancellation_hours",
         "late_cancellation_pct",
         "no_show_pct",
+        "is_example",
     ]
     search_fields = ["anchor__name_ko", "anchor__name_en"]
-    list_filter = ["anchor"]
+    list_filter = ["anchor", "is_example"]
+    actions = [confirm_examples]
 
 
 @admin.register(Quota)
 class QuotaAdmin(admin.ModelAdmin):
-    list_display = ["anchor", "space_kind", "equipment_kind", "hours_per_week"]
-    list_filter = ["anchor", "space_kind", "equipment_kind"]
+    list_display = ["anchor", "space_kind", "equipment_kind", "hours_per_week", "is_example"]
+    list_filter = ["anchor", "space_kind", "equipment_kind", "is_example"]
+    actions = [confirm_examples]
     search_fields = ["anchor__name_ko", "anchor__name_en"]
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from notifications.registry import Message, renderer
 
 from . import calendars
+from .examples import annotate_examples
 from .models import HOLDING, Reservation, Series, Status
 
 
@@ -95,6 +96,7 @@ def render_series(row, now: datetime) -> Message | None:
         return None
     first = occurrences[0]
     headline = _("Your recurring reservation was cancelled") if cancelled else _("Your recurring reservation is booked")
+    annotate_examples(occurrences)
     context = {
         "headline": headline,
         "occurrences": [
@@ -105,6 +107,7 @@ def render_series(row, now: datetime) -> Message | None:
         "total_won": sum(r.charge_won if cancelled else r.fee_won for r in occurrences),
         "cancelled": cancelled,
         "base_url": settings.SITE_URL,
+        "examples": any(r.fee_is_example or (cancelled and r.terms_are_example) for r in occurrences),
     }
     ics = calendars.calendar_of(
         [calendars.reservation_event(r, now=now) for r in occurrences],

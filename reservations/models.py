@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anchors.models import Anchor
+from common.examples import EXAMPLE_HELP
 from common.models import TimeStampedModel
 from facilities.models import DiscountCategory, Equipment, EquipmentKind, Space, SpaceKind
 
@@ -77,6 +78,8 @@ class BookingPolicy(TimeStampedModel):
         default=default_reminder_offsets,
         help_text=_("For example [1440, 120]: a day and two hours before."),
     )
+    # The defaults above are the portal's, not an anchor's: a policy is an example until the anchor confirms it.
+    is_example = models.BooleanField(_("example data"), default=True, help_text=EXAMPLE_HELP)
 
     class Meta:
         verbose_name = _("booking policy")
@@ -95,6 +98,7 @@ class Quota(TimeStampedModel):
         EquipmentKind, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("equipment kind")
     )
     hours_per_week = models.PositiveSmallIntegerField(_("hours per week"), validators=[MinValueValidator(1)])
+    is_example = models.BooleanField(_("example data"), default=False, help_text=EXAMPLE_HELP)
 
     class Meta:
         verbose_name = _("quota")
@@ -237,6 +241,24 @@ class Reservation(TimeStampedModel):
     @property
     def holds_slot(self) -> bool:
         return self.status in HOLDING
+
+    @property
+    def fee_is_example(self) -> bool:
+        """The fee was computed from an example rate table (`reservations.examples`, cached on the instance)."""
+        from .examples import annotate_examples
+
+        if not hasattr(self, "_fee_is_example"):
+            annotate_examples([self])
+        return self._fee_is_example
+
+    @property
+    def terms_are_example(self) -> bool:
+        """The anchor's cancellation, no-show and hold terms are example data (its booking policy's flag)."""
+        from .examples import annotate_examples
+
+        if not hasattr(self, "_terms_are_example"):
+            annotate_examples([self])
+        return self._terms_are_example
 
     def get_absolute_url(self) -> str:
         return reverse("reservations:detail", kwargs={"pk": self.pk})

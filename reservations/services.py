@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from anchors import selectors as anchor_selectors
 from common.db import is_exclusion_violation
+from common.examples import refusal
 from facilities import selectors as facility_selectors
 from facilities.models import Equipment, EquipmentStatus, Space
 from facilities.pricing import SEOUL, Quote, QuoteError, round_half_up
@@ -95,14 +96,23 @@ def check_booking(
         raise BookingRefused(_("That time has already passed."), "past")
     if not as_staff and start < now + timedelta(minutes=policy.lead_time_minutes):
         raise BookingRefused(
-            _("Bookings must be made at least %(minutes)s minutes ahead.") % {"minutes": policy.lead_time_minutes},
+            refusal(
+                _("Bookings must be made at least %(minutes)s minutes ahead.") % {"minutes": policy.lead_time_minutes},
+                policy.is_example,
+            ),
             "lead_time",
         )
     days_ahead = policy.staff_days_ahead if as_staff else policy.maker_days_ahead
     if start > now + timedelta(days=days_ahead):
-        raise BookingRefused(_("Bookings can be made at most %(days)s days ahead.") % {"days": days_ahead}, "window")
+        raise BookingRefused(
+            refusal(_("Bookings can be made at most %(days)s days ahead.") % {"days": days_ahead}, policy.is_example),
+            "window",
+        )
     if not resource.bookable:
-        raise BookingRefused(_("%(what)s cannot be booked online.") % {"what": resource.name}, "not_bookable")
+        raise BookingRefused(
+            refusal(_("%(what)s cannot be booked online.") % {"what": resource.name}, resource.is_example),
+            "not_bookable",
+        )
     if isinstance(resource, Equipment) and resource.status != EquipmentStatus.IN_SERVICE:
         raise BookingRefused(
             _("%(what)s is in maintenance and cannot be booked.") % {"what": resource.name}, "maintenance"
@@ -115,19 +125,35 @@ def check_booking(
     origin = day_hours.opens.hour * 60 + day_hours.opens.minute if day_hours.is_open else 0
     if (local_start.hour * 60 + local_start.minute - origin) % unit or local_start.second or minutes % unit:
         raise BookingRefused(
-            _("Bookings of %(what)s go in steps of %(unit)s minutes.") % {"what": resource.name, "unit": unit}, "unit"
+            refusal(
+                _("Bookings of %(what)s go in steps of %(unit)s minutes.") % {"what": resource.name, "unit": unit},
+                resource.is_example or day_hours.is_example,
+            ),
+            "unit",
         )
     if minutes < resource.min_duration_minutes:
         raise BookingRefused(
-            _("The shortest booking is %(min)s minutes.") % {"min": resource.min_duration_minutes}, "min_duration"
+            refusal(
+                _("The shortest booking is %(min)s minutes.") % {"min": resource.min_duration_minutes},
+                resource.is_example,
+            ),
+            "min_duration",
         )
     if minutes > resource.max_duration_minutes:
         raise BookingRefused(
-            _("The longest booking is %(max)s minutes.") % {"max": resource.max_duration_minutes}, "max_duration"
+            refusal(
+                _("The longest booking is %(max)s minutes.") % {"max": resource.max_duration_minutes},
+                resource.is_example,
+            ),
+            "max_duration",
         )
     if isinstance(resource, Space) and party_size and resource.capacity and party_size > resource.capacity:
         raise BookingRefused(
-            _("%(what)s holds at most %(n)s people.") % {"what": resource.name, "n": resource.capacity}, "capacity"
+            refusal(
+                _("%(what)s holds at most %(n)s people.") % {"what": resource.name, "n": resource.capacity},
+                resource.is_example,
+            ),
+            "capacity",
         )
     _check_hours_and_closures(resource=resource, start=start, end=end)
     if (
@@ -136,8 +162,11 @@ def check_booking(
         and not facility_selectors.user_is_certified(user=user, kind=resource.kind, on=local_start.date())
     ):
         raise BookingRefused(
-            _("%(kind)s needs a safety training first. A certification from any anchor in Seoul counts.")
-            % {"kind": resource.kind.name},
+            refusal(
+                _("%(kind)s needs a safety training first. A certification from any anchor in Seoul counts.")
+                % {"kind": resource.kind.name},
+                resource.kind.is_example,
+            ),
             "untrained",
         )
     if user is not None:
@@ -173,7 +202,9 @@ def _check_hours_and_closures(*, resource: Resource, start: datetime, end: datet
                 _("The anchor is closed on %(day)s (%(reason)s).") % {"day": day.isoformat(), "reason": hours.reason},
                 "closed_day",
             )
-        raise BookingRefused(_("The anchor is closed on %(day)s.") % {"day": day.isoformat()}, "closed_day")
+        raise BookingRefused(
+            refusal(_("The anchor is closed on %(day)s.") % {"day": day.isoformat()}, hours.is_example), "closed_day"
+        )
     if local_end.date() != day and not (
         local_end.date() == day + timedelta(days=1) and local_end.time().hour == 0 == local_end.time().minute
     ):
@@ -181,12 +212,15 @@ def _check_hours_and_closures(*, resource: Resource, start: datetime, end: datet
     end_time = local_end.time() if local_end.date() == day else None
     if local_start.time() < hours.opens or end_time is None or end_time > hours.closes:
         raise BookingRefused(
-            _("Open on %(day)s from %(opens)s to %(closes)s only.")
-            % {
-                "day": day.isoformat(),
-                "opens": hours.opens.strftime("%H:%M"),
-                "closes": hours.closes.strftime("%H:%M"),
-            },
+            refusal(
+                _("Open on %(day)s from %(opens)s to %(closes)s only.")
+                % {
+                    "day": day.isoformat(),
+                    "opens": hours.opens.strftime("%H:%M"),
+                    "closes": hours.closes.strftime("%H:%M"),
+                },
+                hours.is_example,
+            ),
             "hours",
         )
     space = resource if isinstance(resource, Space) else resource.space
@@ -233,8 +267,11 @@ def _check_quota(*, resource: Resource, user, start: datetime, end: datetime, ex
     if used + (end - start) > timedelta(hours=quota.hours_per_week):
         left = max(timedelta(hours=quota.hours_per_week) - used, timedelta())
         raise BookingRefused(
-            _("You may book %(limit)s hours a week of this kind; %(left)s hours are left this week.")
-            % {"limit": quota.hours_per_week, "left": f"{left.total_seconds() / 3600:g}"},
+            refusal(
+                _("You may book %(limit)s hours a week of this kind; %(left)s hours are left this week.")
+                % {"limit": quota.hours_per_week, "left": f"{left.total_seconds() / 3600:g}"},
+                quota.is_example,
+            ),
             "quota",
         )
 
@@ -388,8 +425,11 @@ def reservation_create(
     )
     if fee_shown_won is not None and check.fee_won != fee_shown_won:
         raise BookingRefused(
-            _("The fee is now %(fee)s won, not the %(shown)s won you were shown. Check it and confirm again.")
-            % {"fee": f"{check.fee_won:,}", "shown": f"{fee_shown_won:,}"},
+            refusal(
+                _("The fee is now %(fee)s won, not the %(shown)s won you were shown. Check it and confirm again.")
+                % {"fee": f"{check.fee_won:,}", "shown": f"{fee_shown_won:,}"},
+                check.quote is not None and check.quote.is_example,
+            ),
             "fee_changed",
         )
     reservation = Reservation(
@@ -517,7 +557,7 @@ def _pct(amount: int, pct: int) -> Fraction:
 class ChargeChanged(ValidationError):
     """The charge is higher than the one the person accepted; they must see the new figure and accept it."""
 
-    def __init__(self, charge: int, accepted: int):
+    def __init__(self, charge: int, accepted: int, *, is_example: bool = False):
         self.charge, self.accepted = charge, accepted
         if accepted:
             message = _("Cancelling now costs %(charge)s won, more than the %(accepted)s won you accepted.") % {
@@ -526,7 +566,7 @@ class ChargeChanged(ValidationError):
             }
         else:
             message = _("Cancelling now costs %(charge)s won: tick the box to accept it.") % {"charge": f"{charge:,}"}
-        super().__init__(message, code="charge_changed")
+        super().__init__(refusal(message, is_example), code="charge_changed")
 
 
 @transaction.atomic
@@ -544,7 +584,7 @@ def reservation_cancel(
     _refuse_unless(states.why_not_cancel(r, now=now))
     charge = cancellation_charge(r, now=now)
     if charge > accepted_charge_won:
-        raise ChargeChanged(charge, accepted_charge_won)
+        raise ChargeChanged(charge, accepted_charge_won, is_example=r.terms_are_example or r.fee_is_example)
     r, event = _transition(
         r,
         to=Status.CANCELLED,

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from common.examples import refusal
 from facilities.pricing import SEOUL
 
 from .models import BookingPolicy, Reservation, Status
@@ -37,9 +38,11 @@ def why_not_move(r: Reservation, *, now: datetime, policy: BookingPolicy, as_sta
     if r.start_at <= now:
         return _("This reservation has started; ask the staff at the desk.")
     if not as_staff and now > r.start_at - timedelta(hours=policy.free_cancellation_hours):
-        return _("It can be moved until %(hours)s hours before the start; after that, cancel it or ask the staff.") % {
-            "hours": policy.free_cancellation_hours
-        }
+        return refusal(
+            _("It can be moved until %(hours)s hours before the start; after that, cancel it or ask the staff.")
+            % {"hours": policy.free_cancellation_hours},
+            policy.is_example,
+        )
     return None
 
 
@@ -77,9 +80,11 @@ def why_not_no_show(r: Reservation, *, now: datetime, policy: BookingPolicy) -> 
             "status": r.get_status_display()
         }
     if now < r.start_at + timedelta(minutes=policy.no_show_grace_minutes):
-        return _("A no-show can be marked %(minutes)s minutes after the start.") % {
-            "minutes": policy.no_show_grace_minutes
-        }
+        return refusal(
+            _("A no-show can be marked %(minutes)s minutes after the start.")
+            % {"minutes": policy.no_show_grace_minutes},
+            policy.is_example,
+        )
     return None
 
 

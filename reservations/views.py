@@ -19,6 +19,7 @@ from django.views.generic import TemplateView
 from anchors.mixins import PolicyRequiredMixin
 from anchors.models import Anchor
 from anchors.policy import may
+from common.examples import mark, refusal
 from common.health import broker_status
 from facilities import selectors as facility_selectors
 from facilities.models import Equipment, Space
@@ -26,6 +27,7 @@ from facilities.pricing import SEOUL
 from facilities.views import form_errors_from
 
 from . import calendars, selectors, services, states
+from .examples import annotate_examples
 from .forms import BookingForm, OptionalReasonForm, ReasonForm
 from .models import CalendarFeed, Reservation, Status
 
@@ -103,6 +105,8 @@ class ResourceWeekView(ResourceMixin, TemplateView):
             needs_training=isinstance(resource, Equipment) and resource.kind.requires_certification,
             certified=isinstance(resource, Equipment)
             and facility_selectors.user_is_certified(user=user, kind=resource.kind, on=timezone.localdate(now)),
+            hours_are_example=facility_selectors.hours_are_example(anchor=resource.anchor),
+            policy=selectors.policy_for(resource.anchor),
         )
         return ctx
 
@@ -264,6 +268,7 @@ class MyReservationsView(LoginRequiredMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         now = timezone.now()
         upcoming, past = selectors.my_reservations(user=self.request.user, now=now)
+        annotate_examples([*upcoming, *past])  # which fees and charges rest on example data, in two queries
         feed = CalendarFeed.objects.filter(user=self.request.user).first()
         ctx.update(upcoming=upcoming, past=past, feed=feed, now=now)
         return ctx
@@ -361,9 +366,10 @@ class CancelView(ReservationActionView):
             now=now,
         )
         if r.charge_won:
-            return _("Cancelled. %(charge)s won is owed under the cancellation policy.") % {
-                "charge": f"{r.charge_won:,}"
-            }
+            return refusal(
+                _("Cancelled. %(charge)s won is owed under the cancellation policy.") % {"charge": f"{r.charge_won:,}"},
+                r.terms_are_example or r.fee_is_example,
+            )
         return _("Cancelled. Nothing is owed.")
 
 
@@ -494,7 +500,9 @@ class MoveView(ReservationObjectMixin, TemplateView):
                 + "?"
                 + urlencode({"week": start.date().isoformat() if start else ""})
             )
-        messages.success(request, _("Moved. The new fee is %(fee)s won.") % {"fee": f"{r.fee_won:,}"})
+        messages.success(
+            request, mark(_("Moved. The new fee is %(fee)s won.") % {"fee": f"{r.fee_won:,}"}, r.fee_is_example)
+        )
         return redirect(r.get_absolute_url())
 
 

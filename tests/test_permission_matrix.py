@@ -89,6 +89,7 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "accounts:password_reset_complete": ("/accounts/password/reset/complete/", EVERYONE),
     "accounts:language": ("/accounts/language/", POST_ONLY),
     "admin:index": ("/admin/", {**{r: 302 for r in ROLES}, "city_admin": 200}),
+    "admin_examples": ("/admin/examples/", {**{r: 302 for r in ROLES}, "city_admin": 200}),
     "facilities:anchor_facilities": ("/anchors/geumcheon/facilities/", EVERYONE),
     "facilities:space_detail": ("/anchors/geumcheon/spaces/cutting-room/", EVERYONE),
     "facilities:rates": ("/anchors/geumcheon/rates/", EVERYONE),

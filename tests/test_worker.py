@@ -164,6 +164,9 @@ def test_two_workers_running_the_delivery_job_at_the_same_time_send_each_message
         "TEST_EMAIL_BACKEND": "tests.support.slow_email.EmailBackend",
         "SLOW_EMAIL_SECONDS": "2",
         "SLOW_EMAIL_LOG": str(log),
+        # A send never outlasts the stale-claim period (settings: EMAIL_TIMEOUT < OUTBOX_STALE_SECONDS); with the
+        # fixture's 2-second period a 2-second send would be taken up again by the other worker and sent twice.
+        "OUTBOX_STALE_SECONDS": "30",
     }
     worker(broker, "-n", "one@%h", extra_env=slow)
     worker(broker, "-n", "two@%h", extra_env=slow)

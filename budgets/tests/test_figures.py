@@ -45,19 +45,25 @@ def test_the_selector_gives_the_hand_computed_figures(november):
     assert d.utilisation == (Decimal(BOOKED_HOURS) * 100 / d.usage.capacity_hours).quantize(Decimal("0.1"))
 
 
+def data_rows(sheet) -> list[tuple]:
+    """The rows of a sheet below its headers, without the notes written under the table (one cell each)."""
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))
+    return [r for r in rows if any(v not in (None, "") for v in r[1:])]
+
+
 def test_the_report_the_page_its_exports_and_the_dashboard_show_the_same_figures(november, client, settings):
     utilisation = float(selectors.anchor_delivery(anchor=november, year=2026, month=11).utilisation)
 
     # The monthly report, XLSX and PDF.
     report = reports.report_generate(anchor=november, year=2026, month=11, now=at(30, 23))
     book = openpyxl.load_workbook(io.BytesIO(report.xlsx.read()))
-    util = list(book.worksheets[0].iter_rows(min_row=4, values_only=True))
+    util = data_rows(book.worksheets[0])
     assert util[-1][1] == BOOKED_HOURS and util[-1][3] == utilisation
-    fees = list(book.worksheets[2].iter_rows(min_row=4, values_only=True))
+    fees = data_rows(book.worksheets[2])
     assert fees[-1][2] == FEE_REVENUE and fees[-2][2] == 4_000 + 2_000
-    occupancy = {r[0]: r[1] for r in book.worksheets[3].iter_rows(min_row=4, values_only=True)}
+    occupancy = {r[0]: r[1] for r in data_rows(book.worksheets[3])}
     assert list(occupancy.values()) == [STARTUP_SPACES, OCCUPIED, float(OCCUPANCY), TENANTS]
-    programmes = [r[1] for r in book.worksheets[4].iter_rows(min_row=4, values_only=True)]
+    programmes = [r[1] for r in data_rows(book.worksheets[4])]
     assert programmes[:3] == [PROGRAMMES, 1, PARTICIPANTS]
     pdf = subprocess.run(["pdftotext", "-layout", report.pdf.path, "-"], capture_output=True, text=True, check=True)
     assert "81,000" in pdf.stdout and "7.0" in pdf.stdout
