@@ -8,19 +8,30 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: prod-local worker beat install install-dev run test test-pg test-later test-smoke test-browser lint bench migrations-check clean messages
+.PHONY: prod-local worker beat install install-dev lock run test test-pg test-later test-smoke test-browser lint bench migrations-check clean messages
 
-$(VENV)/.installed: requirements.txt
+# Installs exactly the locked versions, each checked against its hash (requirements*.lock; `make lock` refreshes them).
+PIP_INSTALL = $(BIN)/python -m pip install -q --disable-pip-version-check --require-hashes
+
+$(VENV)/.installed: requirements.lock
 	bash scripts/install-system-deps.sh run
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements.txt
+	$(PIP_INSTALL) -r requirements.lock
 	touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.lock
 	bash scripts/install-system-deps.sh test
-	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	$(PIP_INSTALL) -r requirements-dev.lock
 	touch $@
+
+## make lock: compile requirements.txt and requirements-dev.txt (the ranges we accept) into the locks (exact versions
+## with hashes). The dev lock starts from the runtime lock, so both pin the same versions (scripts/check_locks.py).
+PIP_COMPILE = $(BIN)/pip-compile -q --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
+lock: install-dev
+	$(PIP_COMPILE) $(LOCK_ARGS) -o requirements.lock requirements.txt
+	cp requirements.lock requirements-dev.lock
+	$(PIP_COMPILE) $(LOCK_ARGS) -o requirements-dev.lock requirements-dev.txt
+	$(BIN)/python scripts/check_locks.py
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
@@ -63,7 +74,7 @@ prod-local: install
 ## year ahead, then a smoke run on SQLite
 test: install-dev
 	$(BIN)/python scripts/check_services.py "$(TEST_DATABASE_URL)" "$(TEST_REDIS_URL)"
-	$(MAKE) --no-print-directory migrations-check test-pg test-later test-smoke
+	$(MAKE) --no-print-directory lint migrations-check test-pg test-later test-smoke
 
 migrations-check:
 	DJANGO_SETTINGS_MODULE=config.settings_test DATABASE_URL="sqlite:///$(CURDIR)/var/migrations-check.sqlite3" \
@@ -91,9 +102,13 @@ test-browser: install-dev
 	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" DJANGO_ALLOW_ASYNC_UNSAFE=true \
 		$(BIN)/pytest -m browser $(PYTEST_ARGS)
 
+## make lint: style, format, types (mypy with django-stubs, strict on services, selectors and pricing; mypy.ini)
+## and the locks' agreement. Part of `make test`, so CI fails on any of them.
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	DATABASE_URL="sqlite:///$(CURDIR)/var/mypy.sqlite3" $(BIN)/mypy
+	$(BIN)/python scripts/check_locks.py
 
 messages: install-dev
 	DJANGO_SETTINGS_MODULE=config.settings_test $(BIN)/python manage.py makemessages -l ko --ignore=.venv --ignore=var

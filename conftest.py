@@ -60,9 +60,11 @@ def _load_seeds() -> None:
     from facilities import seed as facilities_seed
     from reservations import seed as reservations_seed
     from reservations.tests.conftest import NOW
+    from tenants import seed as tenants_seed
 
     anchors_seed.load()
     facilities_seed.load(now=NOW)
+    tenants_seed.load(now=NOW)
     reservations_seed.load()
     budgets_seed.load()
 

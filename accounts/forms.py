@@ -86,3 +86,8 @@ class LanguageForm(forms.Form):
 class EvidenceForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=[c for c in MakerCategory.choices if c[0]])
     file = forms.FileField(label=_("Document (PDF, JPEG or PNG, at most 5 MB)"))
+
+
+class EvidenceReviewForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("reject", _("Reject"))])
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)

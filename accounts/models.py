@@ -8,8 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from common.files import private_storage, random_upload_name
 
-from .validators import format_brn, validate_brn
-
 
 class MakerCategory(models.TextChoices):
     """The categories a maker may claim for fee discounts; staff verify the evidence."""
@@ -97,72 +95,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     def verified_categories(self) -> list[str]:
         """The categories that earn a discount: the claimed one, once staff verified it."""
         return [self.category_claimed] if self.category_claimed and self.category_verified_at else []
-
-
-class OrganisationStatus(models.TextChoices):
-    APPLICANT = "applicant", _("Applicant")
-    TENANT = "tenant", _("Tenant")
-    GRADUATED = "graduated", _("Graduated")
-    EXITED = "exited", _("Exited")
-
-
-class Organisation(models.Model):
-    """A company of makers, typically a tenant (입주기업) of an anchor's start-up space."""
-
-    name = models.CharField(_("company name"), max_length=150)
-    business_registration_number = models.CharField(
-        _("business registration number"),
-        max_length=12,
-        unique=True,
-        validators=[validate_brn],
-        help_text=_("10 digits, like 123-45-67890; checked with its check digit."),
-    )
-    industry = models.CharField(_("industry"), max_length=100, blank=True)
-    representative = models.CharField(_("representative"), max_length=60)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
-    address = models.CharField(_("address"), max_length=200, blank=True)
-    status = models.CharField(_("status"), max_length=12, choices=OrganisationStatus.choices, default="applicant")
-    members = models.ManyToManyField(
-        User, through="Membership", related_name="organisations", verbose_name=_("members")
-    )
-    is_example = models.BooleanField(_("example data"), default=False)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("company")
-        verbose_name_plural = _("companies")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def brn_display(self) -> str:
-        return format_brn(self.business_registration_number)
-
-    def clean(self) -> None:
-        super().clean()
-        from .validators import normalise_brn
-
-        self.business_registration_number = normalise_brn(self.business_registration_number)
-
-
-class Membership(models.Model):
-    ROLES = [("representative", _("Representative")), ("member", _("Member"))]
-
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(_("role"), max_length=15, choices=ROLES, default="member")
-    joined_on = models.DateField(_("joined on"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("membership")
-        verbose_name_plural = _("memberships")
-        constraints = [models.UniqueConstraint(fields=["organisation", "user"], name="membership_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.user} @ {self.organisation}"
 
 
 EVIDENCE_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}

@@ -4,10 +4,11 @@ from datetime import datetime
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.core.files.base import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import CategoryEvidence, Organisation, User
+from .models import CategoryEvidence, User
 from .roles import Role
 
 
@@ -107,41 +108,6 @@ def user_set_language(*, user: User, language: str) -> None:
 # --- companies -----------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def organisation_create(
-    *,
-    name: str,
-    business_registration_number: str,
-    representative: str,
-    created_by: User,
-    industry: str = "",
-    phone: str = "",
-    email: str = "",
-    address: str = "",
-) -> Organisation:
-    from .models import Membership, Organisation
-    from .validators import normalise_brn
-
-    brn = normalise_brn(business_registration_number)
-    if Organisation.objects.filter(business_registration_number=brn).exists():
-        raise ValidationError(
-            {"business_registration_number": _("A company with this registration number is already registered.")}
-        )
-    org = Organisation(
-        name=name.strip(),
-        business_registration_number=brn,
-        representative=representative.strip(),
-        industry=industry.strip(),
-        phone=phone.strip(),
-        email=email.strip(),
-        address=address.strip(),
-    )
-    org.full_clean()
-    org.save()
-    Membership.objects.create(organisation=org, user=created_by, role="representative")
-    return org
-
-
 # --- category evidence ---------------------------------------------------------------------------
 
 _MAGIC = {b"%PDF": "application/pdf", b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
@@ -156,7 +122,7 @@ def sniff_content_type(head: bytes) -> str | None:
 
 
 @transaction.atomic
-def evidence_upload(*, user: User, category: str, upload) -> CategoryEvidence:
+def evidence_upload(*, user: User, category: str, upload: File[bytes]) -> CategoryEvidence:
     from .models import EVIDENCE_MAX_BYTES, EVIDENCE_TYPES, CategoryEvidence, MakerCategory
 
     if category not in MakerCategory.values or not category:

@@ -17,4 +17,6 @@ urlpatterns = [
     path("password/reset/complete/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("language/", views.LanguageSwitchView.as_view(), name="language"),
     path("evidence/", views.EvidenceUploadView.as_view(), name="evidence"),
+    path("evidence/review/", views.EvidenceReviewView.as_view(), name="evidence_review"),
+    path("evidence/<int:pk>/file/", views.EvidenceFileView.as_view(), name="evidence_file"),
 ]

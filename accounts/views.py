@@ -7,16 +7,21 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
+
+from common.files import private_file_response
+from common.forms import form_errors_from
 
 from . import services
-from .forms import EvidenceForm, LanguageForm, LoginForm, ProfileForm, SignUpForm
+from .forms import EvidenceForm, EvidenceReviewForm, LanguageForm, LoginForm, ProfileForm, SignUpForm
+from .models import CategoryEvidence
+from .permissions import EvidenceReviewerRequiredMixin
 
 
 def _set_language_cookie(response, language: str) -> None:
@@ -49,8 +54,7 @@ class SignUpView(FormView):
                 category_claimed=data["category_claimed"],
             )
         except ValidationError as err:
-            for field, errors in err.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_errors_from(form, err)
             return self.form_invalid(form)
         # The same answer whether or not the address had an account: only its owner learns which, by e-mail.
         waiting = created or (not user.is_active and user.last_login is None)
@@ -138,8 +142,7 @@ class ProfileView(LoginRequiredMixin, FormView):
                 category_claimed=data["category_claimed"],
             )
         except ValidationError as err:
-            for field, errors in err.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_errors_from(form, err)
             return self.form_invalid(form)
         translation.activate(user.preferred_language)
         messages.success(self.request, _("Your profile was saved."))
@@ -216,11 +219,64 @@ class EvidenceUploadView(LoginRequiredMixin, FormView):
                 user=self.request.user, category=form.cleaned_data["category"], upload=form.cleaned_data["file"]
             )
         except ValidationError as err:
-            for field, errors in err.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_errors_from(form, err)
             return self.form_invalid(form)
         messages.success(self.request, _("Thank you. The staff will check the document."))
         return super().form_valid(form)
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+# --- evidence review (staff) ----------------------------------------------------------------------
+
+
+class EvidenceReviewView(EvidenceReviewerRequiredMixin, TemplateView):
+    """Staff check the documents makers upload for their category; accepting one turns on the discount."""
+
+    template_name = "accounts/evidence_review.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["pending"] = (
+            CategoryEvidence.objects.filter(status="pending").select_related("user").order_by("uploaded_at")
+        )
+        ctx["recent"] = (
+            CategoryEvidence.objects.exclude(status="pending")
+            .select_related("user", "reviewed_by")
+            .order_by("-reviewed_at")[:20]
+        )
+        return ctx
+
+    def post(self, request):
+        raw = request.POST.get("evidence", "")
+        evidence = get_object_or_404(CategoryEvidence, pk=int(raw) if raw.isdigit() and len(raw) < 12 else 0)
+        form = EvidenceReviewForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError(_("Choose accept or reject."))
+            services.evidence_review(
+                evidence=evidence,
+                reviewer=request.user,
+                accept=form.cleaned_data["decision"] == "accept",
+                note=form.cleaned_data["note"],
+                now=timezone.now(),
+            )
+        except ValidationError as err:
+            messages.error(request, " ".join(err.messages))
+        else:
+            messages.success(request, _("Review saved."))
+        return redirect("accounts:evidence_review")
+
+
+class EvidenceFileView(EvidenceReviewerRequiredMixin, View):
+    """Serve an evidence file to reviewers only, as a download that never runs in the browser."""
+
+    def get(self, request, pk: int):
+        evidence = get_object_or_404(CategoryEvidence.objects.select_related("user"), pk=pk)
+        extension = evidence.file.name.rsplit(".", 1)[-1] if "." in evidence.file.name else "bin"
+        return private_file_response(
+            evidence.file,
+            download_name=f"evidence-{evidence.pk}-{evidence.category}.{extension}",
+            content_type=evidence.content_type,
+        )

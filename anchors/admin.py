@@ -1,7 +1,14 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.roles import Role, has_role
+
+from .examples import examples_by_anchor, examples_confirm
 from .models import (
     Anchor,
     AnchorContact,
@@ -79,3 +86,31 @@ class OfficerAssignmentAdmin(admin.ModelAdmin):
     list_filter = ["district"]
     search_fields = ["user__email", "user__full_name", "district__name_ko", "district__name_en"]
     autocomplete_fields = ["user", "district"]
+
+
+def examples_view(request):
+    """The admin's "Example data" page: per anchor, what is still an example; one button confirms an anchor's."""
+    if not (request.user.is_superuser or has_role(request.user, Role.CITY_ADMIN)):
+        raise PermissionDenied
+    if request.method == "POST":
+        slug = request.POST.get("anchor", "")
+        anchor = Anchor.objects.filter(slug=slug).first() if slug else None
+        if slug and anchor is None:
+            messages.error(request, gettext("No such anchor."))
+            return redirect("admin_examples")
+        n = examples_confirm(anchor=anchor, by=request.user, now=timezone.now())
+        messages.success(
+            request,
+            gettext("%(n)s example rows of %(what)s confirmed.")
+            % {"n": n, "what": anchor.name if anchor else gettext("all of Seoul")},
+        )
+        return redirect("admin_examples")
+    rows, seoul_values, seoul_records = examples_by_anchor()
+    context = {
+        **admin.site.each_context(request),
+        "title": gettext("Example data"),
+        "rows": rows,
+        "seoul_values": seoul_values,
+        "seoul_records": seoul_records,
+    }
+    return render(request, "admin/examples.html", context)

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from accounts.permissions import may_review_evidence
 from accounts.roles import Role, has_role
 
 from .models import Anchor
@@ -97,3 +98,9 @@ def _oversee_anchor(user, anchor: Anchor) -> bool:
 @rule("anchors.view_dashboard")
 def _view_dashboard(user, obj: None) -> bool:
     return user.is_authenticated
+
+
+@rule("accounts.review_evidence")
+def _review_evidence(user: Any, obj: Any) -> bool:
+    """The accounts' rule (accounts.permissions), registered here so the one policy answers for it too."""
+    return may_review_evidence(user)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, RedirectView, TemplateView
 
 from accounts.roles import Role, has_role
+from common.forms import form_errors_from
 
 from . import policy, selectors, services
 from .filters import AnchorFilter
@@ -83,8 +84,7 @@ class AnchorUpdateView(AnchorObjectMixin, PolicyRequiredMixin, FormView):
         try:
             anchor = services.anchor_update_public_info(anchor=self.get_anchor(), **form.cleaned_data)
         except ValidationError as err:
-            for field, errors in err.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_errors_from(form, err)
             return self.form_invalid(form)
         messages.success(self.request, _("The anchor's public information was saved."))
         return redirect(anchor.get_absolute_url())

@@ -21,7 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from facilities.pricing import SEOUL, PriceRule, Tariff, compute_quote  # noqa: E402
+from common.time import SEOUL  # noqa: E402
+from facilities.pricing import PriceRule, Tariff, compute_quote  # noqa: E402
 
 BUDGET_S = float(os.environ.get("QUOTE_BENCH_SECONDS", "0.5"))  # per case
 BATCH_S = 0.02  # a batch lasts about this long, so the median is taken over ~25 batches

@@ -24,7 +24,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
-from facilities.pricing import SEOUL  # noqa: E402
+from common.time import SEOUL  # noqa: E402
 
 
 def fill(anchor, user, total: int) -> None:

@@ -33,7 +33,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-from facilities.pricing import SEOUL  # noqa: E402
+from common.time import SEOUL  # noqa: E402
 
 DAY = datetime(2026, 12, 2, 0, 0, tzinfo=SEOUL)
 

@@ -7,4 +7,4 @@ class BudgetsConfig(AppConfig):
     verbose_name = _("Budgets")
 
     def ready(self) -> None:
-        from . import messages, rules  # noqa: F401  registers the outbox renderers and the policy rules
+        from . import messages, permissions  # noqa: F401  registers the outbox renderers and the policy rules

@@ -71,8 +71,8 @@ def _sum_bases(bases: list[selectors.CostBasis]) -> selectors.CostBasis | None:
 
 def _sum_deliveries(parts: list[selectors.Delivery], first: date, last: date) -> selectors.Delivery:
     """The city: the anchors' figures added up (the same selectors, summed, never computed a second way)."""
-    from facilities.tenancy import OccupancyFigures
     from programs.selectors import ProgrammeFigures
+    from tenants.selectors import OccupancyFigures
 
     def total(attr_path: str):
         out = 0

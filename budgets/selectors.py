@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Prefetch, Q, Sum
@@ -26,9 +27,11 @@ from .models import (
 )
 
 if TYPE_CHECKING:
-    from facilities.tenancy import OccupancyFigures
+    from django_stubs_ext import WithAnnotations
+
     from programs.selectors import ProgrammeFigures
     from reservations.figures import Usage
+    from tenants.selectors import OccupancyFigures
 
 PROJECT_CODE = "smart-anchor-operation"
 
@@ -100,8 +103,8 @@ def year_summary(p: Project, year: int) -> tuple[SummaryRow, list[SummaryRow]]:
         rows.append(SummaryRow(i, prior, prior_national, b.get("amount") or 0, b.get("national") or 0))
     total = SummaryRow(
         None,
-        sum(r.prior for r in rows) if has_prior else None,
-        sum(r.prior_national for r in rows) if has_prior else None,
+        sum(r.prior or 0 for r in rows) if has_prior else None,  # each row's prior is a number when has_prior
+        sum(r.prior_national or 0 for r in rows) if has_prior else None,
         sum(r.current for r in rows),
         sum(r.current_national for r in rows),
     )
@@ -120,7 +123,7 @@ class ExecutionRow:
     executed: int
     item: ExpenseItem | None = None
     line: BudgetLine | None = None
-    lines: list = field(default_factory=list)
+    lines: list[ExecutionRow] = field(default_factory=list)
 
     @property
     def remaining(self) -> int:
@@ -133,7 +136,18 @@ class ExecutionRow:
         return (Decimal(self.executed) * 100 / Decimal(self.available)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def lines_with_execution(p: Project, year: int, *, until: date | None = None, item: ExpenseItem | None = None):
+class LineFigures(TypedDict):
+    """What `lines_with_execution` adds to each budget line."""
+
+    executed: int
+    record_count: int
+    available: int
+    allocated: int
+
+
+def lines_with_execution(
+    p: Project, year: int, *, until: date | None = None, item: ExpenseItem | None = None
+) -> list[WithAnnotations[BudgetLine, LineFigures]]:
     """Budget lines with available (amount + changes), executed-to-date and their shares (3 queries)."""
     record_filter = Q(records__date__lte=until) if until else Q()
     qs = BudgetLine.objects.filter(project=p, year=year)
@@ -143,14 +157,18 @@ def lines_with_execution(p: Project, year: int, *, until: date | None = None, it
         r["line_id"]: r["total"]
         for r in BudgetChange.objects.filter(line__in=qs).values("line_id").annotate(total=Sum("amount_won"))
     }
-    lines = list(
-        qs.select_related("item")
-        .prefetch_related(Prefetch("shares", queryset=LineShare.objects.select_related("anchor")))
-        .annotate(
-            executed=Coalesce(Sum("records__amount_won", filter=record_filter), 0),
-            record_count=Count("records", filter=record_filter),
-        )
-        .order_by("item__sort_order", "sort_order", "pk")
+    # Typed with the figures set below, as well as the two the query annotates.
+    lines = cast(
+        "list[WithAnnotations[BudgetLine, LineFigures]]",
+        list(
+            qs.select_related("item")
+            .prefetch_related(Prefetch("shares", queryset=LineShare.objects.select_related("anchor")))
+            .annotate(
+                executed=Coalesce(Sum("records__amount_won", filter=record_filter), 0),
+                record_count=Count("records", filter=record_filter),
+            )
+            .order_by("item__sort_order", "sort_order", "pk")
+        ),
     )
     for line in lines:
         line.available = line.amount_won + (changes.get(line.pk) or 0)
@@ -201,7 +219,7 @@ def execution_table(p: Project, year: int, *, until: date | None = None) -> tupl
     return total, items
 
 
-def monthly_curve(p: Project, year: int) -> list[dict]:
+def monthly_curve(p: Project, year: int) -> list[dict[str, int | None]]:
     """Cumulative execution by month against the planned curve where one is entered (2 queries)."""
     executed = dict(
         ExecutionRecord.objects.filter(line__project=p, line__year=year, date__year=year)
@@ -236,12 +254,20 @@ class Problem:
     found: int | None
 
 
+def _item(row: PlanRow) -> ExpenseItem:
+    """The item of a plan row: `plan_rows` keeps the total row, which has none, apart."""
+    assert row.item is not None
+    return row.item
+
+
 def plan_problems(total: PlanRow | None, rows: list[PlanRow]) -> list[Problem]:
     """Each row's total must equal the sum of its years, and each column of the total row the sum of the items
     (a blank cell adds nothing)."""
     from django.utils.translation import gettext as _
 
-    problems = [Problem(str(r.item.name), r.years_sum_won, r.total_won) for r in rows if r.years_sum_won != r.total_won]
+    problems = [
+        Problem(str(_item(r).name), r.years_sum_won, r.total_won) for r in rows if r.years_sum_won != r.total_won
+    ]
     if total is not None and not problems:  # a misprinted row already explains a total that does not add up
         for attr, label in zip(PlanRow.FIGURES, plan_headers(total)[1:], strict=True):
             column = sum(getattr(r, attr) or 0 for r in rows)
@@ -298,7 +324,9 @@ def plan_against_budget(p: Project, total: PlanRow | None, rows: list[PlanRow]) 
         for r in rows:
             budget = sums.get((r.item_id, year), 0)
             if (_to_million(getattr(r, attr)) or 0) != _to_million(budget):
-                problems.append(Problem(f"{year} · {r.item.name}", _to_million(budget), _to_million(getattr(r, attr))))
+                problems.append(
+                    Problem(f"{year} · {_item(r).name}", _to_million(budget), _to_million(getattr(r, attr)))
+                )
         for item in ExpenseItem.objects.filter(pk__in=extra_items):
             budget = sums.get((item.pk, year), 0)
             if budget:
@@ -489,12 +517,13 @@ def cost_bases(*, anchor_ids: list[int], year: int) -> dict[int, CostBasis]:
 def example_figures(*, anchor_ids: list[int], first: date, last: date) -> dict[int, frozenset[str]]:
     """Per anchor, which delivery figures of the period rest on example data (4 queries): utilisation on example
     opening hours, fee revenue on example prices, occupancy on example tenants, programmes on example ones."""
-    from facilities.models import Lease, OpeningHours, RateTableVersion
+    from facilities.models import OpeningHours, RateTableVersion
     from programs.models import Programme
+    from tenants.models import Lease
 
     found: dict[int, set[str]] = {}
 
-    def add(ids, what):
+    def add(ids: Iterable[int], what: str) -> None:
         for i in ids:
             found.setdefault(i, set()).add(what)
 
@@ -536,9 +565,9 @@ def period(year: int, month: int | None = None) -> tuple[date, date]:
 
 def delivery_by_anchor(*, anchors: list[Anchor], first: date, last: date) -> dict[int, Delivery]:
     """Budget and delivery of several anchors in one period, in a fixed number of queries whatever the data."""
-    from facilities.tenancy import occupancy_by_anchor
     from programs.selectors import programme_figures_by_anchor
     from reservations.figures import period_bounds, usage_by_anchor
+    from tenants.selectors import occupancy_by_anchor
 
     ids = [a.pk for a in anchors]
     operating = {a.pk for a in anchors if a.is_operating}

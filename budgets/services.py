@@ -7,6 +7,8 @@ than its amount.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
@@ -15,6 +17,9 @@ from django.utils.translation import gettext as _
 from anchors.models import Anchor
 
 from .models import BudgetLine, ExecutionRecord, LineShare
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 RECORD_FIELDS = ("date", "amount_won", "payee", "description", "evidence", "is_example")
 
@@ -149,7 +154,12 @@ def record_anchor(*, line: BudgetLine, anchor: Anchor | None) -> Anchor | None:
 
 @transaction.atomic
 def execution_record_save(
-    *, line: BudgetLine, anchor: Anchor | None, record: ExecutionRecord | None = None, recorded_by=None, **fields
+    *,
+    line: BudgetLine,
+    anchor: Anchor | None,
+    record: ExecutionRecord | None = None,
+    recorded_by: User | None = None,
+    **fields: Any,
 ) -> ExecutionRecord:
     """Record a payment, or change one: the line locked, the anchor checked against the line's shares."""
     line = _locked_line(line)

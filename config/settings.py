@@ -49,16 +49,17 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "csp",
-    # ours, in dependency order: accounts <- anchors <- facilities <- reservations <- programs; budgets reads them;
-    # notifications (the outbox) needs only accounts and anchors, and every app above writes through it
+    # ours, in dependency order (tests/test_architecture.py): each imports only from those above it. The outbox
+    # (notifications) needs only accounts and anchors, and every app below it writes through it.
     "common",
     "accounts",
     "anchors",
+    "notifications",
     "facilities",
+    "tenants",
     "reservations",
     "programs",
     "budgets",
-    "notifications",
 ]
 
 MIDDLEWARE = [

@@ -4,8 +4,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
+from anchors.admin import examples_view
 from anchors.views import AnchorListView, DashboardView, LandingView
-from common.admin import examples_view
 from common.health import healthz, livez
 
 admin.site.site_header = _("Seoul anchor facilities: administration")
@@ -18,6 +18,7 @@ urlpatterns = [
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
     path("welcome/", LandingView.as_view(), name="landing"),
     path("", include("facilities.urls")),
+    path("", include("tenants.urls")),
     path("", include("reservations.urls")),
     path("", include("programs.urls")),
     path("", include("notifications.urls")),

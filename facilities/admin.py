@@ -13,6 +13,7 @@ from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.admin import ReadOnlyAdmin, ReadOnlyInline, confirm_examples
+from common.forms import form_errors_from
 
 from . import selectors, services
 from .models import (
@@ -312,8 +313,7 @@ class RateTableVersionAdmin(LockedWhenInEffectMixin, SimpleHistoryAdmin):
                     version=version, created_by=request.user, today=timezone.localdate(), **form.cleaned_data
                 )
             except ValidationError as err:
-                for field, errors in err.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                form_errors_from(form, err)
             else:
                 messages.success(request, _("The new version was created; edit its prices below."))
                 return redirect("admin:facilities_ratetableversion_change", new.pk)
@@ -382,63 +382,3 @@ class CategoryDiscountAdmin(LockedWhenInEffectMixin, SimpleHistoryAdmin):
     list_display = ["version", "category", "percent"]
     list_filter = ["version__table__anchor", "category"]
     search_fields = ["category", "version__basis_ko"]
-
-
-# --- tenancy (the companies live in accounts; their tenancy is managed here) ------------------------
-
-from accounts.models import Membership, Organisation  # noqa: E402
-
-from .models import ApplicationReview, Lease, TenantApplication, TenantKPI  # noqa: E402
-from .resources import LeaseResource, OrganisationResource  # noqa: E402
-
-
-class MembershipInline(admin.TabularInline):
-    model = Membership
-    extra = 0
-    autocomplete_fields = ["user"]
-
-
-@admin.register(Organisation)
-class OrganisationAdmin(ImportExportModelAdmin):
-    readonly_fields = ["status"]  # applicant → tenant → graduated or exited follows its leases (facilities.tenancy)
-    resource_classes = [OrganisationResource]
-    list_display = ["name", "business_registration_number", "representative", "industry", "status", "is_example"]
-    list_filter = ["status", "is_example"]
-    search_fields = ["name", "business_registration_number", "representative"]
-    inlines = [MembershipInline]
-
-
-class ApplicationReviewInline(ReadOnlyInline):
-    model = ApplicationReview
-    fields = ["reviewer", "score", "comment"]
-    readonly_fields = fields
-
-
-@admin.register(TenantApplication)
-class TenantApplicationAdmin(ReadOnlyAdmin):
-    """Applications are scored and decided on the application's staff page (facilities.tenancy)."""
-
-    list_display = ["organisation", "anchor", "status", "wanted_from", "created_at"]
-    list_filter = ["status", "anchor"]
-    search_fields = ["organisation__name", "business_plan"]
-    inlines = [ApplicationReviewInline]
-
-
-@admin.register(Lease)
-class LeaseAdmin(ReadOnlyAdmin, ImportExportModelAdmin, SimpleHistoryAdmin):
-    """Leases are made by approving an application or by importing a file, both through lease_create; started,
-    renewed and ended on the tenant board."""
-
-    resource_classes = [LeaseResource]
-    list_display = ["space", "organisation", "starts_on", "ends_on", "monthly_fee_won", "status", "is_example"]
-    list_filter = ["status", "space__anchor", "is_example"]
-    search_fields = ["organisation__name", "space__name_ko"]
-
-
-@admin.register(TenantKPI)
-class TenantKPIAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
-    """Entered on the tenant board (facilities.tenancy.tenant_kpi_save)."""
-
-    list_display = ["organisation", "anchor", "year", "sales_won", "hires", "prototypes", "products_launched"]
-    list_filter = ["anchor", "year"]
-    search_fields = ["organisation__name"]

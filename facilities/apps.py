@@ -7,4 +7,4 @@ class FacilitiesConfig(AppConfig):
     verbose_name = _("Facilities")
 
     def ready(self) -> None:
-        from . import messages, rules  # noqa: F401  registers the outbox renderers and the policy rules
+        from . import messages, permissions  # noqa: F401  registers the outbox renderers and the policy rules

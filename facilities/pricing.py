@@ -19,9 +19,9 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from fractions import Fraction
-from zoneinfo import ZoneInfo
 
-SEOUL = ZoneInfo("Asia/Seoul")
+from common.time import SEOUL, start_of_day
+
 HALF_DAY_MINUTES = 240
 VAT_PCT = 10
 
@@ -119,23 +119,25 @@ def _tariff_on(tariffs: Sequence[Tariff], day: date) -> Tariff:
     return current
 
 
-def _local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=SEOUL)
+def _rule(tariff: Tariff) -> PriceRule:
+    """The price rule of a tariff `_tariff_on` returned (it refuses one without a rule)."""
+    assert tariff.rule is not None
+    return tariff.rule
 
 
 def _segments(start: datetime, end: datetime, tariffs: Sequence[Tariff]) -> list[tuple[datetime, datetime]]:
     """Cut [start, end) into the pieces that are priced as separate lines, by each day's unit."""
     cuts: set[datetime] = set()
     day = start.date()
-    while _local_midnight(day) < end:
-        midnight = _local_midnight(day)
+    while start_of_day(day) < end:
+        midnight = start_of_day(day)
         tariff = _tariff_on(tariffs, day)
-        unit = tariff.rule.unit
+        unit = _rule(tariff).unit
         # A month is charged once even when a version changes mid-month (only a change of unit cuts
         # there); the dearest of that month's versions is charged, so booking more
         # days can never make the month cheaper.
         if start < midnight and (
-            unit != "month" or day.day == 1 or _tariff_on(tariffs, day - timedelta(days=1)).rule.unit != "month"
+            unit != "month" or day.day == 1 or _rule(_tariff_on(tariffs, day - timedelta(days=1))).unit != "month"
         ):
             cuts.add(midnight)
         if unit == "hour":
@@ -228,7 +230,7 @@ def compute_quote(
     lines = []
     for seg_start, seg_end in _segments(start, end, tariffs):
         tariff = _tariff_on(tariffs, seg_start.date())
-        if tariff.rule.unit == "month":
+        if _rule(tariff).unit == "month":
             lines.append(
                 max(
                     (
@@ -244,7 +246,7 @@ def compute_quote(
     return Quote(
         lines=tuple(lines),
         total_won=sum(line.amount_won for line in lines),
-        deposit_won=start_tariff.rule.deposit_won,
+        deposit_won=_rule(start_tariff).deposit_won,
         discount_pct=max((line.discount_pct for line in lines), default=0),
         version_ids=tuple(dict.fromkeys(line.version_id for line in lines)),
     )

@@ -1,16 +1,18 @@
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any, cast
 
 import holidays as holidays_lib
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Field, Model, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from anchors.models import Anchor
+from common.time import SEOUL
 
 from .models import (
     CategoryDiscount,
@@ -23,19 +25,22 @@ from .models import (
     OpeningHoursException,
     RateRule,
     RateTableVersion,
+    Resource,
     Space,
 )
-from .pricing import SEOUL, PriceRule, Quote, Tariff, compute_quote
+from .pricing import PriceRule, Quote, QuoteError, Tariff, compute_quote
 
-Resource = Space | Equipment
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
+    from accounts.models import User
 
 # --- holidays and hours --------------------------------------------------------------------------
 
 
 @lru_cache(maxsize=32)
 def _kr_holidays(year: int, language: str) -> dict[date, str]:
-    return dict(holidays_lib.KR(years=year, language=language))
+    return dict(holidays_lib.country_holidays("KR", years=year, language=language))
 
 
 def public_holidays(start: date, end: date, language: str = "ko") -> dict[date, str]:
@@ -60,8 +65,18 @@ class DayHours:
     def is_open(self) -> bool:
         return self.opens is not None
 
+    def times(self) -> tuple[time, time]:
+        """The opening and closing times of an open day (a day's hours set both or neither)."""
+        assert self.opens is not None and self.closes is not None
+        return self.opens, self.closes
 
-def _day_hours(day: date, regular: dict, exceptions: dict, hols: dict) -> DayHours:
+
+def _day_hours(
+    day: date,
+    regular: Mapping[int, OpeningHours],
+    exceptions: Mapping[date, OpeningHoursException],
+    hols: Mapping[date, str],
+) -> DayHours:
     """Order of precedence: a dated exception, then a public holiday (closed), then the weekday's hours."""
     if day in exceptions:
         e = exceptions[day]
@@ -75,7 +90,7 @@ def _day_hours(day: date, regular: dict, exceptions: dict, hols: dict) -> DayHou
     return DayHours(day, None, None, is_example=any(h.is_example for h in regular.values()))
 
 
-def _days(start: date, end: date):
+def _days(start: date, end: date) -> Iterator[date]:
     day = start
     while day <= end:
         yield day
@@ -135,18 +150,18 @@ def required_trainings(*, anchor: Anchor) -> QuerySet[EquipmentKind]:
     )
 
 
-def valid_certifications(*, user, on: date | None = None) -> QuerySet[Certification]:
+def valid_certifications(*, user: User, on: date | None = None) -> QuerySet[Certification]:
     on = on or timezone.localdate()
     return Certification.objects.filter(
         user=user, revoked_at__isnull=True, granted_on__lte=on, expires_on__gte=on
     ).select_related("kind")
 
 
-def user_is_certified(*, user, kind: EquipmentKind, on: date | None = None) -> bool:
+def user_is_certified(*, user: User | AnonymousUser | None, kind: EquipmentKind, on: date | None = None) -> bool:
     """Certifications are honoured at every anchor of the city: no anchor filter here on purpose."""
     if not kind.requires_certification:
         return True
-    if not getattr(user, "is_authenticated", False):
+    if user is None or not user.is_authenticated:
         return False
     return valid_certifications(user=user, on=on).filter(kind=kind).exists()
 
@@ -248,7 +263,7 @@ def quote_for(
     return replace(quote, is_example=any(v.is_example for v in versions if v.pk in used))
 
 
-def example_version_ids(version_ids) -> set[int]:
+def example_version_ids(version_ids: Iterable[int | None]) -> set[int]:
     """Of these rate-table versions, the ones holding example prices: a fee computed from one is an example fee
     (the one rule for quotes, confirmations, reservations, e-mails and exports)."""
     ids = {i for i in version_ids if i}
@@ -276,7 +291,7 @@ _RULE_FIELDS = [
 _VERSION_FIELDS = ["basis_ko", "evening_starts", "discount_rule", "rounding_won", "vat_included"]
 
 
-def _display(obj, field: str) -> str:
+def _display(obj: object, field: str) -> str:
     value = getattr(obj, field)
     getter = getattr(obj, f"get_{field}_display", None)
     if getter is not None:
@@ -288,6 +303,11 @@ def _display(obj, field: str) -> str:
     return str(value)
 
 
+def _field_label(model: type[Model], name: str) -> str:
+    """The verbose name of one of the model's own fields (named in the lists above, never a reverse relation)."""
+    return str(cast("Field[Any, Any]", model._meta.get_field(name)).verbose_name)
+
+
 def version_diff(older: RateTableVersion, newer: RateTableVersion) -> list[DiffRow]:
     """A readable diff between two versions (both with rules and discounts prefetched)."""
     rows: list[DiffRow] = []
@@ -296,41 +316,43 @@ def version_diff(older: RateTableVersion, newer: RateTableVersion) -> list[DiffR
             rows.append(
                 DiffRow(
                     str(RateTableVersion._meta.verbose_name),
-                    str(RateTableVersion._meta.get_field(f).verbose_name),
+                    _field_label(RateTableVersion, f),
                     _display(older, f),
                     _display(newer, f),
                 )
             )
 
-    def keyed(version):
+    def keyed(version: RateTableVersion) -> dict[tuple[int | None, int | None], RateRule]:
         return {(r.space_id, r.equipment_kind_id): r for r in version.rules.all()}
 
     old_rules, new_rules = keyed(older), keyed(newer)
     for key in sorted(set(old_rules) | set(new_rules), key=lambda k: str(k)):
         o, n = old_rules.get(key), new_rules.get(key)
-        subject = str((n or o).target.name)
-        if o is None:
-            rows.append(DiffRow(subject, "—", "—", f"{n.base_price_won:,} {n.get_unit_display()}"))
+        rule = n or o
+        assert rule is not None  # the key is in one version or the other
+        subject = str(rule.target.name)
+        if o is None:  # `rule` is the new version's
+            rows.append(DiffRow(subject, "—", "—", f"{rule.base_price_won:,} {rule.get_unit_display()}"))
         elif n is None:
             rows.append(DiffRow(subject, "—", f"{o.base_price_won:,} {o.get_unit_display()}", "—"))
         else:
             for f in _RULE_FIELDS:
                 if getattr(o, f) != getattr(n, f):
-                    rows.append(
-                        DiffRow(subject, str(RateRule._meta.get_field(f).verbose_name), _display(o, f), _display(n, f))
-                    )
+                    rows.append(DiffRow(subject, _field_label(RateRule, f), _display(o, f), _display(n, f)))
     old_d = {d.category: d for d in older.discounts.all()}
     new_d = {d.category: d for d in newer.discounts.all()}
     for cat in sorted(set(old_d) | set(new_d)):
-        o, n = old_d.get(cat), new_d.get(cat)
-        if (o and o.percent) != (n and n.percent):
-            label = (n or o).get_category_display()
+        od, nd = old_d.get(cat), new_d.get(cat)
+        if (od and od.percent) != (nd and nd.percent):
+            discount = nd or od
+            assert discount is not None  # a category in neither version differs in nothing
+            label = discount.get_category_display()
             rows.append(
                 DiffRow(
                     str(CategoryDiscount._meta.verbose_name),
                     str(label),
-                    f"{o.percent} %" if o else "—",
-                    f"{n.percent} %" if n else "—",
+                    f"{od.percent} %" if od else "—",
+                    f"{nd.percent} %" if nd else "—",
                 )
             )
     return rows
@@ -352,7 +374,7 @@ def quotable_resources(*, anchor: Anchor) -> list[tuple[str, str, Resource]]:
     ]
 
 
-def quote_error_message(err) -> str:
+def quote_error_message(err: QuoteError) -> str:
     from django.utils.translation import gettext as _
 
     messages = {
@@ -364,17 +386,17 @@ def quote_error_message(err) -> str:
     return messages.get(err.code, str(err))
 
 
-def staff_anchors(*, user) -> list[Anchor]:
+def staff_anchors(*, user: User) -> list[Anchor]:
     return list(Anchor.objects.filter(staff_assignments__user=user).order_by("sort_order"))
 
 
 def open_hours_by_anchor(*, anchor_ids: list[int], first: date, last: date) -> dict[int, Decimal]:
     """Hours each anchor is open from `first` to `last` (inclusive), by the same rules as `anchor_hours`, in two
     queries whatever the number of anchors."""
-    regular: dict[int, dict] = {a: {} for a in anchor_ids}
+    regular: dict[int, dict[int, OpeningHours]] = {a: {} for a in anchor_ids}
     for h in OpeningHours.objects.filter(anchor_id__in=anchor_ids):
         regular[h.anchor_id][h.weekday] = h
-    exceptions: dict[int, dict] = {a: {} for a in anchor_ids}
+    exceptions: dict[int, dict[date, OpeningHoursException]] = {a: {} for a in anchor_ids}
     for e in OpeningHoursException.objects.filter(anchor_id__in=anchor_ids, date__range=(first, last)):
         exceptions[e.anchor_id][e.date] = e
     hols = public_holidays(first, last, "ko")
@@ -382,8 +404,9 @@ def open_hours_by_anchor(*, anchor_ids: list[int], first: date, last: date) -> d
     for anchor_id in anchor_ids:
         seconds = 0
         for day in _days(first, last):
-            h = _day_hours(day, regular[anchor_id], exceptions[anchor_id], hols)
-            if h.is_open:
-                seconds += int((datetime.combine(day, h.closes) - datetime.combine(day, h.opens)).total_seconds())
+            hours = _day_hours(day, regular[anchor_id], exceptions[anchor_id], hols)
+            if hours.is_open:
+                opens, closes = hours.times()
+                seconds += int((datetime.combine(day, closes) - datetime.combine(day, opens)).total_seconds())
         out[anchor_id] = Decimal(seconds) / 3600
     return out

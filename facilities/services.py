@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
@@ -22,9 +23,13 @@ from .models import (
     MaintenanceKind,
     MaintenanceLog,
     RateRule,
+    RateTable,
     RateTableVersion,
     Space,
 )
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 # --- closures ------------------------------------------------------------------------------------
 
@@ -37,7 +42,7 @@ def closure_create(
     starts_at: datetime,
     ends_at: datetime,
     reason: str,
-    created_by,
+    created_by: User | None,
     now: datetime,
 ) -> Closure:
     if space is not None and space.anchor_id != anchor.pk:
@@ -63,7 +68,9 @@ def closure_delete(*, closure: Closure) -> None:
 
 
 @transaction.atomic
-def equipment_report_fault(*, equipment: Equipment, reported_by, description: str, now: datetime) -> MaintenanceLog:
+def equipment_report_fault(
+    *, equipment: Equipment, reported_by: User | None, description: str, now: datetime
+) -> MaintenanceLog:
     description = description.strip()
     if len(description) < 5:
         raise ValidationError({"description": _("Describe the fault in a few words.")})
@@ -80,7 +87,9 @@ def equipment_report_fault(*, equipment: Equipment, reported_by, description: st
 
 
 @transaction.atomic
-def equipment_set_status(*, equipment: Equipment, status: str, changed_by, note: str, now: datetime) -> Equipment:
+def equipment_set_status(
+    *, equipment: Equipment, status: str, changed_by: User | None, note: str, now: datetime
+) -> Equipment:
     if status not in EquipmentStatus.values:
         raise ValidationError({"status": _("Unknown equipment status.")})
     equipment = Equipment.objects.select_for_update().get(pk=equipment.pk)
@@ -104,7 +113,9 @@ def equipment_set_status(*, equipment: Equipment, status: str, changed_by, note:
 
 
 @transaction.atomic
-def maintenance_resolve(*, entry: MaintenanceLog, resolved_by, resolution: str, now: datetime) -> MaintenanceLog:
+def maintenance_resolve(
+    *, entry: MaintenanceLog, resolved_by: User | None, resolution: str, now: datetime
+) -> MaintenanceLog:
     if not resolution.strip():
         raise ValidationError({"resolution": _("Say how it was resolved.")})
     entry = MaintenanceLog.objects.select_for_update().get(pk=entry.pk)
@@ -123,9 +134,9 @@ def maintenance_resolve(*, entry: MaintenanceLog, resolved_by, resolution: str, 
 @transaction.atomic
 def certification_grant(
     *,
-    user,
+    user: User,
     kind: EquipmentKind,
-    granted_by,
+    granted_by: User | None,
     reason: str,
     anchor: Anchor | None = None,
     now: datetime,
@@ -165,7 +176,9 @@ def certification_grant(
 
 
 @transaction.atomic
-def certification_revoke(*, certification: Certification, revoked_by, reason: str, now: datetime) -> Certification:
+def certification_revoke(
+    *, certification: Certification, revoked_by: User | None, reason: str, now: datetime
+) -> Certification:
     cert = Certification.objects.select_for_update().get(pk=certification.pk)
     if cert.revoked_at is not None:
         raise ValidationError(_("This certification was already revoked."))
@@ -186,7 +199,7 @@ def rate_version_is_locked(version: RateTableVersion, *, today: date) -> bool:
     return version.pk is not None and version.effective_from <= today
 
 
-def rate_version_check_new(*, table, effective_from: date, basis_ko: str, today: date) -> None:
+def rate_version_check_new(*, table: RateTable, effective_from: date, basis_ko: str, today: date) -> None:
     """The rules for a new version, however it is made (copied in the admin, or imported from a file)."""
     if effective_from <= today:
         raise ValidationError({"effective_from": _("A new version must take effect after today.")})
@@ -215,7 +228,14 @@ def rate_version_refuse_if_locked(version: RateTableVersion, *, today: date) -> 
 
 @transaction.atomic
 def rate_version_create(
-    *, table, effective_from: date, basis_ko: str, today: date, basis_en: str = "", created_by=None, **settings
+    *,
+    table: RateTable,
+    effective_from: date,
+    basis_ko: str,
+    today: date,
+    basis_en: str = "",
+    created_by: User | None = None,
+    **settings: Any,
 ) -> RateTableVersion:
     rate_version_check_new(table=table, effective_from=effective_from, basis_ko=basis_ko, today=today)
     new = RateTableVersion(
@@ -239,7 +259,7 @@ def rate_version_copy(
     basis_ko: str,
     today: date,
     basis_en: str = "",
-    created_by=None,
+    created_by: User | None = None,
 ) -> RateTableVersion:
     """Copy a version with its rules and discounts as a new version taking effect on a later date."""
     new = rate_version_create(
@@ -284,8 +304,8 @@ def inventory_loan_checkout(
     borrower_name: str,
     borrower_phone: str = "",
     due_on: date,
-    checked_out_by,
-    borrower=None,
+    checked_out_by: User | None,
+    borrower: User | None = None,
     now: datetime,
     note: str = "",
 ) -> InventoryLoan:
@@ -312,7 +332,7 @@ def inventory_loan_checkout(
 
 
 @transaction.atomic
-def inventory_loan_return(*, loan: InventoryLoan, returned_to, now: datetime) -> InventoryLoan:
+def inventory_loan_return(*, loan: InventoryLoan, returned_to: User | None, now: datetime) -> InventoryLoan:
     loan = InventoryLoan.objects.select_for_update().get(pk=loan.pk)
     if loan.returned_at is not None:
         raise ValidationError(_("This loan was already returned."))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import tenancy_views, views
+from . import views
 
 app_name = "facilities"
 
@@ -19,15 +19,4 @@ urlpatterns = [
     path("certifications/<int:pk>/revoke/", views.CertificationRevokeView.as_view(), name="certification_revoke"),
     path("inventory/<int:pk>/checkout/", views.InventoryCheckoutView.as_view(), name="inventory_checkout"),
     path("loans/<int:pk>/return/", views.InventoryReturnView.as_view(), name="loan_return"),
-    path("tenants/apply/", tenancy_views.ApplyView.as_view(), name="apply"),
-    path("anchors/<slug:slug>/tenants/", tenancy_views.TenantBoardView.as_view(), name="tenants"),
-    path("tenants/applications/<int:pk>/", tenancy_views.ApplicationDetailView.as_view(), name="application"),
-    path(
-        "tenants/applications/<int:pk>/document/",
-        tenancy_views.ApplicationDocumentView.as_view(),
-        name="application_document",
-    ),
-    path("leases/<int:pk>/<str:action>/", tenancy_views.LeaseActionView.as_view(), name="lease_action"),
-    path("evidence/", tenancy_views.EvidenceReviewView.as_view(), name="evidence"),
-    path("evidence/<int:pk>/file/", tenancy_views.EvidenceFileView.as_view(), name="evidence_file"),
 ]

@@ -16,6 +16,7 @@ from accounts.models import User
 from anchors.mixins import PolicyRequiredMixin
 from anchors.models import Anchor
 from anchors.policy import may
+from common.forms import form_errors_from
 
 from . import selectors, services
 from .forms import (
@@ -30,15 +31,6 @@ from .forms import (
 from .models import Certification, Closure, Equipment, InventoryItem, InventoryLoan, MaintenanceLog
 from .pricing import QuoteError
 from .resources import InventoryItemResource
-
-
-def form_errors_from(form, err: ValidationError) -> None:
-    """Put a service's ValidationError onto the form that caused it."""
-    if hasattr(err, "error_dict"):
-        for field, errors in err.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, err.messages)
 
 
 class AnchorScopedMixin(PolicyRequiredMixin):

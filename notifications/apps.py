@@ -7,4 +7,4 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from . import rules  # noqa: F401  registers the policy rules
+        from . import permissions  # noqa: F401  registers the policy rules

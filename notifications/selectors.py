@@ -1,10 +1,17 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
 from anchors.models import Anchor
 
 from .models import Notification, Outbox, OutboxStatus
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
 
 
 def outbox_for_anchor(*, anchor: Anchor, limit: int = 100) -> list[Outbox]:
@@ -17,11 +24,11 @@ def outbox_for_anchor(*, anchor: Anchor, limit: int = 100) -> list[Outbox]:
     )
 
 
-def notifications_for(*, user, limit: int = 100) -> list[Notification]:
+def notifications_for(*, user: User, limit: int = 100) -> list[Notification]:
     return list(Notification.objects.filter(user=user).order_by("-created_at", "-pk")[:limit])
 
 
-def unread_count(*, user) -> int:
+def unread_count(*, user: User | AnonymousUser | None) -> int:
     if user is None or not user.is_authenticated:
         return 0
     return Notification.objects.filter(user=user, read_at__isnull=True).count()

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -27,6 +28,9 @@ from django.utils import translation
 
 from . import registry
 from .models import Notification, Outbox, OutboxStatus
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -173,5 +177,5 @@ def outbox_deliver_due(*, now: datetime) -> dict[str, int]:
 
 
 @transaction.atomic
-def notifications_mark_read(*, user, now: datetime) -> int:
+def notifications_mark_read(*, user: User, now: datetime) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=now)

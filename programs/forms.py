@@ -5,8 +5,8 @@ from datetime import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.time import SEOUL
 from facilities.models import EquipmentKind, Space, SpaceKind
-from facilities.pricing import SEOUL
 
 from .models import Programme, ProgrammeKind
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from anchors.models import Anchor
+from common.time import SEOUL
 from facilities.models import EquipmentKind, Space
-from facilities.pricing import SEOUL
 from facilities.selectors import anchor_hours
 
 from . import services

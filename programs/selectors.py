@@ -2,12 +2,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Min, Prefetch, Q, QuerySet, Sum
 
 from anchors.models import Anchor
 
 from .models import Attendance, Outcome, Programme, Registration, RegistrationStatus, Session
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
 
 
 def upcoming_programmes(*, now: datetime, anchor: Anchor | None = None) -> QuerySet[Programme]:
@@ -37,7 +43,7 @@ def programme_detail(*, pk: int) -> Programme:
     )
 
 
-def live_registration(*, programme: Programme, user) -> Registration | None:
+def live_registration(*, programme: Programme, user: User | AnonymousUser) -> Registration | None:
     if not user.is_authenticated:
         return None
     return programme.registrations.filter(
@@ -45,7 +51,7 @@ def live_registration(*, programme: Programme, user) -> Registration | None:
     ).first()
 
 
-def my_programmes(*, user) -> QuerySet[Registration]:
+def my_programmes(*, user: User) -> QuerySet[Registration]:
     return (
         Registration.objects.filter(user=user)
         .exclude(status=RegistrationStatus.CANCELLED)

@@ -8,6 +8,8 @@ time: a place freed by a cancellation goes to the first person on the waiting li
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -30,6 +32,10 @@ from .models import (
     RegistrationStatus,
     Session,
 )
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from reservations.models import Reservation
 
 PROGRAMME_FIELDS = (
     "kind",
@@ -75,7 +81,7 @@ def programme_create(
     kind: str,
     title_ko: str,
     capacity: int,
-    created_by,
+    created_by: User | None,
     title_en: str = "",
     description_ko: str = "",
     description_en: str = "",
@@ -127,7 +133,7 @@ def programme_check(programme: Programme, *, now: datetime) -> None:
 
 
 @transaction.atomic
-def programme_update(*, programme: Programme, now: datetime, **changes) -> Programme:
+def programme_update(*, programme: Programme, now: datetime, **changes: Any) -> Programme:
     """Change a programme's details; more places than a coming session's room holds are refused, and places
     added go to the waiting list at once."""
     unknown = set(changes) - set(PROGRAMME_FIELDS)
@@ -145,7 +151,9 @@ def programme_update(*, programme: Programme, now: datetime, **changes) -> Progr
     return p
 
 
-def _hold_room(*, programme: Programme, space: Space, start: datetime, end: datetime, booked_by, now: datetime):
+def _hold_room(
+    *, programme: Programme, space: Space, start: datetime, end: datetime, booked_by: User | None, now: datetime
+) -> Reservation:
     """A programme's hold on its room: every booking rule applies except the fee (it is not a rental)."""
     if space.anchor_id != programme.anchor_id:
         raise ValidationError({"space": _("The room must be at the programme's anchor.")})
@@ -168,7 +176,7 @@ def _hold_room(*, programme: Programme, space: Space, start: datetime, end: date
 
 @transaction.atomic
 def session_add(
-    *, programme: Programme, space: Space, start: datetime, end: datetime, booked_by, now: datetime
+    *, programme: Programme, space: Space, start: datetime, end: datetime, booked_by: User | None, now: datetime
 ) -> Session:
     """Hold the room through the reservation rules (a clash with any booking is refused), then add the session."""
     programme = _locked(programme)
@@ -180,7 +188,9 @@ def session_add(
 
 
 @transaction.atomic
-def session_move(*, session: Session, space: Space, start: datetime, end: datetime, moved_by, now: datetime) -> Session:
+def session_move(
+    *, session: Session, space: Space, start: datetime, end: datetime, moved_by: User | None, now: datetime
+) -> Session:
     """Move a session to another time or room; its room hold moves with it, and the registered makers are told."""
     s = Session.objects.select_for_update().select_related("programme", "space", "reservation").get(pk=session.pk)
     if s.starts_at <= now:
@@ -226,7 +236,7 @@ def _registered_count(programme: Programme) -> int:
 
 
 @transaction.atomic
-def registration_create(*, programme: Programme, user, now: datetime) -> Registration:
+def registration_create(*, programme: Programme, user: User, now: datetime) -> Registration:
     """A place if one is free, else a place on the waiting list; never twice for one maker."""
     programme = _locked(programme)
     if not programme.is_published:
@@ -310,7 +320,7 @@ def attendance_record(
     registration: Registration,
     attended: bool,
     result: str,
-    recorded_by,
+    recorded_by: User | None,
     now: datetime,
 ) -> Attendance:
     """Mark who came; for a safety training, a pass grants the certification (valid at every anchor)."""
@@ -328,18 +338,19 @@ def attendance_record(
         registration=registration,
         defaults={"attended": attended, "result": result, "recorded_by": recorded_by, "recorded_at": now},
     )
-    if result == "pass" and not facility_selectors.user_is_certified(
-        user=registration.user, kind=programme.certifies, on=timezone.localdate(now)
-    ):
-        facility_services.certification_grant(
-            user=registration.user,
-            kind=programme.certifies,
-            granted_by=recorded_by,
-            anchor=programme.anchor,
-            reason=_("Passed the safety training “%(title)s” on %(date)s.")
-            % {"title": programme.title_ko, "date": timezone.localtime(session.starts_at).date().isoformat()},
-            now=now,
-        )
+    if result == "pass":
+        kind = programme.certifies
+        assert kind is not None  # only a safety training has a result, and a safety training names its kind
+        if not facility_selectors.user_is_certified(user=registration.user, kind=kind, on=timezone.localdate(now)):
+            facility_services.certification_grant(
+                user=registration.user,
+                kind=kind,
+                granted_by=recorded_by,
+                anchor=programme.anchor,
+                reason=_("Passed the safety training “%(title)s” on %(date)s.")
+                % {"title": programme.title_ko, "date": timezone.localtime(session.starts_at).date().isoformat()},
+                now=now,
+            )
     return row
 
 
@@ -349,7 +360,7 @@ def outcome_save(
     programme: Programme,
     matches: int,
     jobs_created: int,
-    satisfaction,
+    satisfaction: Decimal | None,
     notes: str = "",
     participants: int | None = None,
 ) -> Outcome:

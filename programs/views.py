@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 from anchors.mixins import PolicyRequiredMixin
 from anchors.models import Anchor
 from anchors.policy import may
-from facilities.views import form_errors_from
+from common.forms import form_errors_from
 
 from . import selectors, services
 from .forms import OutcomeForm, ProgrammeForm, SessionForm

@@ -18,15 +18,15 @@ The rules (docs/figures.md says the same for readers of the pages):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from common.numbers import percent
+from common.time import start_of_day
 from facilities.models import Equipment, EquipmentStatus, Space
-from facilities.pricing import SEOUL
 from facilities.selectors import open_hours_by_anchor
 
 from .models import Reservation, Status
@@ -42,8 +42,8 @@ BOOKED_DURATION = Sum(DURATION, filter=Q(status__in=BOOKED))
 def period_bounds(first: date, last: date) -> tuple[datetime, datetime]:
     """[first 00:00, the day after last 00:00) in Seoul."""
     return (
-        datetime.combine(first, time(0), tzinfo=SEOUL),
-        datetime.combine(last + timedelta(days=1), time(0), tzinfo=SEOUL),
+        start_of_day(first),
+        start_of_day(last + timedelta(days=1)),
     )
 
 

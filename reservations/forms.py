@@ -6,8 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from common.time import SEOUL
 from facilities.models import DiscountCategory
-from facilities.pricing import SEOUL
 
 REPEAT_CHOICES = [("", _("Does not repeat")), ("daily", _("Every day")), ("weekly", _("Every week"))]
 

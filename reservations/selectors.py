@@ -1,20 +1,25 @@
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from anchors.models import Anchor
 from anchors.policy import may
+from common.time import SEOUL, start_of_day
 from facilities import selectors as facility_selectors
-from facilities.models import Equipment, EquipmentStatus, Space
-from facilities.pricing import SEOUL
+from facilities.models import Closure, Equipment, EquipmentStatus, Resource, Space
 
 from .models import HOLDING, BookingPolicy, Reservation, Status
 
-Resource = Space | Equipment
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
 
 
 def policy_for(anchor: Anchor) -> BookingPolicy:
@@ -43,12 +48,13 @@ def holding_overlapping(
 
 def resource_by_key(key: str) -> Resource:
     kind, _, pk = key.partition(":")
-    model = {"space": Space, "equipment": Equipment}.get(kind)
+    models: dict[str, type[Space] | type[Equipment]] = {"space": Space, "equipment": Equipment}
+    model = models.get(kind)
     if model is None or not pk.isdigit():
         raise Http404
     qs = (
         model.objects.select_related("anchor")
-        if model is Space
+        if issubclass(model, Space)
         else model.objects.select_related("space__anchor", "kind")
     )
     obj = qs.filter(pk=int(pk)).first()
@@ -112,8 +118,9 @@ def day_grid(
     hours = facility_selectors.anchor_hours(anchor=anchor, start=day, end=day)[0]
     resources = resources if resources is not None else anchor_resources(anchor=anchor)
     if hours.is_open:
-        open_at = datetime.combine(day, hours.opens, tzinfo=SEOUL)
-        close_at = datetime.combine(day, hours.closes, tzinfo=SEOUL)
+        opens, closes = hours.times()
+        open_at = datetime.combine(day, opens, tzinfo=SEOUL)
+        close_at = datetime.combine(day, closes, tzinfo=SEOUL)
     else:
         open_at = datetime.combine(day, time(9), tzinfo=SEOUL)
         close_at = datetime.combine(day, time(18), tzinfo=SEOUL)
@@ -165,7 +172,7 @@ def resource_week(
     not_before: datetime | None = None,
     length: timedelta | None = None,
     exclude_pk: int | None = None,
-) -> tuple[list[date], list[time], dict]:
+) -> tuple[list[date], list[time], dict[tuple[date, time], str]]:
     """One resource's week as days × slots: free, busy (never who), closed or past. Fixed query count.
 
     `not_before` marks earlier slots as past too (a maker's minimum notice).
@@ -176,15 +183,15 @@ def resource_week(
     days = week_days(week_of)
     hours = {h.day: h for h in facility_selectors.anchor_hours(anchor=anchor, start=days[0], end=days[-1])}
     step = resource.booking_unit_minutes if resource.booking_unit_minutes >= 30 else 30
-    open_days = [h for h in hours.values() if h.is_open]
-    first = min((h.opens for h in open_days), default=time(9))
-    last = max((h.closes for h in open_days), default=time(18))
+    open_times = [h.times() for h in hours.values() if h.is_open]
+    first = min((opens for opens, _closes in open_times), default=time(9))
+    last = max((closes for _opens, closes in open_times), default=time(18))
     times = []
     t = datetime.combine(days[0], first)
     while t.time() < last and t.date() == days[0]:
         times.append(t.time())
         t += timedelta(minutes=step)
-    start = datetime.combine(days[0], time(0), tzinfo=SEOUL)
+    start = start_of_day(days[0])
     end = start + timedelta(days=7)
     busy = list(
         holding_overlapping(resource=resource, start=start, until=end, exclude_pk=exclude_pk).only(
@@ -202,8 +209,8 @@ def resource_week(
             e = s + timedelta(minutes=step)
             if (
                 not h.is_open
-                or tm < h.opens
-                or e.timetz().replace(tzinfo=None) > h.closes
+                or tm < h.times()[0]
+                or e.timetz().replace(tzinfo=None) > h.times()[1]
                 and e.date() == d
                 or in_maintenance
             ):
@@ -222,11 +229,18 @@ def resource_week(
     return days, times, grid
 
 
-def _fits(s: datetime, e: datetime, hours, busy, closures, space_id) -> bool:
+def _fits(
+    s: datetime,
+    e: datetime,
+    hours: facility_selectors.DayHours,
+    busy: Collection[Reservation],
+    closures: Collection[Closure],
+    space_id: int,
+) -> bool:
     local_end = e.astimezone(SEOUL)
     if local_end.date() != s.astimezone(SEOUL).date() and not (local_end.hour == 0 and local_end.minute == 0):
         return False
-    if local_end.date() == s.astimezone(SEOUL).date() and local_end.time() > hours.closes:
+    if local_end.date() == s.astimezone(SEOUL).date() and local_end.time() > hours.times()[1]:
         return False
     if any(r.start_at < e and r.blocked_until > s for r in busy):
         return False
@@ -249,8 +263,8 @@ def next_free_slots(
     buffer = timedelta(minutes=resource.buffer_minutes)
     first_day = start.astimezone(SEOUL).date()
     last_day = first_day + timedelta(days=search_days)
-    window_start = datetime.combine(first_day, time(0), tzinfo=SEOUL)
-    window_end = datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=SEOUL)
+    window_start = start_of_day(first_day)
+    window_end = start_of_day(last_day + timedelta(days=1))
     busy = list(holding_overlapping(resource=resource, start=window_start, until=window_end, exclude_pk=exclude_pk))
     space_id = resource.pk if isinstance(resource, Space) else resource.space_id
     closures = list(facility_selectors.closures_overlapping(anchor=anchor, start=window_start, end=window_end))
@@ -258,8 +272,9 @@ def next_free_slots(
     for h in facility_selectors.anchor_hours(anchor=anchor, start=first_day, end=last_day):
         if not h.is_open:
             continue
-        s = datetime.combine(h.day, h.opens, tzinfo=SEOUL)
-        close = datetime.combine(h.day, h.closes, tzinfo=SEOUL)
+        opens, closes = h.times()
+        s = datetime.combine(h.day, opens, tzinfo=SEOUL)
+        close = datetime.combine(h.day, closes, tzinfo=SEOUL)
         while s + duration <= close:
             e = s + duration
             if (
@@ -294,7 +309,7 @@ def pending_requests(*, anchor: Anchor) -> QuerySet[Reservation]:
     )
 
 
-def my_reservations(*, user, now: datetime) -> tuple[list[Reservation], list[Reservation]]:
+def my_reservations(*, user: User, now: datetime) -> tuple[list[Reservation], list[Reservation]]:
     qs = (
         Reservation.objects.filter(user=user)
         .select_related("anchor", "space__anchor", "equipment__kind", "equipment__space__anchor")
@@ -309,7 +324,7 @@ def my_reservations(*, user, now: datetime) -> tuple[list[Reservation], list[Res
     return upcoming, past
 
 
-def reservation_for_viewer(*, pk: int, user) -> Reservation:
+def reservation_for_viewer(*, pk: int, user: User | AnonymousUser) -> Reservation:
     """A reservation its maker, its booker, its anchor's staff or a city admin may see; anyone else gets 404."""
     r = (
         Reservation.objects.select_related(
@@ -326,7 +341,7 @@ def reservation_for_viewer(*, pk: int, user) -> Reservation:
 ACTIONS = ("cancel", "cancel_series", "move", "approve", "reject", "check_in", "no_show", "complete", "waive")
 
 
-def reservation_actions(*, user, reservation: Reservation, now: datetime) -> dict[str, bool]:
+def reservation_actions(*, user: User, reservation: Reservation, now: datetime) -> dict[str, bool]:
     """What this user may do to this reservation now: the policy (who) and the state rules (what the status and
     the clock allow), asked in one place for the page's buttons; the services ask the same state rules again
     under the row lock."""
@@ -350,7 +365,7 @@ def reservation_actions(*, user, reservation: Reservation, now: datetime) -> dic
 
 
 def desk_search(*, anchor: Anchor, query: str, day: date) -> QuerySet[Reservation]:
-    start = datetime.combine(day, time(0), tzinfo=SEOUL)
+    start = start_of_day(day)
     qs = reservation_list_for_anchor(anchor=anchor, start=start, end=start + timedelta(days=1)).filter(
         status__in=[Status.CONFIRMED, Status.CHECKED_IN, Status.REQUESTED]
     )
@@ -364,7 +379,7 @@ def desk_search(*, anchor: Anchor, query: str, day: date) -> QuerySet[Reservatio
     return qs
 
 
-def affected_by_closure(*, closure) -> QuerySet[Reservation]:
+def affected_by_closure(*, closure: Closure) -> QuerySet[Reservation]:
     """Slot-holding reservations a closure overlaps: of its space (and that space's machines) or of the whole anchor."""
     qs = Reservation.objects.filter(
         anchor_id=closure.anchor_id, status__in=HOLDING, start_at__lt=closure.ends_at, end_at__gt=closure.starts_at

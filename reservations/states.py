@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from common.examples import refusal
-from facilities.pricing import SEOUL
+from common.time import SEOUL
 
 from .models import BookingPolicy, Reservation, Status
 

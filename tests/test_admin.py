@@ -64,7 +64,7 @@ SERVICE_MODULES = [
     "accounts.services",
     "anchors.services",
     "facilities.services",
-    "facilities.tenancy",
+    "tenants.services",
     "reservations.services",
     "reservations.reminders",
     "programs.services",
@@ -85,6 +85,12 @@ def _models_written_by(module_name: str) -> set:
     from django.db import models
 
     module = importlib.import_module(module_name)
+    if hasattr(module, "__path__"):  # a package of services: every module in it
+        import pkgutil
+
+        return set().union(
+            *(_models_written_by(f"{module_name}.{info.name}") for info in pkgutil.iter_modules(module.__path__))
+        )
     names = {n: v for n, v in vars(module).items() if isinstance(v, type) and issubclass(v, models.Model)}
     found = set()
 
@@ -107,10 +113,11 @@ def _edited_in_the_admin():
     """Models a service writes that the admin site edits on purpose, and why that is safe."""
     from django.contrib.auth.models import Group
 
-    from accounts.models import Membership, Organisation, User
+    from accounts.models import User
     from anchors.models import Anchor
     from facilities.models import CategoryDiscount, RateRule, RateTableVersion
     from reservations.models import BookingPolicy
+    from tenants.models import Membership, Organisation
 
     return {
         Group: "roles are groups assigned in the admin; a service only makes sure a role's group exists",

@@ -14,7 +14,7 @@ import pytest
 import time_machine
 from django.core import mail
 
-from common.examples import examples_by_anchor, examples_confirm
+from anchors.examples import examples_by_anchor, examples_confirm
 from facilities.models import OpeningHours, RateTableVersion, Space
 from reservations import services
 from reservations.models import BookingPolicy, Quota, Reservation

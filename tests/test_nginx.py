@@ -67,10 +67,11 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 @pytest.fixture
 def files(world, maker, geumcheon_staff, guro_officer, city_admin):
-    from accounts.services import evidence_upload, organisation_create
+    from accounts.services import evidence_upload
     from budgets.models import MonthlyReport
-    from facilities import tenancy
     from facilities.models import SpacePhoto
+    from tenants import services as tenancy
+    from tenants.services import organisation_create
 
     for user in (maker, geumcheon_staff, city_admin):
         set_production_password(user)
@@ -97,7 +98,7 @@ def files(world, maker, geumcheon_staff, guro_officer, city_admin):
     report.pdf.save("report.pdf", ContentFile(PDF + b"report"))
     photo = SpacePhoto.objects.create(space=world["cutting"], image=ContentFile(b"\x89PNG photo", name="room.png"))
     return {
-        "evidence": (f"/evidence/{evidence.pk}/file/", evidence.file.name, PDF),
+        "evidence": (f"/accounts/evidence/{evidence.pk}/file/", evidence.file.name, PDF),
         "application": (f"/tenants/applications/{application.pk}/document/", application.document.name, PDF),
         "payment": (f"/budgets/records/{record.pk}/evidence/", record.evidence.name, PDF + b"invoice"),
         "report": (f"/budgets/reports/{report.pk}/pdf/", report.pdf.name, PDF + b"report"),

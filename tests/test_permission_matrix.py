@@ -135,17 +135,17 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
         MANAGE_GEUMCHEON_POST,
     ),
     "programs:mine": ("/me/programmes/", LOGGED_IN),
-    "facilities:apply": ("/tenants/apply/", LOGGED_IN),
-    "facilities:tenants": ("/anchors/geumcheon/tenants/", MANAGE_GEUMCHEON),
-    "facilities:application": ("/tenants/applications/{application}/", MANAGE_GEUMCHEON),
-    "facilities:application_document": (
+    "tenants:apply": ("/tenants/apply/", LOGGED_IN),
+    "tenants:board": ("/anchors/geumcheon/tenants/", MANAGE_GEUMCHEON),
+    "tenants:application": ("/tenants/applications/{application}/", MANAGE_GEUMCHEON),
+    "tenants:application_document": (
         "/tenants/applications/{application}/document/",
         {**MANAGE_GEUMCHEON, "geumcheon_staff": 404, "city_admin": 404},
     ),
     "accounts:confirm": ("/accounts/signup/confirm/not-a-valid-token/", {r: 400 for r in ROLES}),
-    "facilities:lease_action": ("/leases/{lease}/activate/", MANAGE_GEUMCHEON_POST),
-    "facilities:evidence": ("/evidence/", STAFF_ANYWHERE),
-    "facilities:evidence_file": ("/evidence/{evidence}/file/", STAFF_ANYWHERE),
+    "tenants:lease_action": ("/leases/{lease}/activate/", MANAGE_GEUMCHEON_POST),
+    "accounts:evidence_review": ("/accounts/evidence/review/", STAFF_ANYWHERE),
+    "accounts:evidence_file": ("/accounts/evidence/{evidence}/file/", STAFF_ANYWHERE),
     "accounts:evidence": ("/accounts/evidence/", LOGGED_IN),
     "budgets:index": ("/budgets/", {r: 302 for r in ROLES}),
     "budgets:summary": ("/budgets/2021/", EVERYONE),
@@ -270,7 +270,7 @@ def objects(seeded, maker, city_admin, settings, tmp_path):
     )
     from datetime import datetime
 
-    from facilities.pricing import SEOUL
+    from common.time import SEOUL
     from reservations import seed as reservations_seed
     from reservations import services as reservation_services
     from reservations.models import CalendarFeed
@@ -290,9 +290,9 @@ def objects(seeded, maker, city_admin, settings, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from accounts import services as account_services
-    from facilities import tenancy
-    from facilities.models import Lease
     from programs import services as programme_services
+    from tenants import services as tenancy
+    from tenants.models import Lease
 
     programme = programme_services.programme_create(
         anchor=g, kind="workshop", title_ko="교실", capacity=5, created_by=city_admin
@@ -308,7 +308,7 @@ def objects(seeded, maker, city_admin, settings, tmp_path):
     registration = programme_services.registration_create(
         programme=programme, user=maker, now=datetime(2026, 12, 1, 9, tzinfo=SEOUL)
     )
-    org = account_services.organisation_create(
+    org = tenancy.organisation_create(
         name="한땀", business_registration_number="124-81-00998", representative="김", created_by=maker
     )
     application = tenancy.application_submit(

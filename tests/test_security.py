@@ -126,10 +126,10 @@ def test_text_that_looks_like_a_formula_is_exported_as_plain_text(client, world,
 
     import openpyxl
 
-    from accounts.models import Organisation
     from budgets.tables import Table, csv_response, xlsx_bytes
     from facilities.models import InventoryItem
-    from facilities.resources import OrganisationResource
+    from tenants.models import Organisation
+    from tenants.resources import OrganisationResource
 
     item = InventoryItem.objects.filter(anchor=world["geumcheon"]).first()
     item.name_ko = typed

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts import services
-from accounts.models import CategoryEvidence, Organisation
+from accounts.models import CategoryEvidence
 from accounts.tests.factories import UserFactory
 from accounts.validators import brn_check_digit, validate_brn
 
@@ -30,25 +30,6 @@ def test_invalid_business_registration_numbers_are_refused_with_a_message(number
 
 def test_the_check_digit_is_computed_as_the_national_tax_service_defines_it():
     assert brn_check_digit("124810099") == 8
-
-
-@pytest.mark.django_db
-def test_a_company_is_created_once_per_registration_number_and_its_creator_represents_it():
-    maker = UserFactory()
-    org = services.organisation_create(
-        name="한땀", business_registration_number="124-81-00998", representative="김", created_by=maker
-    )
-    assert org.business_registration_number == "1248100998" and org.brn_display == "124-81-00998"
-    assert org.memberships.get().role == "representative"
-    with pytest.raises(ValidationError):
-        services.organisation_create(
-            name="다른", business_registration_number="1248100998", representative="박", created_by=maker
-        )
-    with pytest.raises(ValidationError):
-        services.organisation_create(
-            name="틀림", business_registration_number="124-81-00999", representative="박", created_by=maker
-        )
-    assert Organisation.objects.filter(name__in=["한땀", "다른", "틀림"]).count() == 1
 
 
 @pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
-from facilities.pricing import SEOUL
+from common.time import SEOUL
 from reservations.tests.conftest import NOW as SEED_NOW  # the clock the session's seed was loaded with
 
 
@@ -12,8 +12,8 @@ from reservations.tests.conftest import NOW as SEED_NOW  # the clock the session
 def world_for_budgets(seeded, maker):
     from datetime import datetime
 
+    from common.time import SEOUL
     from facilities import seed as facilities_seed
-    from facilities.pricing import SEOUL
     from reservations import seed as reservations_seed
     from reservations import services
 
@@ -42,12 +42,12 @@ BOOKED_AT = at(2, 8)
 def november(seeded, maker, other_maker, geumcheon_staff, settings, tmp_path):
     """The seed is loaded (tests start from it), with its example tenants leased only from December 2026."""
     settings.MEDIA_ROOT = tmp_path
-    from accounts.services import organisation_create
     from accounts.validators import brn_check_digit
-    from facilities import tenancy
     from facilities.models import Space
     from programs import services as programmes
     from reservations import services
+    from tenants import services as tenancy
+    from tenants.services import organisation_create
 
     g = seeded["geumcheon"]
     cutting = g.spaces.get(slug="cutting-room")  # 15,000 won an hour

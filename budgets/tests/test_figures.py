@@ -16,7 +16,7 @@ import time_machine
 
 from anchors.tests.factories import officer_of
 from budgets import reports, selectors
-from facilities.pricing import SEOUL
+from common.time import SEOUL
 
 from .conftest import at
 

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from budgets import reports
 from budgets.models import MonthlyReport
-from facilities.pricing import SEOUL
+from common.time import SEOUL
 from notifications.models import Outbox
 from notifications.services import outbox_deliver_due
 

@@ -9,9 +9,9 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from common.time import SEOUL
 from facilities import seed, services
 from facilities.models import RateRule, RateTableVersion
-from facilities.pricing import SEOUL
 from reservations.tests.conftest import NOW as SEED_NOW  # the clock the session's seed was loaded with
 
 pytestmark = pytest.mark.django_db

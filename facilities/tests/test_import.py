@@ -11,9 +11,9 @@ import tablib
 import time_machine
 from django.urls import reverse
 
+from common.time import SEOUL
 from facilities import seed
 from facilities.models import Equipment, InventoryItem, RateRule, RateTableVersion, Space
-from facilities.pricing import SEOUL
 from facilities.resources import EquipmentResource, InventoryItemResource, RateRuleResource, SpaceResource
 from reservations.tests.conftest import NOW as SEED_NOW  # the clock the session's seed was loaded with
 

@@ -559,7 +559,8 @@ def test_starting_earlier_never_lowers_the_total(case, data):
 def test_a_mid_month_version_change_bills_that_month_once_at_the_dearer_price():
     from datetime import date, datetime
 
-    from facilities.pricing import SEOUL, PriceRule, Tariff, compute_quote
+    from common.time import SEOUL
+    from facilities.pricing import PriceRule, Tariff, compute_quote
 
     tariffs = [
         Tariff(effective_from=date(2026, 1, 1), rule=PriceRule("month", 300_000), version_id=1),

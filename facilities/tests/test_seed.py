@@ -50,7 +50,7 @@ def test_loading_twice_changes_nothing(seeded):
 
 
 def test_a_value_the_anchor_confirmed_stays_its_own_when_the_seed_runs_again(seeded, city_admin):
-    from common.examples import examples_confirm
+    from anchors.examples import examples_confirm
 
     seed.load(now=SEED_NOW)
     examples_confirm(anchor=seeded["geumcheon"], by=city_admin, now=SEED_NOW)

@@ -6,9 +6,10 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
+from common.time import SEOUL
 from facilities import seed, selectors, services
 from facilities.models import EquipmentKind, OpeningHoursException
-from facilities.pricing import SEOUL, QuoteError
+from facilities.pricing import QuoteError
 from reservations.tests.conftest import NOW as SEED_NOW  # the clock the session's seed was loaded with
 
 pytestmark = pytest.mark.django_db

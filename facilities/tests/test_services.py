@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
+from common.time import SEOUL
 from facilities import seed, services
 from facilities.models import (
     CategoryDiscount,
@@ -19,7 +20,6 @@ from facilities.models import (
     RateRule,
     RateTableVersion,
 )
-from facilities.pricing import SEOUL
 from reservations.tests.conftest import NOW as SEED_NOW  # the clock the session's seed was loaded with
 
 pytestmark = pytest.mark.django_db

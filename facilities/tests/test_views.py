@@ -7,9 +7,9 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from common.time import SEOUL
 from facilities import seed
 from facilities.models import RateRule, RateTableVersion
-from facilities.pricing import SEOUL
 from facilities.tests.factories import EquipmentFactory, EquipmentKindFactory, SpaceFactory
 from reservations.tests.conftest import NOW as SEED_NOW  # the clock the session's seed was loaded with
 

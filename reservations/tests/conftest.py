@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from facilities.pricing import SEOUL
+from common.time import SEOUL
 
 # A Tuesday morning in Seoul; every service call in these tests passes it as `now`.
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=SEOUL)

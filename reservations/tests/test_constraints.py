@@ -8,8 +8,8 @@ import re
 import pytest
 from django.db import connection
 
-from facilities.models import OCCUPYING
 from reservations.models import HOLDING
+from tenants.models import OCCUPYING
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from facilities.pricing import SEOUL
+from common.time import SEOUL
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

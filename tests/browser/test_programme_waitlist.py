@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from facilities.pricing import SEOUL
+from common.time import SEOUL
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"

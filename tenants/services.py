@@ -1,33 +1,70 @@
-"""Services and selectors of start-up space tenancy: applications, reviews, leases and the occupancy board."""
+"""Tenancy's writes: applications submitted, scored and decided, leases made, started, renewed and ended, and the
+companies' yearly results. Every write of a tenancy model goes through here (the admin and the importers too)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, Prefetch, Q
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from accounts.models import Organisation, OrganisationStatus
+from accounts.models import User
+from accounts.validators import normalise_brn
 from anchors.models import Anchor
 from common.db import is_exclusion_violation
-from common.numbers import percent
+from facilities import selectors as facility_selectors
+from facilities.models import RateRule, Space, SpaceKind
 
-from . import selectors
 from .models import (
     OCCUPYING,
     ApplicationReview,
     ApplicationStatus,
     Lease,
     LeaseStatus,
-    RateRule,
-    Space,
-    SpaceKind,
+    Membership,
+    MembershipRole,
+    Organisation,
+    OrganisationStatus,
     TenantApplication,
+    TenantKPI,
 )
+
+
+@transaction.atomic
+def organisation_create(
+    *,
+    name: str,
+    business_registration_number: str,
+    representative: str,
+    created_by: User,
+    industry: str = "",
+    phone: str = "",
+    email: str = "",
+    address: str = "",
+) -> Organisation:
+    """A new company, with the maker who registers it as its representative member."""
+    brn = normalise_brn(business_registration_number)
+    if Organisation.objects.filter(business_registration_number=brn).exists():
+        raise ValidationError(
+            {"business_registration_number": _("A company with this registration number is already registered.")}
+        )
+    org = Organisation(
+        name=name.strip(),
+        business_registration_number=brn,
+        representative=representative.strip(),
+        industry=industry.strip(),
+        phone=phone.strip(),
+        email=email.strip(),
+        address=address.strip(),
+    )
+    org.full_clean()
+    org.save()
+    Membership.objects.create(organisation=org, user=created_by, role=MembershipRole.REPRESENTATIVE)
+    return org
 
 
 @transaction.atomic
@@ -35,11 +72,11 @@ def application_submit(
     *,
     anchor: Anchor,
     organisation: Organisation,
-    submitted_by,
+    submitted_by: User,
     business_plan: str,
     wanted_from: date,
     wanted_months: int,
-    document=None,
+    document: File[bytes] | None = None,
 ) -> TenantApplication:
     if not organisation.memberships.filter(user=submitted_by).exists():
         raise ValidationError(_("Only a member of the company can apply for it."))
@@ -72,7 +109,9 @@ def application_submit(
 
 
 @transaction.atomic
-def application_score(*, application: TenantApplication, reviewer, score: int, comment: str = "") -> ApplicationReview:
+def application_score(
+    *, application: TenantApplication, reviewer: User, score: int, comment: str = ""
+) -> ApplicationReview:
     if application.status not in (ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW):
         raise ValidationError(_("This application was already decided."))
     review, _created = ApplicationReview.objects.update_or_create(
@@ -89,7 +128,7 @@ def application_score(*, application: TenantApplication, reviewer, score: int, c
 def application_decide(
     *,
     application: TenantApplication,
-    decided_by,
+    decided_by: User,
     approve: bool,
     reason: str,
     now: datetime,
@@ -117,18 +156,14 @@ def application_decide(
     return app
 
 
-def application_average_score(application: TenantApplication) -> float | None:
-    return application.reviews.aggregate(avg=Avg("score"))["avg"]
-
-
 def monthly_terms(space: Space, on: date) -> tuple[int, int, int | None]:
     """(monthly fee, deposit, rate version id) from the rate table's monthly rule for the space on a date."""
-    versions = selectors.rate_versions(anchor=space.anchor)
-    current, _next = selectors.current_and_next_version(versions, on)
+    versions = facility_selectors.rate_versions(anchor=space.anchor)
+    current, _next = facility_selectors.current_and_next_version(versions, on)
     rule: RateRule | None = None
     if current is not None:
         rule = next((r for r in current.rules.all() if r.space_id == space.pk and r.unit == "month"), None)
-    if rule is None:
+    if rule is None or current is None:
         raise ValidationError(
             _("The rate table in effect on %(date)s has no monthly fee for %(space)s.")
             % {"date": on.isoformat(), "space": space.name}
@@ -136,7 +171,7 @@ def monthly_terms(space: Space, on: date) -> tuple[int, int, int | None]:
     return rule.base_price_won, rule.deposit_won, current.pk
 
 
-def _overlapping(space: Space, starts_on: date, ends_on: date, exclude_pk: int | None = None):
+def _overlapping(space: Space, starts_on: date, ends_on: date, exclude_pk: int | None = None) -> QuerySet[Lease]:
     qs = Lease.objects.filter(space=space, status__in=OCCUPYING, starts_on__lte=ends_on, ends_on__gte=starts_on)
     return qs.exclude(pk=exclude_pk) if exclude_pk else qs
 
@@ -248,95 +283,6 @@ def lease_terminate(*, lease: Lease, ends_on: date, reason: str, today: date, gr
     return lease
 
 
-@dataclass
-class Occupancy:
-    space: Space
-    current: Lease | None
-    upcoming: Lease | None
-
-    @property
-    def vacant(self) -> bool:
-        return self.current is None
-
-
-def occupancy_board(*, anchor: Anchor, today: date) -> list[Occupancy]:
-    """Each start-up space of an anchor: who is in and until when, who comes next, or vacant (2 queries)."""
-    leases = (
-        Lease.objects.filter(status__in=OCCUPYING, ends_on__gte=today)
-        .select_related("organisation", "rate_version")
-        .order_by("starts_on")
-    )
-    spaces = (
-        Space.objects.filter(anchor=anchor, kind=SpaceKind.STARTUP_SPACE)
-        .prefetch_related(Prefetch("leases", queryset=leases, to_attr="open_leases"))
-        .order_by("sort_order", "name_en")
-    )
-    board = []
-    for s in spaces:
-        current = next((lease for lease in s.open_leases if lease.starts_on <= today), None)
-        upcoming = next((lease for lease in s.open_leases if lease.starts_on > today), None)
-        board.append(Occupancy(space=s, current=current, upcoming=upcoming))
-    return board
-
-
-def companies_of(*, anchor: Anchor):
-    """Every company that has leased a start-up space at the anchor (who reports KPIs there)."""
-    return Organisation.objects.filter(leases__space__anchor=anchor).distinct().order_by("name")
-
-
-def is_tenant_member(user, anchor: Anchor | None = None) -> bool:
-    q = Q(leases__status__in=[LeaseStatus.ACTIVE, LeaseStatus.ENDING])
-    if anchor is not None:
-        q &= Q(leases__space__anchor=anchor)
-    return Organisation.objects.filter(q, memberships__user=user).exists()
-
-
-# --- figures -------------------------------------------------------------------------------------
-
-# A lease counts as occupancy from the day staff start it (active) to its real end, ended leases included for the
-# days they ran; a lease still waiting to start (applied) does not.
-IN_FORCE = (LeaseStatus.ACTIVE, LeaseStatus.ENDING, LeaseStatus.ENDED)
-
-
-@dataclass(frozen=True)
-class OccupancyFigures:
-    startup_spaces: int
-    occupied_spaces: int  # start-up spaces with a lease in force on at least one day of the period
-    tenants: int  # companies with such a lease
-
-    @property
-    def occupancy(self):
-        return percent(self.occupied_spaces, self.startup_spaces)
-
-
-def occupancy_by_anchor(*, anchor_ids: list[int], first: date, last: date) -> dict[int, OccupancyFigures]:
-    """Start-up spaces, those occupied in the period and the tenant companies, per anchor (2 grouped queries)."""
-    from django.db.models import Count
-
-    spaces = dict(
-        Space.objects.filter(anchor_id__in=anchor_ids, kind=SpaceKind.STARTUP_SPACE)
-        .values("anchor_id")
-        .annotate(n=Count("pk"))
-        .values_list("anchor_id", "n")
-    )
-    leased = {
-        r["space__anchor_id"]: r
-        for r in Lease.objects.filter(
-            space__anchor_id__in=anchor_ids, status__in=IN_FORCE, starts_on__lte=last, ends_on__gte=first
-        )
-        .values("space__anchor_id")
-        .annotate(spaces=Count("space", distinct=True), tenants=Count("organisation", distinct=True))
-    }
-    return {
-        a: OccupancyFigures(
-            startup_spaces=spaces.get(a, 0),
-            occupied_spaces=leased.get(a, {}).get("spaces", 0),
-            tenants=leased.get(a, {}).get("tenants", 0),
-        )
-        for a in anchor_ids
-    }
-
-
 @transaction.atomic
 def tenant_kpi_save(
     *,
@@ -347,10 +293,8 @@ def tenant_kpi_save(
     hires: int,
     prototypes: int,
     products_launched: int,
-):
+) -> TenantKPI:
     """A tenant company's yearly results at an anchor; only a company that leased there reports them."""
-    from .models import TenantKPI
-
     if not Lease.objects.filter(space__anchor=anchor, organisation=organisation).exists():
         raise ValidationError({"organisation": _("This company has never leased a space at this anchor.")})
     kpi, _created = TenantKPI.objects.select_for_update().get_or_create(

@@ -1,4 +1,5 @@
-"""Pages of start-up space tenancy (applications, reviews, leases, KPIs) and of category evidence review."""
+"""Pages of start-up space tenancy: applying, the anchor's occupancy board with applications and yearly results, an
+application's page (scores, decision, document), and the lease actions."""
 
 from __future__ import annotations
 
@@ -13,27 +14,18 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts import services as account_services
-from accounts.models import CategoryEvidence
 from anchors.mixins import PolicyRequiredMixin
 from common.files import private_file_response
+from common.forms import form_errors_from
+from facilities.views import AnchorScopedMixin
 
-from . import tenancy
-from .forms import (
-    DecisionForm,
-    EvidenceReviewForm,
-    KPIForm,
-    RenewForm,
-    ReviewForm,
-    TenantApplicationForm,
-    TerminateForm,
-)
+from . import selectors, services
+from .forms import DecisionForm, KPIForm, RenewForm, ReviewForm, TenantApplicationForm, TerminateForm
 from .models import ApplicationStatus, Lease, TenantApplication, TenantKPI
-from .views import AnchorScopedMixin, form_errors_from
 
 
 class ApplyView(LoginRequiredMixin, TemplateView):
-    template_name = "facilities/tenant_apply.html"
+    template_name = "tenants/tenant_apply.html"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -48,14 +40,14 @@ class ApplyView(LoginRequiredMixin, TemplateView):
             data = form.cleaned_data
             try:
                 with transaction.atomic():
-                    org = data["organisation"] or account_services.organisation_create(
+                    org = data["organisation"] or services.organisation_create(
                         name=data["name"],
                         business_registration_number=data["business_registration_number"],
                         representative=data["representative"],
                         industry=data["industry"],
                         created_by=request.user,
                     )
-                    tenancy.application_submit(
+                    services.application_submit(
                         anchor=data["anchor"],
                         organisation=org,
                         submitted_by=request.user,
@@ -75,15 +67,15 @@ class ApplyView(LoginRequiredMixin, TemplateView):
 class TenantBoardView(AnchorScopedMixin, TemplateView):
     """Staff: the occupancy board of the anchor's start-up spaces, applications to review, KPIs."""
 
-    template_name = "facilities/tenant_board.html"
-    policy_action = "facilities.manage_anchor"
+    template_name = "tenants/tenant_board.html"
+    policy_action = "tenants.manage_anchor"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         anchor = self.get_anchor()
         today = timezone.localdate()
         ctx.update(
-            board=tenancy.occupancy_board(anchor=anchor, today=today),
+            board=selectors.occupancy_board(anchor=anchor, today=today),
             today=today,
             applications=TenantApplication.objects.filter(anchor=anchor)
             .select_related("organisation")
@@ -92,7 +84,7 @@ class TenantBoardView(AnchorScopedMixin, TemplateView):
             .select_related("organisation")
             .order_by("-year", "organisation__name")[:50],
             kpi_form=kwargs.get("kpi_form")
-            or KPIForm(organisations=tenancy.companies_of(anchor=anchor), initial={"year": today.year}),
+            or KPIForm(organisations=selectors.companies_of(anchor=anchor), initial={"year": today.year}),
             renew_form=RenewForm(),
             terminate_form=TerminateForm(),
         )
@@ -100,21 +92,21 @@ class TenantBoardView(AnchorScopedMixin, TemplateView):
 
     def post(self, request, slug: str):
         anchor = self.get_anchor()
-        form = KPIForm(request.POST, organisations=tenancy.companies_of(anchor=anchor))
+        form = KPIForm(request.POST, organisations=selectors.companies_of(anchor=anchor))
         if form.is_valid():
             try:
-                tenancy.tenant_kpi_save(anchor=anchor, **form.cleaned_data)
+                services.tenant_kpi_save(anchor=anchor, **form.cleaned_data)
             except ValidationError as err:
                 form_errors_from(form, err)
             else:
                 messages.success(request, _("KPIs saved."))
-                return redirect("facilities:tenants", slug=anchor.slug)
+                return redirect("tenants:board", slug=anchor.slug)
         return self.render_to_response(self.get_context_data(kpi_form=form), status=400)
 
 
 class ApplicationDetailView(PolicyRequiredMixin, TemplateView):
-    template_name = "facilities/tenant_application.html"
-    policy_action = "facilities.manage_anchor"
+    template_name = "tenants/tenant_application.html"
+    policy_action = "tenants.manage_anchor"
 
     def get_application(self) -> TenantApplication:
         if not hasattr(self, "_app"):
@@ -133,7 +125,7 @@ class ApplicationDetailView(PolicyRequiredMixin, TemplateView):
             app=app,
             anchor=app.anchor,
             reviews=app.reviews.select_related("reviewer"),
-            average=tenancy.application_average_score(app),
+            average=selectors.application_average_score(app),
             review_form=kwargs.get("review_form") or ReviewForm(),
             decision_form=kwargs.get("decision_form") or DecisionForm(anchor=app.anchor),
             open=app.status in (ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW),
@@ -147,18 +139,18 @@ class ApplicationDetailView(PolicyRequiredMixin, TemplateView):
             form = ReviewForm(request.POST)
             if form.is_valid():
                 try:
-                    tenancy.application_score(application=app, reviewer=request.user, **form.cleaned_data)
+                    services.application_score(application=app, reviewer=request.user, **form.cleaned_data)
                 except ValidationError as err:
                     form_errors_from(form, err)
                 else:
                     messages.success(request, _("Your score was saved."))
-                    return redirect("facilities:application", pk=app.pk)
+                    return redirect("tenants:application", pk=app.pk)
             return self.render_to_response(self.get_context_data(review_form=form), status=400)
         form = DecisionForm(request.POST, anchor=app.anchor)
         if form.is_valid():
             data = form.cleaned_data
             try:
-                tenancy.application_decide(
+                services.application_decide(
                     application=app,
                     decided_by=request.user,
                     approve=data["decision"] == "approve",
@@ -170,13 +162,13 @@ class ApplicationDetailView(PolicyRequiredMixin, TemplateView):
                 form_errors_from(form, err)
             else:
                 messages.success(request, _("The decision was recorded."))
-                return redirect("facilities:tenants", slug=app.anchor.slug)
+                return redirect("tenants:board", slug=app.anchor.slug)
         return self.render_to_response(self.get_context_data(decision_form=form), status=400)
 
 
 class LeaseActionView(PolicyRequiredMixin, View):
     http_method_names = ["post"]
-    policy_action = "facilities.manage_anchor"
+    policy_action = "tenants.manage_anchor"
 
     def get_lease(self) -> Lease:
         if not hasattr(self, "_lease"):
@@ -192,84 +184,30 @@ class LeaseActionView(PolicyRequiredMixin, View):
         lease = self.get_lease()
         try:
             if action == "activate":
-                tenancy.lease_activate(lease=lease)
+                services.lease_activate(lease=lease)
             elif action == "renew":
                 form = RenewForm(request.POST)
                 if not form.is_valid():
                     raise ValidationError(_("A lease is renewed for 1 to 60 months."))
-                tenancy.lease_renew(lease=lease, months=form.cleaned_data["months"])
+                services.lease_renew(lease=lease, months=form.cleaned_data["months"])
             elif action == "terminate":
                 form = TerminateForm(request.POST)
                 if not form.is_valid():
                     raise ValidationError(_("Give the last day and a reason."))
-                tenancy.lease_terminate(lease=lease, today=timezone.localdate(), **form.cleaned_data)
+                services.lease_terminate(lease=lease, today=timezone.localdate(), **form.cleaned_data)
             else:
                 raise ValidationError(_("Unknown action."))
         except ValidationError as err:
             messages.error(request, " ".join(err.messages))
         else:
             messages.success(request, _("The lease was updated."))
-        return redirect("facilities:tenants", slug=lease.space.anchor.slug)
-
-
-class EvidenceReviewView(PolicyRequiredMixin, TemplateView):
-    """Staff check the documents makers upload for their category; accepting one turns on the discount."""
-
-    template_name = "facilities/evidence_review.html"
-    policy_action = "facilities.review_evidence"
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["pending"] = (
-            CategoryEvidence.objects.filter(status="pending").select_related("user").order_by("uploaded_at")
-        )
-        ctx["recent"] = (
-            CategoryEvidence.objects.exclude(status="pending")
-            .select_related("user", "reviewed_by")
-            .order_by("-reviewed_at")[:20]
-        )
-        return ctx
-
-    def post(self, request):
-        raw = request.POST.get("evidence", "")
-        evidence = get_object_or_404(CategoryEvidence, pk=int(raw) if raw.isdigit() and len(raw) < 12 else 0)
-        form = EvidenceReviewForm(request.POST)
-        try:
-            if not form.is_valid():
-                raise ValidationError(_("Choose accept or reject."))
-            account_services.evidence_review(
-                evidence=evidence,
-                reviewer=request.user,
-                accept=form.cleaned_data["decision"] == "accept",
-                note=form.cleaned_data["note"],
-                now=timezone.now(),
-            )
-        except ValidationError as err:
-            messages.error(request, " ".join(err.messages))
-        else:
-            messages.success(request, _("Review saved."))
-        return redirect("facilities:evidence")
-
-
-class EvidenceFileView(PolicyRequiredMixin, View):
-    """Serve an evidence file to reviewers only, as a download that never runs in the browser."""
-
-    policy_action = "facilities.review_evidence"
-
-    def get(self, request, pk: int):
-        evidence = get_object_or_404(CategoryEvidence.objects.select_related("user"), pk=pk)
-        extension = evidence.file.name.rsplit(".", 1)[-1] if "." in evidence.file.name else "bin"
-        return private_file_response(
-            evidence.file,
-            download_name=f"evidence-{evidence.pk}-{evidence.category}.{extension}",
-            content_type=evidence.content_type,
-        )
+        return redirect("tenants:board", slug=lease.space.anchor.slug)
 
 
 class ApplicationDocumentView(PolicyRequiredMixin, View):
     """A tenant application's business-plan PDF: the anchor's staff (who review it) and city admins only."""
 
-    policy_action = "facilities.manage_anchor"
+    policy_action = "tenants.manage_anchor"
 
     def get_policy_object(self):
         self.application = get_object_or_404(TenantApplication.objects.select_related("anchor"), pk=self.kwargs["pk"])

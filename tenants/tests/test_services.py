@@ -7,12 +7,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from accounts.models import Organisation
-from accounts.services import organisation_create
 from accounts.tests.factories import UserFactory
-from facilities import seed, tenancy
-from facilities.models import Lease, LeaseStatus, Space
+from facilities import seed
+from facilities.models import Space
 from reservations.tests.conftest import NOW as SEED_NOW  # the clock the session's seed was loaded with
+from tenants import selectors as tenant_selectors
+from tenants import services as tenancy
+from tenants.models import Lease, LeaseStatus, Organisation
+from tenants.services import organisation_create
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +101,7 @@ def test_an_application_is_scored_and_approved_into_a_lease_then_renewed_and_end
         )
     tenancy.application_score(application=app, reviewer=geumcheon_staff, score=80)
     tenancy.application_score(application=app, reviewer=city_admin, score=90)
-    assert tenancy.application_average_score(app) == 85
+    assert tenant_selectors.application_average_score(app) == 85
     with pytest.raises(ValidationError):
         tenancy.application_decide(
             application=app, decided_by=geumcheon_staff, approve=True, reason="", now=timezone.now()
@@ -116,7 +118,7 @@ def test_an_application_is_scored_and_approved_into_a_lease_then_renewed_and_end
     lease = tenancy.lease_activate(lease=lease)
     company.refresh_from_db()
     assert company.status == "tenant"
-    board = {o.space.slug: o for o in tenancy.occupancy_board(anchor=app.anchor, today=date(2027, 1, 15))}
+    board = {o.space.slug: o for o in tenant_selectors.occupancy_board(anchor=app.anchor, today=date(2027, 1, 15))}
     assert board["startup-room-1"].current == lease and board["startup-room-2"].vacant
     renewal = tenancy.lease_renew(lease=lease, months=6)
     assert renewal.starts_on == date(2027, 12, 1)
@@ -155,7 +157,7 @@ def test_only_a_member_applies_and_only_pdfs_are_attached(rooms, company):
 
 def test_the_example_tenants_are_in_geumcheons_start_up_rooms(seeded):
     seed.load(now=SEED_NOW)
-    board = tenancy.occupancy_board(anchor=seeded["geumcheon"], today=timezone.localdate(SEED_NOW))
+    board = tenant_selectors.occupancy_board(anchor=seeded["geumcheon"], today=timezone.localdate(SEED_NOW))
     occupied = [o for o in board if not o.vacant]
     assert len(occupied) == 2 and all(o.current.is_example for o in occupied)
     assert Organisation.objects.filter(is_example=True).count() == 2
@@ -164,7 +166,7 @@ def test_the_example_tenants_are_in_geumcheons_start_up_rooms(seeded):
 def test_a_lease_file_with_an_overlapping_row_or_a_bad_registration_number_writes_nothing(rooms, company):
     import tablib
 
-    from facilities.resources import LeaseResource, OrganisationResource
+    from tenants.resources import LeaseResource, OrganisationResource
 
     before = Organisation.objects.count()
     orgs = tablib.Dataset(
@@ -187,7 +189,7 @@ def test_a_lease_file_with_an_overlapping_row_or_a_bad_registration_number_write
 def test_an_imported_lease_is_made_by_the_service_with_the_rate_tables_fee_and_starts_as_applied(rooms, company):
     import tablib
 
-    from facilities.resources import LeaseResource
+    from tenants.resources import LeaseResource
 
     headers = ["anchor", "space", "organisation", "starts_on", "ends_on", "monthly_fee_won", "deposit_won", "status"]
     cheap = tablib.Dataset(
@@ -239,3 +241,22 @@ def test_imported_participants_are_registered_by_the_service_and_wait_when_the_p
         "a@example.com": "registered",
         "b@example.com": "waitlisted",
     }  # the service's answer, not the file's
+
+
+@pytest.mark.django_db
+def test_a_company_is_created_once_per_registration_number_and_its_creator_represents_it():
+    maker = UserFactory()
+    org = tenancy.organisation_create(
+        name="한땀", business_registration_number="124-81-00998", representative="김", created_by=maker
+    )
+    assert org.business_registration_number == "1248100998" and org.brn_display == "124-81-00998"
+    assert org.memberships.get().role == "representative"
+    with pytest.raises(ValidationError):
+        tenancy.organisation_create(
+            name="다른", business_registration_number="1248100998", representative="박", created_by=maker
+        )
+    with pytest.raises(ValidationError):
+        tenancy.organisation_create(
+            name="틀림", business_registration_number="124-81-00999", representative="박", created_by=maker
+        )
+    assert Organisation.objects.filter(name__in=["한땀", "다른", "틀림"]).count() == 1

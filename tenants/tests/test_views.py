@@ -1,12 +1,10 @@
 from __future__ import annotations
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accounts.models import CategoryEvidence, Organisation
 from facilities import seed
-from facilities.models import TenantApplication
 from reservations.tests.conftest import NOW as SEED_NOW  # the clock the session's seed was loaded with
+from tenants.models import Organisation, TenantApplication
 
 pytestmark = pytest.mark.django_db
 
@@ -52,8 +50,8 @@ def test_a_maker_applies_for_a_start_up_space_with_a_new_company(client, facilit
 
 
 def test_staff_see_the_occupancy_board_and_decide_an_application(client, facilities, maker, geumcheon_staff):
-    from accounts.services import organisation_create
-    from facilities import tenancy
+    from tenants import services as tenancy
+    from tenants.services import organisation_create
 
     org = organisation_create(
         name="한땀", business_registration_number="124-81-00998", representative="김", created_by=maker
@@ -78,24 +76,3 @@ def test_staff_see_the_occupancy_board_and_decide_an_application(client, facilit
     )
     app.refresh_from_db()
     assert app.status == "approved" and room.leases.get().organisation == org
-
-
-def test_evidence_upload_and_review_by_staff(client, facilities, maker, geumcheon_staff, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    client.force_login(maker)
-    client.cookies["anchor_language"] = "en"
-    bad = client.post(
-        "/accounts/evidence/", {"category": "student_youth", "file": SimpleUploadedFile("a.pdf", b"<script>x</script>")}
-    )
-    assert bad.status_code == 400 and "Upload a PDF, JPEG or PNG file." in bad.content.decode()
-    client.post(
-        "/accounts/evidence/", {"category": "student_youth", "file": SimpleUploadedFile("a.pdf", b"%PDF-1.4 hello")}
-    )
-    evidence = CategoryEvidence.objects.get()
-    assert client.get(f"/evidence/{evidence.pk}/file/").status_code == 403
-    client.force_login(geumcheon_staff)
-    download = client.get(f"/evidence/{evidence.pk}/file/")
-    assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment")
-    client.post("/evidence/", {"evidence": evidence.pk, "decision": "accept"})
-    maker.refresh_from_db()
-    assert maker.verified_categories == ["student_youth"]

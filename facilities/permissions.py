@@ -21,9 +21,3 @@ def _manage_certifications(user, obj) -> bool:
 @rule("facilities.report_fault")
 def _report_fault(user, equipment) -> bool:
     return user.is_authenticated
-
-
-@rule("facilities.review_evidence")
-def _review_evidence(user, obj) -> bool:
-    """Maker categories hold city-wide, so any facility staff member may check the evidence."""
-    return is_city_admin(user) or has_role(user, Role.FACILITY_STAFF)

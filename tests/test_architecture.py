@@ -1,0 +1,75 @@
+"""The apps depend on each other in one direction only (docs/architecture.md): an app imports from the apps before it
+in APP_ORDER, never from one after it, so each can be read, and changed, knowing only what comes before it.
+
+Read from the source (every import, at module level or in a function; tests and migrations aside), so a new
+import against the order fails here.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+APP_ORDER = [
+    "common",
+    "accounts",
+    "anchors",
+    "notifications",
+    "facilities",
+    "tenants",
+    "reservations",
+    "programs",
+    "budgets",
+]
+# The project package wires everything together; the scheduler commands in `common` read its schedule.
+ALLOWED = {("common", "config")}
+
+
+def imports_of(app: str) -> set[tuple[str, str]]:
+    found = set()
+    for path in (ROOT / app).rglob("*.py"):
+        rel = path.relative_to(ROOT).as_posix()
+        if "/tests/" in rel or "/migrations/" in rel:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                if top != app and (top in APP_ORDER or top == "config"):
+                    found.add((top, f"{rel}:{node.lineno}"))
+    return found
+
+
+def test_every_app_imports_only_from_the_apps_before_it():
+    against = []
+    for i, app in enumerate(APP_ORDER):
+        for target, where in sorted(imports_of(app)):
+            if (app, target) in ALLOWED:
+                continue
+            if target == "config" or APP_ORDER.index(target) > i:
+                against.append(f"{app} -> {target} ({where})")
+    assert against == []
+
+
+def test_the_order_is_the_one_the_settings_install():
+    from django.conf import settings
+
+    ours = [a for a in settings.INSTALLED_APPS if a in APP_ORDER]
+    assert ours == APP_ORDER
+
+
+def test_tenancy_lives_in_tenants_and_evidence_review_in_accounts():
+    from django.apps import apps
+
+    for name in ("Organisation", "Membership", "TenantApplication", "ApplicationReview", "Lease", "TenantKPI"):
+        assert apps.get_model("tenants", name)._meta.app_label == "tenants"
+    assert not (ROOT / "facilities" / "tenancy.py").exists()
+    from accounts import views
+
+    assert hasattr(views, "EvidenceReviewView") and hasattr(views, "EvidenceFileView")
