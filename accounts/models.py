@@ -105,17 +105,23 @@ def evidence_path(instance, filename: str) -> str:
     return random_upload_name("evidence", filename)
 
 
+class EvidenceStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for review")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
 class CategoryEvidence(models.Model):
     """A document a maker uploads to prove the category they claim; staff accept or reject it."""
-
-    STATUSES = [("pending", _("Waiting for review")), ("accepted", _("Accepted")), ("rejected", _("Rejected"))]
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("maker"))
     category = models.CharField(_("category"), max_length=30, choices=MakerCategory.choices)
     file = models.FileField(_("document"), upload_to=evidence_path, storage=private_storage)
     content_type = models.CharField(_("file type"), max_length=50)
     size_bytes = models.PositiveIntegerField(_("size (bytes)"))
-    status = models.CharField(_("status"), max_length=10, choices=STATUSES, default="pending")
+    status = models.CharField(
+        _("status"), max_length=10, choices=EvidenceStatus.choices, default=EvidenceStatus.PENDING
+    )
     reviewed_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("reviewed by")
     )

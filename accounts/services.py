@@ -3,12 +3,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib.auth.models import Group
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import CategoryEvidence, User
+from .models import EVIDENCE_MAX_BYTES, EVIDENCE_TYPES, CategoryEvidence, EvidenceStatus, MakerCategory, User
 from .roles import Role
 
 
@@ -59,7 +60,6 @@ CONFIRM_MAX_AGE = 3 * 24 * 3600
 
 def sign_up_token(user: User) -> str:
     """A signed, expiring token naming the account and its address; nothing of it is stored."""
-    from django.core import signing
 
     return signing.dumps({"u": user.pk, "e": user.email.lower()}, salt=CONFIRM_SALT, compress=True)
 
@@ -67,7 +67,6 @@ def sign_up_token(user: User) -> str:
 @transaction.atomic
 def maker_confirm(*, token: str) -> User:
     """Activate the account a sign-up link names; refused when the link is forged, expired, or for another address."""
-    from django.core import signing
 
     try:
         data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
@@ -123,7 +122,6 @@ def sniff_content_type(head: bytes) -> str | None:
 
 @transaction.atomic
 def evidence_upload(*, user: User, category: str, upload: File[bytes]) -> CategoryEvidence:
-    from .models import EVIDENCE_MAX_BYTES, EVIDENCE_TYPES, CategoryEvidence, MakerCategory
 
     if category not in MakerCategory.values or not category:
         raise ValidationError({"category": _("Choose the category this document proves.")})
@@ -151,14 +149,13 @@ def evidence_review(
     *, evidence: CategoryEvidence, reviewer: User, accept: bool, now: datetime, note: str = ""
 ) -> CategoryEvidence:
     """Accept (which verifies the maker's category, turning on its discount) or reject with a note."""
-    from .models import CategoryEvidence
 
     evidence = CategoryEvidence.objects.select_for_update().select_related("user").get(pk=evidence.pk)
-    if evidence.status != "pending":
+    if evidence.status != EvidenceStatus.PENDING:
         raise ValidationError(_("This document was already reviewed."))
     if not accept and not note.strip():
         raise ValidationError({"note": _("Say why the document is not accepted.")})
-    evidence.status = "accepted" if accept else "rejected"
+    evidence.status = EvidenceStatus.ACCEPTED if accept else EvidenceStatus.REJECTED
     evidence.reviewed_by, evidence.reviewed_at, evidence.review_note = reviewer, now, note.strip()
     evidence.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
     if accept:

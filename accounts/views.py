@@ -6,8 +6,10 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,10 +19,11 @@ from django.views.generic import FormView, TemplateView
 
 from common.files import private_file_response
 from common.forms import form_errors_from
+from common.pagination import paginate
 
 from . import services
 from .forms import EvidenceForm, EvidenceReviewForm, LanguageForm, LoginForm, ProfileForm, SignUpForm
-from .models import CategoryEvidence
+from .models import CategoryEvidence, EvidenceStatus
 from .permissions import EvidenceReviewerRequiredMixin
 
 
@@ -69,8 +72,6 @@ class SignUpView(FormView):
 def _send_sign_up_mail(request, user, template: str) -> None:
     """Sent at once, not through the outbox: the confirmation link is a secret the outbox should not keep (like a
     password reset)."""
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
 
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
         context = {
@@ -101,7 +102,6 @@ class ConfirmView(View):
 
 
 def _render(request, template: str, context: dict, status: int):
-    from django.shortcuts import render
 
     return render(request, template, context, status=status)
 
@@ -239,12 +239,15 @@ class EvidenceReviewView(EvidenceReviewerRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["pending"] = (
-            CategoryEvidence.objects.filter(status="pending").select_related("user").order_by("uploaded_at")
+            CategoryEvidence.objects.filter(status=EvidenceStatus.PENDING)
+            .select_related("user")
+            .order_by("uploaded_at")
         )
-        ctx["recent"] = (
-            CategoryEvidence.objects.exclude(status="pending")
+        ctx["recent"] = paginate(
+            self.request,
+            CategoryEvidence.objects.exclude(status=EvidenceStatus.PENDING)
             .select_related("user", "reviewed_by")
-            .order_by("-reviewed_at")[:20]
+            .order_by("-reviewed_at", "-pk"),
         )
         return ctx
 

@@ -9,6 +9,8 @@ from simple_history.models import HistoricalRecords
 
 from common.models import TimeStampedModel, localized
 
+from .seed_data import SEED_000, SEED_002
+
 
 class District(TimeStampedModel):
     """A Seoul autonomous district (자치구)."""
@@ -307,7 +309,6 @@ class Milestone(TimeStampedModel):
     @property
     def source_label(self) -> str:
         """Which source document says so, in the reader's language."""
-        from .seed_data import SEED_000, SEED_002
 
         return {
             SEED_000: _("Geumcheon-gu's report"),

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
+from accounts.roles import Role
+
 from .models import Anchor, District, Milestone
 
 
@@ -32,7 +34,6 @@ def programme_milestones() -> QuerySet[Milestone]:
 
 def staff_ids(*, anchor: Anchor) -> list[int]:
     """The active facility-staff users assigned to an anchor (who get its staff alerts)."""
-    from accounts.roles import Role
 
     return list(
         anchor.staff_assignments.filter(user__is_active=True, user__groups__name=Role.FACILITY_STAFF)

@@ -16,7 +16,7 @@ from . import policy, selectors, services
 from .filters import AnchorFilter
 from .forms import AnchorPublicInfoForm
 from .mixins import PolicyRequiredMixin
-from .models import Anchor, ContactListing
+from .models import Anchor, AnchorStatus, ContactListing
 
 
 class AnchorListView(TemplateView):
@@ -99,7 +99,7 @@ class LandingView(PolicyRequiredMixin, RedirectView):
         user = self.request.user
         managed = policy.managed_anchor_ids(user)
         if len(managed) == 1 and not policy.is_city_admin(user):
-            anchor = Anchor.objects.filter(pk=next(iter(managed)), status="operating").first()
+            anchor = Anchor.objects.filter(pk=next(iter(managed)), status=AnchorStatus.OPERATING).first()
             if anchor is not None:
                 return reverse("reservations:desk", kwargs={"slug": anchor.slug})
         return reverse("dashboard")
@@ -121,6 +121,6 @@ class DashboardView(PolicyRequiredMixin, TemplateView):
         ctx["is_staff_member"] = has_role(user, Role.FACILITY_STAFF)
         ctx["is_maker"] = has_role(user, Role.MAKER)
         ctx["officer_districts"] = user.officer_assignments.select_related("district").order_by("district__name_en")
-        ctx["operating_anchors"] = selectors.anchor_list().filter(status="operating")
+        ctx["operating_anchors"] = selectors.anchor_list().filter(status=AnchorStatus.OPERATING)
         ctx["now"] = timezone.now()
         return ctx

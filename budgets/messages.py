@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 
 from notifications.registry import Message, renderer
 
-from .models import MonthlyReport
+from .models import MonthlyReport, ReportStatus
 
 
 @renderer("monthly-report")
 def render_monthly_report(row, now: datetime) -> Message | None:
     report = MonthlyReport.objects.select_related("anchor").filter(pk=row.object_id).first()
-    if report is None or report.status != "done" or not report.pdf:
+    if report is None or report.status != ReportStatus.DONE or not report.pdf:
         return None
     name = report.anchor.name if report.anchor_id else _("All anchors of Seoul")
     title = _("%(name)s — monthly report %(year)s-%(month)02d") % {

@@ -524,20 +524,24 @@ def report_path(instance, filename: str) -> str:
     return random_upload_name("reports", filename)
 
 
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Being prepared")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Could not be prepared")
+
+
+# A report in these statuses is being made: a second request waits for it rather than starting another.
+IN_PROGRESS = (ReportStatus.QUEUED, ReportStatus.RUNNING)
+
+
 class MonthlyReport(models.Model):
     """The monthly report of an operating anchor, or city-wide (no anchor); regeneration replaces the files."""
-
-    STATUSES = [
-        ("queued", _("Queued")),
-        ("running", _("Being prepared")),
-        ("done", _("Ready")),
-        ("failed", _("Could not be prepared")),
-    ]
 
     anchor = models.ForeignKey(Anchor, on_delete=models.CASCADE, null=True, blank=True, related_name="monthly_reports")
     year = models.PositiveSmallIntegerField(_("year"))
     month = models.PositiveSmallIntegerField(_("month"))
-    status = models.CharField(_("status"), max_length=10, choices=STATUSES, default="queued")
+    status = models.CharField(_("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     xlsx = models.FileField(_("spreadsheet"), upload_to=report_path, storage=private_storage, blank=True)
     pdf = models.FileField(_("PDF"), upload_to=report_path, storage=private_storage, blank=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from accounts.roles import Role, has_role
-from anchors.policy import is_city_admin, overseen_district_ids, rule
+from anchors.policy import is_city_admin, managed_anchor_ids, overseen_district_ids, rule
 
 
 @rule("budgets.view_record")
@@ -32,7 +32,6 @@ def _view_history(user, obj) -> bool:
 
 def _reaches_report_of(user, anchor) -> bool:
     """An anchor's report: its staff, its district's officers, city admins. The city's report: admins and officers."""
-    from anchors.policy import managed_anchor_ids
 
     if is_city_admin(user):
         return True

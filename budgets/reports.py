@@ -28,15 +28,18 @@ from accounts.models import User
 from accounts.roles import Role
 from anchors.models import Anchor, AnchorStatus
 from anchors.policy import may
+from common.broker import hand_over
 from common.money import to_unit, unit_label
 from common.numbers import percent
 from facilities.models import DiscountCategory, Equipment, EquipmentStatus, Space
 from notifications.services import outbox_enqueue
+from programs.selectors import ProgrammeFigures
 from reservations import figures
 from reservations.models import Status
+from tenants.selectors import OccupancyFigures
 
 from . import selectors
-from .models import MonthlyReport
+from .models import IN_PROGRESS, MonthlyReport, ReportStatus
 from .tables import Table, xlsx_bytes
 
 
@@ -71,8 +74,6 @@ def _sum_bases(bases: list[selectors.CostBasis]) -> selectors.CostBasis | None:
 
 def _sum_deliveries(parts: list[selectors.Delivery], first: date, last: date) -> selectors.Delivery:
     """The city: the anchors' figures added up (the same selectors, summed, never computed a second way)."""
-    from programs.selectors import ProgrammeFigures
-    from tenants.selectors import OccupancyFigures
 
     def total(attr_path: str):
         out = 0
@@ -294,7 +295,7 @@ def build(*, anchor: Anchor | None, year: int, month: int) -> ReportData:
 
 
 def render_pdf(data: ReportData, *, now: datetime) -> bytes:
-    from weasyprint import HTML
+    from weasyprint import HTML  # heavy (Pango, fonts): loaded only when a PDF is made
 
     html = render_to_string("budgets/report_pdf.html", {"data": data, "generated": timezone.localtime(now)})
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
@@ -323,7 +324,7 @@ def report_generate(
     if report is None:
         with transaction.atomic():
             report, _created = MonthlyReport.objects.get_or_create(anchor=anchor, year=year, month=month)
-    MonthlyReport.objects.filter(pk=report.pk).update(status="running", progress=10, error="")
+    MonthlyReport.objects.filter(pk=report.pk).update(status=ReportStatus.RUNNING, progress=10, error="")
     with translation.override(settings.LANGUAGE_CODE):
         data = build(anchor=anchor, year=year, month=month)
         MonthlyReport.objects.filter(pk=report.pk).update(progress=50)
@@ -335,7 +336,7 @@ def report_generate(
             f.delete(save=False)
     report.xlsx.save("report.xlsx", ContentFile(xlsx), save=False)
     report.pdf.save("report.pdf", ContentFile(pdf), save=False)
-    report.has_data, report.generated_at, report.status, report.progress = data.has_data, now, "done", 100
+    report.has_data, report.generated_at, report.status, report.progress = data.has_data, now, ReportStatus.DONE, 100
     report.save()
     return report
 
@@ -344,7 +345,12 @@ def report_generate(
 def report_mail(*, report: MonthlyReport, now: datetime) -> int:
     """E-mail a finished report to its recipients once: the first caller claims it (compare-and-swap on
     `mailed_at`), any later one (a second run of the monthly job, a regeneration) mails nothing."""
-    if MonthlyReport.objects.filter(pk=report.pk, mailed_at__isnull=True, status="done").update(mailed_at=now) != 1:
+    if (
+        MonthlyReport.objects.filter(pk=report.pk, mailed_at__isnull=True, status=ReportStatus.DONE).update(
+            mailed_at=now
+        )
+        != 1
+    ):
         return 0
     people = recipients(report.anchor)
     for user in people:
@@ -388,14 +394,13 @@ def monthly_report_request(*, user, anchor: Anchor | None, year: int, month: int
             _("A report covers a month that has begun; %(year)s-%(month)02d has not.") % {"year": year, "month": month}
         )
     report, created = MonthlyReport.objects.select_for_update().get_or_create(anchor=anchor, year=year, month=month)
-    if not created and report.status in ("queued", "running"):
+    if not created and report.status in IN_PROGRESS:
         return report  # already on its way: asking twice starts one job
-    MonthlyReport.objects.filter(pk=report.pk).update(status="queued", progress=0, error="")
+    MonthlyReport.objects.filter(pk=report.pk).update(status=ReportStatus.QUEUED, progress=0, error="")
 
     def start():
-        from common.broker import hand_over
 
-        from .tasks import generate_report
+        from .tasks import generate_report  # the task calls this module's services (a cycle)
 
         if not hand_over(generate_report, report.pk):  # broker down: build it here rather than leave it queued
             report_generate(anchor=anchor, year=year, month=month, report=report, now=now)

@@ -9,6 +9,7 @@ from import_export import fields
 
 from facilities.resources import StrictForeignKeyWidget, StrictResource, WonWidget, parse_won
 
+from . import services
 from .models import BudgetLine, ExpenseItem, PlanRow, Project, SettlementRow
 
 PLAN_COLUMNS = ("total_won", "before_won", "year1_won", "year2_won", "after_won")
@@ -219,6 +220,5 @@ class BudgetLineResource(BookResource):
 
     def do_instance_save(self, instance, is_create):
         """Through the service every writer uses: the amount must still cover the line's shares."""
-        from . import services
 
         services.budget_line_save(line=instance)

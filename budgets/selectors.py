@@ -11,8 +11,17 @@ from typing import TYPE_CHECKING, TypedDict, cast
 from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce, ExtractMonth
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from anchors.models import Anchor
+from common.money import to_unit
+from facilities.models import OpeningHours, RateTableVersion
+from programs.models import Programme
+from programs.selectors import programme_figures_by_anchor
+from reservations.figures import period_bounds, usage_by_anchor
+from tenants.models import Lease
+from tenants.selectors import occupancy_by_anchor
 
 from .models import (
     BudgetChange,
@@ -263,7 +272,6 @@ def _item(row: PlanRow) -> ExpenseItem:
 def plan_problems(total: PlanRow | None, rows: list[PlanRow]) -> list[Problem]:
     """Each row's total must equal the sum of its years, and each column of the total row the sum of the items
     (a blank cell adds nothing)."""
-    from django.utils.translation import gettext as _
 
     problems = [
         Problem(str(_item(r).name), r.years_sum_won, r.total_won) for r in rows if r.years_sum_won != r.total_won
@@ -278,8 +286,6 @@ def plan_problems(total: PlanRow | None, rows: list[PlanRow]) -> list[Problem]:
 
 def plan_headers(first: PlanRow | None) -> list[str]:
     """The plan's column headings as the book prints them: 계, 기투자 (~2019), 2020, 2021, 2022 이후."""
-    from django.utils.translation import gettext as _
-    from django.utils.translation import pgettext
 
     if first is None:
         return [pgettext("budget", "Category"), pgettext("budget", "Total")]
@@ -294,7 +300,6 @@ def plan_headers(first: PlanRow | None) -> list[str]:
 
 
 def _to_million(won: int | None) -> int | None:
-    from common.money import to_unit
 
     return to_unit(won, "million")
 
@@ -303,7 +308,6 @@ def plan_against_budget(p: Project, total: PlanRow | None, rows: list[PlanRow]) 
     """The plan's year columns against the budget lines of those years, in the plan's unit (million won,
     rounded): where the two parts of the book disagree, e.g. the plan's 227 of facilities cost in 2020 against
     the summary's 0. Only years the portal holds lines for are compared."""
-    from django.utils.translation import pgettext
 
     first = total or (rows[0] if rows else None)
     if first is None:
@@ -353,7 +357,6 @@ class SettlementCheck:
 
 def settlement_checks(p: Project) -> list[SettlementCheck]:
     """available = final + carried in ± change = executed + carried out + unexecuted, where the source is complete."""
-    from django.utils.translation import gettext as _
 
     out = []
     for row in SettlementRow.objects.filter(project=p).order_by("year"):
@@ -517,9 +520,6 @@ def cost_bases(*, anchor_ids: list[int], year: int) -> dict[int, CostBasis]:
 def example_figures(*, anchor_ids: list[int], first: date, last: date) -> dict[int, frozenset[str]]:
     """Per anchor, which delivery figures of the period rest on example data (4 queries): utilisation on example
     opening hours, fee revenue on example prices, occupancy on example tenants, programmes on example ones."""
-    from facilities.models import OpeningHours, RateTableVersion
-    from programs.models import Programme
-    from tenants.models import Lease
 
     found: dict[int, set[str]] = {}
 
@@ -565,9 +565,6 @@ def period(year: int, month: int | None = None) -> tuple[date, date]:
 
 def delivery_by_anchor(*, anchors: list[Anchor], first: date, last: date) -> dict[int, Delivery]:
     """Budget and delivery of several anchors in one period, in a fixed number of queries whatever the data."""
-    from programs.selectors import programme_figures_by_anchor
-    from reservations.figures import period_bounds, usage_by_anchor
-    from tenants.selectors import occupancy_by_anchor
 
     ids = [a.pk for a in anchors]
     operating = {a.pk for a in anchors if a.is_operating}

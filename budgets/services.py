@@ -15,6 +15,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from anchors.models import Anchor
+from common.money import format_won
 
 from .models import BudgetLine, ExecutionRecord, LineShare
 
@@ -25,7 +26,6 @@ RECORD_FIELDS = ("date", "amount_won", "payee", "description", "evidence", "is_e
 
 
 def _thousand(won: int) -> str:
-    from common.money import format_won
 
     return format_won(won, "thousand")
 

@@ -6,8 +6,10 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
@@ -65,7 +67,6 @@ class Table:
     @property
     def header_cells(self) -> list[tuple[str, bool]]:
         """(header, numeric) per column: a column is right-aligned when every cell it holds is a figure."""
-        from decimal import Decimal
 
         def numeric(c: int) -> bool:
             values = [row[c] for row in self.rows if c < len(row) and row[c] not in (None, "")]
@@ -81,7 +82,6 @@ class Table:
     def export_headers(self) -> list[str]:
         """The headers of the export: a column of Figures becomes two, the figure and its national share; a table
         with example rows gains a column that says which."""
-        from django.utils.translation import gettext as _
 
         figures = self._figure_columns()
         out = []
@@ -94,7 +94,6 @@ class Table:
         return out
 
     def export_rows(self) -> list[list]:
-        from django.utils.translation import gettext as _
 
         figures = self._figure_columns()
         out = []

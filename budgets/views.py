@@ -2,23 +2,37 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views import View
 from django.views.generic import TemplateView
 
 from anchors.mixins import PolicyRequiredMixin
-from anchors.models import Anchor
+from anchors.models import Anchor, AnchorStatus, Milestone
 from anchors.policy import may
+from anchors.seed_data import SEED_002
 from common.files import private_file_response
 from common.money import to_unit, unit_label
 
+from . import reports as report_service
 from . import selectors
-from .models import BudgetLine, ExecutionRecord, ExpenseItem, PlannedExecution, PlanRow, Project, SettlementRow
+from .models import (
+    IN_PROGRESS,
+    BudgetLine,
+    ExecutionRecord,
+    ExpenseItem,
+    MonthlyReport,
+    PlannedExecution,
+    PlanRow,
+    Project,
+    SettlementRow,
+)
 from .tables import Figure, Table, csv_response, xlsx_response
 
 
@@ -225,8 +239,6 @@ class SummaryView(ExportMixin, ProjectMixin, TemplateView):
 
 def project_tables(project: Project) -> list[Table]:
     """The book's description of the project: outline, cost, contacts, texts, site plans and history."""
-    from anchors.models import Milestone
-    from anchors.seed_data import SEED_002
 
     texts = list(project.texts.all())
     by_section: dict[str, list] = {}
@@ -347,7 +359,6 @@ def project_tables(project: Project) -> list[Table]:
 
 
 def _area_text(anchor: Anchor) -> str:
-    from django.utils.formats import number_format
 
     if anchor.floor_area_m2:
         return number_format(anchor.floor_area_m2.normalize(), force_grouping=True)
@@ -779,8 +790,6 @@ class ReportsView(PolicyRequiredMixin, TemplateView):
         return [self.template_name]
 
     def get_context_data(self, **kwargs):
-        from . import reports as report_service
-        from .models import MonthlyReport
 
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
@@ -795,11 +804,13 @@ class ReportsView(PolicyRequiredMixin, TemplateView):
         last_month = today.replace(day=1) - timedelta(days=1)
         ctx.update(
             reports=reports,
-            busy=any(r.status in ("queued", "running") for r in reports),
+            busy=any(r.status in IN_PROGRESS for r in reports),
             # Only what this user may ask for is offered.
             anchor_choices=[
                 a
-                for a in Anchor.objects.filter(status="operating").select_related("district").order_by("sort_order")
+                for a in Anchor.objects.filter(status=AnchorStatus.OPERATING)
+                .select_related("district")
+                .order_by("sort_order")
                 if report_service.may_request(user, a)
             ],
             city_choice=report_service.may_request(user, None),
@@ -809,9 +820,6 @@ class ReportsView(PolicyRequiredMixin, TemplateView):
         return ctx
 
     def post(self, request):
-        from django.contrib import messages
-
-        from . import reports as report_service
 
         raw_year, raw_month = request.POST.get("year", ""), request.POST.get("month", "")
         anchor_slug = request.POST.get("anchor") or ""
@@ -836,7 +844,6 @@ class ReportFileView(PolicyRequiredMixin, View):
     policy_action = "budgets.view_report"
 
     def get_policy_object(self):
-        from .models import MonthlyReport
 
         self.report = get_object_or_404(MonthlyReport.objects.select_related("anchor"), pk=self.kwargs["pk"])
         return self.report

@@ -12,8 +12,11 @@ freely editable.
 
 from __future__ import annotations
 
-from django.contrib import admin
-from django.utils.translation import gettext_lazy
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
+
+from common.examples import examples_confirm_rows
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -72,11 +75,6 @@ class ServiceAdmin(admin.ModelAdmin):
 @admin.action(description=gettext_lazy("Confirm as the anchor's own (no longer an example)"))
 def confirm_examples(modeladmin, request, queryset):
     """On the list of a model holding example values: the chosen rows are confirmed, through the one service."""
-    from django.contrib import messages
-    from django.utils import timezone
-    from django.utils.translation import gettext
-
-    from common.examples import examples_confirm_rows
 
     n = examples_confirm_rows(queryset=queryset, by=request.user, now=timezone.now())
     modeladmin.message_user(request, gettext("%(n)s rows confirmed.") % {"n": n}, messages.SUCCESS)

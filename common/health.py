@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -23,7 +23,7 @@ def broker_status() -> str:
     """'in-process' on the embedded default (no REDIS_URL), else a ping of the Redis broker."""
     if not settings.REDIS_URL:
         return "in-process"
-    import redis
+    import redis  # only when a broker is configured
 
     try:
         client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
@@ -48,6 +48,5 @@ def healthz(request):
 @require_GET
 def livez(request):
     """Liveness: the process answers, without touching the database or the broker (and a bare baseline for bench/)."""
-    from django.http import HttpResponse
 
     return HttpResponse("ok", content_type="text/plain")

@@ -8,6 +8,10 @@ import logging
 import re
 import uuid
 
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseServerError
+from django.template import loader
+
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 _VALID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -47,7 +51,7 @@ class JsonFormatter(logging.Formatter):
             "request_id": getattr(record, "request_id", "-"),
         }
         try:
-            from celery import current_task
+            from celery import current_task  # only inside a worker
 
             if current_task and current_task.request.id:
                 data["task_id"] = current_task.request.id
@@ -65,11 +69,7 @@ def server_error(request, *args, **kwargs):
     Django calls this inside its exception handler, so the exception is still in sys.exc_info(): that
     covers failures in middleware too (the session or the user), which process_exception never sees.
     """
-    import sys
-
-    from django.db import InterfaceError, OperationalError
-    from django.http import HttpResponse, HttpResponseServerError
-    from django.template import loader
+    import sys  # the error path imports only what it needs
 
     rid = getattr(request, "request_id", request_id_var.get())
     if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):

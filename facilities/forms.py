@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.time import SEOUL
 
-from .models import DiscountCategory, EquipmentStatus, Space
+from .models import DiscountCategory, EquipmentKind, EquipmentStatus, Space
 
 
 class QuoteForm(forms.Form):
@@ -82,7 +82,6 @@ class CertificationGrantForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from .models import EquipmentKind
 
         super().__init__(*args, **kwargs)
         self.fields["kind"].queryset = EquipmentKind.objects.filter(requires_certification=True).order_by("name_en")

@@ -10,12 +10,14 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from anchors.models import Anchor
 from common.exports import neutralise
 
+from . import services
 from .models import Equipment, EquipmentKind, InventoryItem, RateRule, RateTable, RateTableVersion, Space
 
 
@@ -287,7 +289,6 @@ class InventoryItemResource(StrictResource):
 
 def example_cell(flag: bool) -> str:
     """The example mark in an export's "example" column: the word where the row is example data, blank where not."""
-    from django.utils.translation import gettext
 
     return gettext("example") if flag else ""
 
@@ -391,7 +392,6 @@ class RateRuleResource(StrictResource):
             effective_from = raw if isinstance(raw, date) else date.fromisoformat(str(raw).strip()[:10])
         except ValueError as err:
             raise ValidationError({"effective_from": _("Write the date as YYYY-MM-DD.")}) from err
-        from . import services
 
         today = self.today or timezone.localdate()
         table, _created = RateTable.objects.get_or_create(anchor=anchor)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, cast
 import holidays as holidays_lib
 from django.db.models import Field, Model, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from anchors.models import Anchor
 from common.time import SEOUL
@@ -375,7 +376,6 @@ def quotable_resources(*, anchor: Anchor) -> list[tuple[str, str, Resource]]:
 
 
 def quote_error_message(err: QuoteError) -> str:
-    from django.utils.translation import gettext as _
 
     messages = {
         "empty": _("The end must be after the start."),

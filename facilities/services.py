@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anchors.models import Anchor
+from notifications.services import outbox_enqueue
 
 from .models import (
     CategoryDiscount,
@@ -347,9 +348,6 @@ def inventory_loan_return(*, loan: InventoryLoan, returned_to: User | None, now:
 
 def certifications_warn_expiring(*, now: datetime, within_days: int = 30) -> int:
     """Queue one warning per certification that expires within 30 days (its outbox key makes it once)."""
-    from datetime import timedelta
-
-    from notifications.services import outbox_enqueue
 
     today = timezone.localdate(now)
     queued = 0

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
@@ -17,6 +18,7 @@ from anchors.mixins import PolicyRequiredMixin
 from anchors.models import Anchor
 from anchors.policy import may
 from common.forms import form_errors_from
+from common.pagination import paginate
 
 from . import selectors, services
 from .forms import (
@@ -147,7 +149,9 @@ class EquipmentDetailView(PolicyRequiredMixin, TemplateView):
         ctx["fault_form"] = kwargs.get("fault_form") or FaultReportForm()
         ctx["status_form"] = kwargs.get("status_form") or EquipmentStatusForm(initial={"status": equipment.status})
         if ctx["can_manage"]:
-            ctx["log"] = equipment.maintenance_logs.select_related("reported_by")[:50]
+            ctx["log"] = paginate(
+                self.request, equipment.maintenance_logs.select_related("reported_by").order_by("-created_at", "-pk")
+            )
         return ctx
 
 
@@ -157,8 +161,6 @@ class EquipmentReportFaultView(EquipmentDetailView):
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
-            from django.contrib.auth.views import redirect_to_login
-
             return redirect_to_login(self.get_equipment().get_absolute_url())
         return super().dispatch(request, *args, **kwargs)
 
@@ -245,7 +247,7 @@ class ClosureListView(AnchorScopedMixin, TemplateView):
         now = timezone.now()
         qs = Closure.objects.filter(anchor=anchor).select_related("space", "created_by")
         ctx["upcoming"] = qs.filter(ends_at__gte=now).order_by("starts_at")
-        ctx["past"] = qs.filter(ends_at__lt=now).order_by("-starts_at")[:20]
+        ctx["past"] = paginate(self.request, qs.filter(ends_at__lt=now).order_by("-starts_at", "-pk"))
         return ctx
 
     def post(self, request, *args, **kwargs):
@@ -295,7 +297,7 @@ class CertificationListView(PolicyRequiredMixin, TemplateView):
         if q:
             qs = qs.filter(user__email__icontains=q) | qs.filter(user__full_name__icontains=q)
         ctx["q"] = q
-        ctx["certifications"] = qs[:200]
+        ctx["certifications"] = paginate(self.request, qs)
         ctx["form"] = kwargs.get("form") or CertificationGrantForm()
         ctx["today"] = timezone.localdate()
         return ctx

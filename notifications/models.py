@@ -35,7 +35,7 @@ class Outbox(models.Model):
     object_id = models.PositiveBigIntegerField()
     offset_minutes = models.PositiveIntegerField(null=True, blank=True)
     due_at = models.DateTimeField(_("due at"))
-    status = models.CharField(_("status"), max_length=10, choices=OutboxStatus.choices, default="pending")
+    status = models.CharField(_("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)

@@ -132,7 +132,7 @@ class Registration(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["programme", "user"],
-                condition=Q(status__in=["registered", "waitlisted"]),
+                condition=Q(status__in=[RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED]),
                 name="one_live_registration_per_maker",
                 violation_error_message=_("You are already registered for this programme."),
             ),

@@ -14,7 +14,8 @@ from import_export import fields
 from accounts.models import User
 from facilities.resources import StrictForeignKeyWidget, StrictResource
 
-from .models import Programme, Registration
+from . import services
+from .models import Programme, Registration, RegistrationStatus
 
 
 class RegistrationResource(StrictResource):
@@ -45,13 +46,16 @@ class RegistrationResource(StrictResource):
         except ValueError:
             return None  # the row's own errors are reported when its fields are imported
         return (
-            Registration.objects.filter(programme=programme, user=user, status__in=["registered", "waitlisted"]).first()
+            Registration.objects.filter(
+                programme=programme,
+                user=user,
+                status__in=[RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED],
+            ).first()
             if programme is not None and user is not None
             else None
         )
 
     def do_instance_save(self, instance, is_create):
-        from . import services
 
         if not is_create:
             raise ValidationError(_("This maker is already registered for this programme."))

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anchors.models import Anchor
+from common.examples import refusal
 from facilities import selectors as facility_selectors
 from facilities import services as facility_services
 from facilities.models import EquipmentKind, Space
@@ -32,6 +33,7 @@ from .models import (
     RegistrationStatus,
     Session,
 )
+from .selectors import attended_count
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -60,7 +62,6 @@ def _check_kind(kind: str, certifies: EquipmentKind | None) -> None:
 
 
 def _too_small(programme: Programme, space: Space) -> ValidationError:
-    from common.examples import refusal
 
     return ValidationError(
         refusal(
@@ -366,8 +367,6 @@ def outcome_save(
 ) -> Outcome:
     """Outcomes; the participant count defaults to the people marked as attending at least one session."""
     if participants is None:
-        from .selectors import attended_count
-
         participants = attended_count(programme=programme)
     outcome, _created = Outcome.objects.update_or_create(
         programme=programme,

@@ -245,7 +245,7 @@ class Reservation(TimeStampedModel):
     @property
     def fee_is_example(self) -> bool:
         """The fee was computed from an example rate table (`reservations.examples`, cached on the instance)."""
-        from .examples import annotate_examples
+        from .examples import annotate_examples  # here, not at the top: reservations.examples reads these models
 
         if not hasattr(self, "_fee_is_example"):
             annotate_examples([self])
@@ -254,7 +254,7 @@ class Reservation(TimeStampedModel):
     @property
     def terms_are_example(self) -> bool:
         """The anchor's cancellation, no-show and hold terms are example data (its booking policy's flag)."""
-        from .examples import annotate_examples
+        from .examples import annotate_examples  # here, not at the top: reservations.examples reads these models
 
         if not hasattr(self, "_terms_are_example"):
             annotate_examples([self])

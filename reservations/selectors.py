@@ -14,6 +14,7 @@ from common.time import SEOUL, start_of_day
 from facilities import selectors as facility_selectors
 from facilities.models import Closure, Equipment, EquipmentStatus, Resource, Space
 
+from . import states
 from .models import HOLDING, BookingPolicy, Reservation, Status
 
 if TYPE_CHECKING:
@@ -309,18 +310,17 @@ def pending_requests(*, anchor: Anchor) -> QuerySet[Reservation]:
     )
 
 
-def my_reservations(*, user: User, now: datetime) -> tuple[list[Reservation], list[Reservation]]:
+def my_reservations(*, user: User, now: datetime) -> tuple[list[Reservation], QuerySet[Reservation]]:
+    """A maker's coming bookings (all of them), and the past and cancelled ones, newest first (a query the page
+    paginates)."""
     qs = (
         Reservation.objects.filter(user=user)
         .select_related("anchor", "space__anchor", "equipment__kind", "equipment__space__anchor")
         .order_by("start_at")
     )
-    upcoming = list(qs.filter(end_at__gte=now, status__in=[Status.REQUESTED, Status.CONFIRMED, Status.CHECKED_IN]))
-    past = list(
-        qs.filter(Q(end_at__lt=now) | ~Q(status__in=[Status.REQUESTED, Status.CONFIRMED, Status.CHECKED_IN])).order_by(
-            "-start_at"
-        )[:50]
-    )
+    live = [Status.REQUESTED, Status.CONFIRMED, Status.CHECKED_IN]
+    upcoming = list(qs.filter(end_at__gte=now, status__in=live))
+    past = qs.filter(Q(end_at__lt=now) | ~Q(status__in=live)).order_by("-start_at", "-pk")
     return upcoming, past
 
 
@@ -345,7 +345,6 @@ def reservation_actions(*, user: User, reservation: Reservation, now: datetime) 
     """What this user may do to this reservation now: the policy (who) and the state rules (what the status and
     the clock allow), asked in one place for the page's buttons; the services ask the same state rules again
     under the row lock."""
-    from . import states
 
     r = reservation
     desk = may(user, "reservations.manage_anchor", r.anchor)

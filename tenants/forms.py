@@ -6,8 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import validate_brn
-from anchors.models import Anchor
-from facilities.models import Space
+from anchors.models import Anchor, AnchorStatus
+from facilities.models import Space, SpaceKind
 
 from .models import Organisation
 
@@ -36,7 +36,9 @@ class TenantApplicationForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["anchor"].queryset = (
-            Anchor.objects.filter(status="operating", spaces__kind="startup_space").distinct().order_by("sort_order")
+            Anchor.objects.filter(status=AnchorStatus.OPERATING, spaces__kind=SpaceKind.STARTUP_SPACE)
+            .distinct()
+            .order_by("sort_order")
         )
         self.fields["organisation"].queryset = Organisation.objects.filter(memberships__user=user).order_by("name")
 
@@ -67,7 +69,9 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, anchor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["space"].queryset = Space.objects.filter(anchor=anchor, kind="startup_space").order_by("sort_order")
+        self.fields["space"].queryset = Space.objects.filter(anchor=anchor, kind=SpaceKind.STARTUP_SPACE).order_by(
+            "sort_order"
+        )
 
 
 class RenewForm(forms.Form):

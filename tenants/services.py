@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.services import sniff_content_type
 from accounts.validators import normalise_brn
 from anchors.models import Anchor
 from common.db import is_exclusion_violation
@@ -87,8 +88,6 @@ def application_submit(
     ).exists():
         raise ValidationError(_("This company already has an application waiting at this anchor."))
     if document is not None:
-        from accounts.services import sniff_content_type
-
         head = document.read(8)
         document.seek(0)
         if sniff_content_type(head) != "application/pdf" or document.size > 10 * 1024 * 1024:

@@ -17,6 +17,7 @@ from django.views.generic import TemplateView
 from anchors.mixins import PolicyRequiredMixin
 from common.files import private_file_response
 from common.forms import form_errors_from
+from common.pagination import paginate
 from facilities.views import AnchorScopedMixin
 
 from . import selectors, services
@@ -77,12 +78,18 @@ class TenantBoardView(AnchorScopedMixin, TemplateView):
         ctx.update(
             board=selectors.occupancy_board(anchor=anchor, today=today),
             today=today,
-            applications=TenantApplication.objects.filter(anchor=anchor)
-            .select_related("organisation")
-            .order_by("-created_at")[:50],
-            kpis=TenantKPI.objects.filter(anchor=anchor)
-            .select_related("organisation")
-            .order_by("-year", "organisation__name")[:50],
+            applications=paginate(
+                self.request,
+                TenantApplication.objects.filter(anchor=anchor).select_related("organisation").order_by("-created_at"),
+                param="applications",
+            ),
+            kpis=paginate(
+                self.request,
+                TenantKPI.objects.filter(anchor=anchor)
+                .select_related("organisation")
+                .order_by("-year", "organisation__name", "pk"),
+                param="kpis",
+            ),
             kpi_form=kwargs.get("kpi_form")
             or KPIForm(organisations=selectors.companies_of(anchor=anchor), initial={"year": today.year}),
             renew_form=RenewForm(),

@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django import template
+from django.utils import timezone
+
+from budgets.selectors import delivery_by_anchor
+from budgets.tables import Figure
 
 register = template.Library()
 
@@ -23,7 +28,6 @@ def cell(value) -> str:
 
 @register.filter
 def is_figure(value) -> bool:
-    from budgets.tables import Figure
 
     return isinstance(value, Figure)
 
@@ -36,11 +40,6 @@ def is_number(value) -> bool:
 @register.inclusion_tag("budgets/_delivery_overview.html", takes_context=True)
 def delivery_overview(context, anchors):
     """Last month's delivery figures of the anchors on a dashboard, from the selector every page uses."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from budgets.selectors import delivery_by_anchor
 
     now = context.get("now") or timezone.now()
     last = timezone.localdate(now).replace(day=1) - timedelta(days=1)

@@ -1,7 +1,7 @@
 """No overlapping leases of one start-up space, guaranteed by PostgreSQL (btree_gist exclusion constraint).
 
 Spelled out here rather than imported from the models (see reservations' 0002); the statuses are those that
-occupy a space, compared with `facilities.models.OCCUPYING` by `reservations/tests/test_constraints.py`.
+occupy a space, compared with `tenants.models.OCCUPYING` (then `facilities.models`) by `reservations/tests/test_constraints.py`.
 """
 
 from django.db import migrations

@@ -14,6 +14,7 @@ from anchors.mixins import PolicyRequiredMixin
 from anchors.models import Anchor
 from anchors.policy import may
 from common.time import SEOUL
+from facilities.models import Closure
 
 from .. import selectors, states
 from ..models import Reservation, Status
@@ -103,7 +104,6 @@ class ClosureAffectedView(DeskMixin, TemplateView):
     template_name = "reservations/closure_affected.html"
 
     def get_context_data(self, **kwargs):
-        from facilities.models import Closure
 
         ctx = super().get_context_data(**kwargs)
         closure = get_object_or_404(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from common.health import broker_status
+from common.pagination import paginate
 
 from .. import selectors, services
 from ..examples import annotate_examples
@@ -24,7 +25,8 @@ class MyReservationsView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         now = timezone.now()
-        upcoming, past = selectors.my_reservations(user=self.request.user, now=now)
+        upcoming, past_all = selectors.my_reservations(user=self.request.user, now=now)
+        past = paginate(self.request, past_all)
         annotate_examples([*upcoming, *past])  # which fees and charges rest on example data, in two queries
         feed = CalendarFeed.objects.filter(user=self.request.user).first()
         ctx.update(upcoming=upcoming, past=past, feed=feed, now=now)
