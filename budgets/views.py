@@ -20,8 +20,8 @@ from anchors.seed_data import SEED_002
 from common.files import private_file_response
 from common.money import to_unit, unit_label
 
+from . import history, selectors
 from . import reports as report_service
-from . import selectors
 from .models import (
     IN_PROGRESS,
     BudgetLine,
@@ -749,32 +749,8 @@ class HistoryView(PolicyRequiredMixin, ProjectMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        entries = []
-        user = self.request.user
-        for model in (BudgetLine, PlanRow, SettlementRow, ExecutionRecord):
-            rows = list(model.history.select_related("history_user").order_by("-history_date")[:100])
-            if model is ExecutionRecord:
-                # Payees and evidence follow the rule of the records themselves: only the officers of the district
-                # of the anchor a payment was for, and the city, see them, here as on the line's page.
-                anchors = Anchor.objects.in_bulk({r.anchor_id for r in rows if r.anchor_id})
-                for r in rows:
-                    r.anchor = anchors.get(r.anchor_id)
-                rows = [r for r in rows if may(user, "budgets.view_record", r)]
-            for rec in rows:
-                prev = rec.prev_record
-                changes = rec.diff_against(prev).changes if prev is not None and rec.history_type == "~" else []
-                entries.append(
-                    {
-                        "when": rec.history_date,
-                        "who": rec.history_user,
-                        "what": str(rec.instance),
-                        "type": rec.get_history_type_display(),
-                        "model": model._meta.verbose_name,
-                        "changes": [(model._meta.get_field(c.field).verbose_name, c.old, c.new) for c in changes],
-                    }
-                )
-        entries.sort(key=lambda e: e["when"], reverse=True)
-        ctx["entries"] = entries[:200]
+        page = history.history_page(user=self.request.user, page=history.page_number(self.request.GET.get("page")))
+        ctx.update(page=page, entries=page.entries)
         return ctx
 
 

@@ -168,3 +168,25 @@ def test_history_of_budget_figures_is_for_officers_and_the_city(client, book, gu
     client.force_login(guro_officer)
     html = client.get("/budgets/history/").content.decode()
     assert "450000000 → <strong>450001000" in html.replace(",", "")
+
+
+def test_the_history_is_paged_newest_first_and_any_page_number_shows_a_page(client, book, guro_officer):
+    line = BudgetLine.objects.get(year=2021, item__code="201-02")
+    start = line.amount_won
+    for _ in range(30):
+        line.amount_won += 1_000
+        line.city_won += 1_000
+        line.save()
+    client.force_login(guro_officer)
+    first = client.get("/budgets/history/").content.decode().replace(",", "")
+    second = client.get("/budgets/history/?page=2").content.decode().replace(",", "")
+    assert first.count("<tr><td>") == 25 and 'rel="next"' in first and 'rel="prev"' not in first
+    newest, oldest_of_first = start + 30_000, start + 6_000
+    assert f"→ <strong>{newest}" in first and f"→ <strong>{oldest_of_first}" in first
+    assert f"→ <strong>{start + 5_000}" in second and f"→ <strong>{start + 5_000}" not in first
+    assert 'rel="prev"' in second
+    for hostile in ("0", "-3", "abc", "99999999999", "4000", "%00"):
+        response = client.get(f"/budgets/history/?page={hostile}")
+        assert response.status_code in (200, 400), hostile
+        if response.status_code == 200:
+            assert "<tr><td>" in response.content.decode(), hostile
