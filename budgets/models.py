@@ -111,20 +111,20 @@ class ProjectContact(models.Model):
         return localized(self, "role")
 
 
+class TextSection(models.TextChoices):
+    OVERVIEW = "overview", _("Project outline")
+    LOCATION = "location", _("Project location")
+    PURPOSE = "purpose", _("Purpose")
+    DESCRIPTION = "description", _("What the project does")
+    ACHIEVEMENTS = "achievements", _("Achievements of the last three years")
+    EFFECTS = "effects", _("Expected effects")
+
+
 class ProjectText(models.Model):
     """A passage of the budget book's description of the project, as printed (e.g. 사업목적, 사업내용)."""
 
-    SECTIONS = [
-        ("overview", _("Project outline")),
-        ("location", _("Project location")),
-        ("purpose", _("Purpose")),
-        ("description", _("What the project does")),
-        ("achievements", _("Achievements of the last three years")),
-        ("effects", _("Expected effects")),
-    ]
-
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="texts")
-    section = models.CharField(_("section"), max_length=20, choices=SECTIONS)
+    section = models.CharField(_("section"), max_length=20, choices=TextSection.choices)
     label_ko = models.CharField(_("label (Korean)"), max_length=60, blank=True)
     label_en = models.CharField(_("label (English)"), max_length=100, blank=True)
     body_ko = models.TextField(_("text (Korean)"))
@@ -429,19 +429,19 @@ class SettlementRow(TimeStampedModel):
         )
 
 
+class ChangeKind(models.TextChoices):
+    SUPPLEMENTARY = "supplementary", _("Supplementary budget")
+    TRANSFER = "transfer", _("Transfer")
+    CARRY_OVER = "carry_over", _("Carried over from last year")
+
+
 class BudgetChange(TimeStampedModel):
     """A supplementary budget, transfer or carry-over that changes a line's amount during the year."""
-
-    KINDS = [
-        ("supplementary", _("Supplementary budget")),
-        ("transfer", _("Transfer")),
-        ("carry_over", _("Carried over from last year")),
-    ]
 
     line = models.ForeignKey(
         BudgetLine, on_delete=models.PROTECT, related_name="changes", verbose_name=_("budget line")
     )
-    kind = models.CharField(_("kind"), max_length=15, choices=KINDS)
+    kind = models.CharField(_("kind"), max_length=15, choices=ChangeKind.choices)
     amount_won = models.BigIntegerField(_("amount (won, negative to reduce)"))
     decided_on = models.DateField(_("decided on"))
     note = models.CharField(_("note"), max_length=300, blank=True)

@@ -32,6 +32,7 @@ from .models import (
     PlanRow,
     Project,
     SettlementRow,
+    TextSection,
 )
 from .tables import Figure, Table, csv_response, xlsx_response
 
@@ -258,12 +259,12 @@ def project_tables(project: Project) -> list[Table]:
         rows=[
             [_("Account"), project.account],
             [_("Project period"), project.recurrence],
-            *text_rows("overview", _("Project content")),
-            *text_rows("location", _("Project location")),
+            *text_rows(TextSection.OVERVIEW, _("Project content")),
+            *text_rows(TextSection.LOCATION, _("Project location")),
             [_("Legal basis"), project.legal_basis],
-            *text_rows("purpose", pgettext("budget", "Purpose")),
+            *text_rows(TextSection.PURPOSE, pgettext("budget", "Purpose")),
         ],
-        notes=text_notes(("overview", "location")),
+        notes=text_notes((TextSection.OVERVIEW, TextSection.LOCATION)),
         text=True,
     )
     unit = "thousand"
@@ -317,9 +318,9 @@ def project_tables(project: Project) -> list[Table]:
         unit=_("text"),
         headers=[_("Heading"), _("As printed")],
         rows=[
-            *text_rows("description", _("What the project does")),
-            *text_rows("achievements", _("Achievements of the last three years")),
-            *text_rows("effects", _("Expected effects")),
+            *text_rows(TextSection.DESCRIPTION, _("What the project does")),
+            *text_rows(TextSection.ACHIEVEMENTS, _("Achievements of the last three years")),
+            *text_rows(TextSection.EFFECTS, _("Expected effects")),
         ],
         text=True,
     )

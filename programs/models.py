@@ -143,13 +143,17 @@ class Registration(TimeStampedModel):
         return f"{self.user} · {self.programme} ({self.status})"
 
 
-class Attendance(models.Model):
-    RESULTS = [("", _("No result")), ("pass", _("Passed")), ("fail", _("Failed"))]
+class AttendanceResult(models.TextChoices):
+    NONE = "", _("No result")
+    PASS = "pass", _("Passed")
+    FAIL = "fail", _("Failed")
 
+
+class Attendance(models.Model):
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendance")
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="attendance")
     attended = models.BooleanField(_("attended"), default=False)
-    result = models.CharField(_("result"), max_length=4, choices=RESULTS, blank=True)
+    result = models.CharField(_("result"), max_length=4, choices=AttendanceResult.choices, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 

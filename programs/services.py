@@ -26,6 +26,7 @@ from reservations import services as reservation_services
 
 from .models import (
     Attendance,
+    AttendanceResult,
     Outcome,
     Programme,
     ProgrammeKind,
@@ -339,7 +340,7 @@ def attendance_record(
         registration=registration,
         defaults={"attended": attended, "result": result, "recorded_by": recorded_by, "recorded_at": now},
     )
-    if result == "pass":
+    if result == AttendanceResult.PASS:
         kind = programme.certifies
         assert kind is not None  # only a safety training has a result, and a safety training names its kind
         if not facility_selectors.user_is_certified(user=registration.user, kind=kind, on=timezone.localdate(now)):

@@ -9,7 +9,9 @@ from accounts.models import User
 from common.time import SEOUL
 from facilities.models import DiscountCategory
 
-REPEAT_CHOICES = [("", _("Does not repeat")), ("daily", _("Every day")), ("weekly", _("Every week"))]
+from .models import Frequency
+
+REPEAT_CHOICES = [("", _("Does not repeat")), (Frequency.DAILY, _("Every day")), (Frequency.WEEKLY, _("Every week"))]
 
 
 class BookingForm(forms.Form):

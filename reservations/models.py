@@ -116,12 +116,15 @@ class Quota(TimeStampedModel):
         return f"{self.anchor}: {self.get_space_kind_display() or self.equipment_kind} ≤ {self.hours_per_week} h/week"
 
 
+class Frequency(models.TextChoices):
+    DAILY = "daily", _("Daily")
+    WEEKLY = "weekly", _("Weekly")
+
+
 class Series(TimeStampedModel):
     """A recurring reservation (a class every Tuesday 10:00–12:00 for 8 weeks), created at once."""
 
-    FREQUENCIES = [("daily", _("Daily")), ("weekly", _("Weekly"))]
-
-    frequency = models.CharField(_("repeats"), max_length=10, choices=FREQUENCIES)
+    frequency = models.CharField(_("repeats"), max_length=10, choices=Frequency.choices)
     count = models.PositiveSmallIntegerField(_("occurrences"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     skipped = models.JSONField(_("skipped occurrences"), default=list, blank=True)

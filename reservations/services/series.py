@@ -15,7 +15,7 @@ from common.time import SEOUL
 from facilities.models import Resource
 from notifications.services import outbox_enqueue
 
-from ..models import Reservation, Series, Status
+from ..models import Frequency, Reservation, Series, Status
 from .booking_rules import BookingRefused, check_booking
 from .fees import cancellation_charge
 from .lifecycle import reservation_cancel, reservation_create
@@ -37,7 +37,7 @@ def series_occurrences(
     *, start: datetime, end: datetime, frequency: str, count: int
 ) -> list[tuple[datetime, datetime]]:
     """Occurrences keep their local wall-clock time (a class stays at 10:00 across any clock change)."""
-    step = {"daily": 1, "weekly": 7}[frequency]
+    step = {Frequency.DAILY: 1, Frequency.WEEKLY: 7}[Frequency(frequency)]
     local_start, local_end = start.astimezone(SEOUL), end.astimezone(SEOUL)
     out: list[tuple[datetime, datetime]] = []
     for i in range(count):
