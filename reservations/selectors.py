@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from anchors.models import Anchor
 from anchors.policy import may
@@ -15,7 +15,7 @@ from facilities import selectors as facility_selectors
 from facilities.models import Closure, Equipment, EquipmentStatus, Resource, Space
 
 from . import states
-from .models import HOLDING, BookingPolicy, Reservation, Status
+from .models import HOLDING, BookingPolicy, Quota, Reservation, Status
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -165,25 +165,103 @@ def week_days(day: date) -> list[date]:
     return [monday + timedelta(days=i) for i in range(7)]
 
 
+def grid_step(resource: Resource) -> int:
+    """Minutes between two cells of a resource's week: its booking unit, in whole units of at least half an hour."""
+    unit = resource.booking_unit_minutes
+    return -(-30 // unit) * unit
+
+
+def booking_length(resource: Resource) -> timedelta:
+    """The booking a click on a free cell offers: the shortest allowed, in whole booking units."""
+    unit = resource.booking_unit_minutes
+    minutes = max(resource.min_duration_minutes, grid_step(resource))
+    return timedelta(minutes=-(-minutes // unit) * unit)
+
+
+@dataclass
+class WeekCell:
+    state: str  # see GRID_STATES
+    start: datetime
+    end: datetime
+
+
+@dataclass
+class WeekRow:
+    time: time
+    cells: list[WeekCell]
+
+
+# What a cell of a week grid can say. Only "free" is a link, and a free cell is bookable by the person looking: the
+# states after "past" are the booking rules' refusals, said in the cell before anyone clicks.
+GRID_STATES = {
+    "free": _("free"),
+    "busy": _("busy"),
+    "closed": _("closed"),
+    "past": _("past"),
+    "short": _("does not fit"),  # free, but the booking would run into another or past closing
+    "training": _("training needed"),
+    "quota": _("weekly limit reached"),
+    "later": _("not yet open for booking"),
+}
+
+
+def quota_for(resource: Resource) -> Quota | None:
+    """The anchor's weekly quota on this kind of space or machine, if it has one."""
+    quotas = Quota.objects.filter(anchor=resource.anchor)
+    if isinstance(resource, Space):
+        return quotas.filter(space_kind=resource.kind).first()
+    return quotas.filter(equipment_kind=resource.kind).first()
+
+
+def quota_left(
+    *, resource: Resource, user: Any, week_start: datetime, exclude_pk: int | None = None
+) -> tuple[Quota, timedelta] | None:
+    """The weekly quota on this kind and the time of it left to the user in the week from `week_start` (Monday
+    00:00 in Seoul); None when the anchor sets no quota on the kind (or nobody is asking). The one count the
+    booking rule and the week grid both use."""
+    quota = quota_for(resource)
+    if quota is None or user is None or not user.is_authenticated:
+        return None
+    same_kind: dict[str, object] = (
+        {"space__kind": resource.kind} if isinstance(resource, Space) else {"equipment__kind": resource.kind}
+    )
+    booked = Reservation.objects.filter(
+        user=user,
+        anchor=resource.anchor,
+        status__in=HOLDING,
+        start_at__gte=week_start,
+        start_at__lt=week_start + timedelta(days=7),
+        **same_kind,
+    )
+    if exclude_pk is not None:
+        booked = booked.exclude(pk=exclude_pk)
+    used = sum(((b.end_at - b.start_at) for b in booked.only("start_at", "end_at")), timedelta())
+    return quota, timedelta(hours=quota.hours_per_week) - used
+
+
 def resource_week(
     *,
     resource: Resource,
     week_of: date,
     now: datetime,
-    not_before: datetime | None = None,
+    user: Any = None,
+    as_staff: bool = False,
     length: timedelta | None = None,
     exclude_pk: int | None = None,
-) -> tuple[list[date], list[time], dict[tuple[date, time], str]]:
-    """One resource's week as days × slots: free, busy (never who), closed or past. Fixed query count.
-
-    `not_before` marks earlier slots as past too (a maker's minimum notice).
-    """
-    if not_before is not None and not_before > now:
-        now = not_before
+) -> tuple[list[date], list[WeekRow]]:
+    """One resource's week as days × cells, in a fixed number of queries, for the person looking (`user`, at the
+    desk or not): a cell is "free" only when a booking of `length` (the shortest allowed, by default) starting there
+    passes every booking rule for them; otherwise it says which rule stops it (busy, closed, past, does not fit,
+    training needed, weekly limit, not yet open). Who booked a busy cell is never shown."""
     anchor = resource.anchor
+    policy = policy_for(anchor)
+    length = length or booking_length(resource)
+    unit = resource.booking_unit_minutes
+    earliest = now if as_staff else now + timedelta(minutes=policy.lead_time_minutes)
+    latest = now + timedelta(days=policy.staff_days_ahead if as_staff else policy.maker_days_ahead)
     days = week_days(week_of)
     hours = {h.day: h for h in facility_selectors.anchor_hours(anchor=anchor, start=days[0], end=days[-1])}
-    step = resource.booking_unit_minutes if resource.booking_unit_minutes >= 30 else 30
+    step = grid_step(resource)
     open_times = [h.times() for h in hours.values() if h.is_open]
     first = min((opens for opens, _closes in open_times), default=time(9))
     last = max((closes for _opens, closes in open_times), default=time(18))
@@ -194,58 +272,72 @@ def resource_week(
         t += timedelta(minutes=step)
     start = start_of_day(days[0])
     end = start + timedelta(days=7)
+    buffer = timedelta(minutes=resource.buffer_minutes)
     busy = list(
-        holding_overlapping(resource=resource, start=start, until=end, exclude_pk=exclude_pk).only(
+        holding_overlapping(resource=resource, start=start - length, until=end + length, exclude_pk=exclude_pk).only(
             "start_at", "blocked_until", "end_at"
         )
     )
     space_id = resource.pk if isinstance(resource, Space) else resource.space_id
-    closures = list(facility_selectors.closures_overlapping(anchor=anchor, start=start, end=end))
+    closures = list(facility_selectors.closures_overlapping(anchor=anchor, start=start, end=end + length))
     in_maintenance = isinstance(resource, Equipment) and resource.status == EquipmentStatus.MAINTENANCE
-    grid: dict[tuple[date, time], str] = {}
-    for d in days:
+    untrained = (
+        isinstance(resource, Equipment)
+        and resource.kind.requires_certification
+        and not facility_selectors.user_is_certified(user=user, kind=resource.kind, on=now.astimezone(SEOUL).date())
+    )
+    quota = quota_left(resource=resource, user=user, week_start=start, exclude_pk=exclude_pk)
+
+    def overlaps_closure(s: datetime, e: datetime) -> bool:
+        return any(c.space_id in (None, space_id) and c.starts_at < e and c.ends_at > s for c in closures)
+
+    def state_of(d: date, tm: time) -> str:
         h = hours[d]
-        for tm in times:
-            s = datetime.combine(d, tm, tzinfo=SEOUL)
-            e = s + timedelta(minutes=step)
-            if (
-                not h.is_open
-                or tm < h.times()[0]
-                or e.timetz().replace(tzinfo=None) > h.times()[1]
-                and e.date() == d
-                or in_maintenance
-            ):
-                state = "closed"
-            elif any(c.space_id in (None, space_id) and c.starts_at < e and c.ends_at > s for c in closures):
-                state = "closed"
-            elif any(r.start_at < e and r.blocked_until > s for r in busy):
-                state = "busy"
-            elif s < now:
-                state = "past"
-            elif length is not None and not _fits(s, s + length, h, busy, closures, space_id):
-                state = "busy"  # free here, but a booking this long would run into another or past closing
-            else:
-                state = "free"
-            grid[(d, tm)] = state
-    return days, times, grid
+        s = datetime.combine(d, tm, tzinfo=SEOUL)
+        cell_end = s + timedelta(minutes=step)
+        if not h.is_open or in_maintenance:
+            return "closed"
+        opens, closes = h.times()
+        if tm < opens or (cell_end.date() == d and cell_end.time() > closes) or overlaps_closure(s, cell_end):
+            return "closed"
+        if any(r.start_at < cell_end and r.blocked_until > s for r in busy):
+            return "busy"
+        if s < earliest:
+            return "past"
+        if s > latest:
+            return "later"
+        e = s + length
+        local_end = e.astimezone(SEOUL)
+        ends_in_day = local_end.date() == d and local_end.time() <= closes
+        aligned = (tm.hour * 60 + tm.minute - opens.hour * 60 - opens.minute) % unit == 0
+        if (
+            not ends_in_day
+            or not aligned
+            or overlaps_closure(s, e)
+            or any(r.start_at < e + buffer and r.blocked_until > s for r in busy)
+        ):
+            return "short"
+        if untrained:
+            return "training"
+        if quota is not None and quota[1] < length:
+            return "quota"
+        return "free"
 
-
-def _fits(
-    s: datetime,
-    e: datetime,
-    hours: facility_selectors.DayHours,
-    busy: Collection[Reservation],
-    closures: Collection[Closure],
-    space_id: int,
-) -> bool:
-    local_end = e.astimezone(SEOUL)
-    if local_end.date() != s.astimezone(SEOUL).date() and not (local_end.hour == 0 and local_end.minute == 0):
-        return False
-    if local_end.date() == s.astimezone(SEOUL).date() and local_end.time() > hours.times()[1]:
-        return False
-    if any(r.start_at < e and r.blocked_until > s for r in busy):
-        return False
-    return not any(c.space_id in (None, space_id) and c.starts_at < e and c.ends_at > s for c in closures)
+    rows = [
+        WeekRow(
+            time=tm,
+            cells=[
+                WeekCell(
+                    state_of(d, tm),
+                    datetime.combine(d, tm, tzinfo=SEOUL),
+                    datetime.combine(d, tm, tzinfo=SEOUL) + length,
+                )
+                for d in days
+            ],
+        )
+        for tm in times
+    ]
+    return days, rows
 
 
 def next_free_slots(

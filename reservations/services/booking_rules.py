@@ -25,7 +25,7 @@ from facilities.pricing import Quote, QuoteError
 from facilities.selectors import DayHours
 
 from .. import selectors
-from ..models import HOLDING, BookingPolicy, Quota, Reservation, Status
+from ..models import BookingPolicy, Reservation, Status
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -223,43 +223,19 @@ def rule_training(r: BookingRequest) -> BookingRefused | None:
     return BookingRefused(refusal(message, equipment.kind.is_example), "untrained")
 
 
-def quota_for(resource: Resource) -> Quota | None:
-    """The anchor's weekly quota on this kind of space or machine, if it has one."""
-    quotas = Quota.objects.filter(anchor=resource.anchor)
-    if isinstance(resource, Space):
-        return quotas.filter(space_kind=resource.kind).first()
-    return quotas.filter(equipment_kind=resource.kind).first()
-
-
 def rule_quota(r: BookingRequest) -> BookingRefused | None:
     if r.user is None:
         return None
-    quota = quota_for(r.resource)
-    if quota is None:
-        return None
     week_start = start_of_day(r.day - timedelta(days=r.local_start.weekday()))
-    resource = r.resource
-    same_kind: dict[str, object] = (
-        {"space__kind": resource.kind} if isinstance(resource, Space) else {"equipment__kind": resource.kind}
-    )
-    booked = Reservation.objects.filter(
-        user=r.user,
-        anchor=resource.anchor,
-        status__in=HOLDING,
-        start_at__gte=week_start,
-        start_at__lt=week_start + timedelta(days=7),
-        **same_kind,
-    )
-    if r.exclude_pk is not None:
-        booked = booked.exclude(pk=r.exclude_pk)
-    used = sum(((b.end_at - b.start_at) for b in booked.only("start_at", "end_at")), timedelta())
-    limit = timedelta(hours=quota.hours_per_week)
-    if used + (r.end - r.start) <= limit:
+    found = selectors.quota_left(resource=r.resource, user=r.user, week_start=week_start, exclude_pk=r.exclude_pk)
+    if found is None:
         return None
-    left = max(limit - used, timedelta())
+    quota, left = found
+    if r.end - r.start <= left:
+        return None
     message = _("You may book %(limit)s hours a week of this kind; %(left)s hours are left this week.") % {
         "limit": quota.hours_per_week,
-        "left": f"{left.total_seconds() / 3600:g}",
+        "left": f"{max(left, timedelta()).total_seconds() / 3600:g}",
     }
     return BookingRefused(refusal(message, quota.is_example), "quota")
 

@@ -17,7 +17,6 @@ from django.views.generic import TemplateView
 
 from anchors.policy import may
 from common.examples import mark, refusal
-from common.time import SEOUL
 
 from .. import selectors, services
 from ..forms import OptionalReasonForm, ReasonForm
@@ -153,24 +152,17 @@ class MoveView(ReservationObjectMixin, TemplateView):
         now = timezone.now()
         week_of = parse_day(self.request.GET.get("week"), timezone.localtime(r.start_at).date())
         length = r.end_at - r.start_at
-        days, times, grid = selectors.resource_week(
-            resource=resource, week_of=week_of, length=length, exclude_pk=r.pk, now=now
+        days, rows = selectors.resource_week(
+            resource=resource,
+            week_of=week_of,
+            length=length,
+            exclude_pk=r.pk,
+            now=now,
+            user=r.user,
+            as_staff=may(self.request.user, "reservations.manage_anchor", r.anchor),
         )
-        rows = [
-            {
-                "time": tm,
-                "cells": [
-                    {
-                        "state": grid[(d, tm)],
-                        "start": datetime.combine(d, tm, tzinfo=SEOUL),
-                        "end": datetime.combine(d, tm, tzinfo=SEOUL) + length,
-                    }
-                    for d in days
-                ],
-            }
-            for tm in times
-        ]
         ctx.update(
+            grid_states=selectors.GRID_STATES,
             r=r,
             resource=resource,
             anchor=r.anchor,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -35,20 +35,14 @@ class ResourceWeekView(ResourceMixin, TemplateView):
         now = timezone.now()
         week_of = parse_day(self.request.GET.get("week"), timezone.localdate(now))
         desk = may(self.request.user, "reservations.manage_anchor", resource.anchor)
-        notice = timedelta(0) if desk else timedelta(minutes=selectors.policy_for(resource.anchor).lead_time_minutes)
-        days, times, grid = selectors.resource_week(
-            resource=resource, week_of=week_of, now=now, not_before=now + notice
-        )
-        step = resource.booking_unit_minutes if resource.booking_unit_minutes >= 30 else 30
-        length = timedelta(minutes=max(resource.min_duration_minutes, step))
-        rows = []
-        for tm in times:
-            cells = []
-            for d in days:
-                start = datetime.combine(d, tm, tzinfo=SEOUL)
-                cells.append({"state": grid[(d, tm)], "start": start, "end": start + length})
-            rows.append({"time": tm, "cells": cells})
         user = self.request.user
+        days, rows = selectors.resource_week(
+            resource=resource,
+            week_of=week_of,
+            now=now,
+            user=user if user.is_authenticated else None,
+            as_staff=desk,
+        )
         ctx.update(
             resource=resource,
             anchor=resource.anchor,
@@ -57,6 +51,7 @@ class ResourceWeekView(ResourceMixin, TemplateView):
             kind=self.kwargs["kind"],
             prev_week=(days[0] - timedelta(days=7)).isoformat(),
             next_week=(days[0] + timedelta(days=7)).isoformat(),
+            grid_states=selectors.GRID_STATES,
             needs_training=isinstance(resource, Equipment) and resource.kind.requires_certification,
             certified=isinstance(resource, Equipment)
             and facility_selectors.user_is_certified(user=user, kind=resource.kind, on=timezone.localdate(now)),
