@@ -37,13 +37,15 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 ## make run: SQLite, tasks in-process, seed data and one demo account per role, served on 127.0.0.1:8000
+# Links in e-mails point at the address the portal is served on (HOST and PORT), unless SITE_URL says otherwise.
+RUN_ENV = DEBUG=1 SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}
 run: install
-	DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 $(BIN)/python manage.py load_seed_data
-	DEBUG=1 $(BIN)/python manage.py create_demo_accounts
-	DEBUG=1 $(BIN)/python manage.py sync_schedule > /dev/null
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py load_seed_data
+	$(RUN_ENV) $(BIN)/python manage.py create_demo_accounts
+	$(RUN_ENV) $(BIN)/python manage.py sync_schedule > /dev/null
 	@echo "Serving the portal at http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
-	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Background jobs against a local Redis (see README): a worker, and beat with the schedule from config/schedule.py
 worker: install

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Min, Prefetch, Q, QuerySet, Sum
 
 from anchors.models import Anchor
+from facilities.models import EquipmentKind
 
 from .models import Attendance, Outcome, Programme, Registration, RegistrationStatus, Session
 
@@ -16,8 +17,12 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
-def upcoming_programmes(*, now: datetime, anchor: Anchor | None = None) -> QuerySet[Programme]:
-    """Published programmes with a session still to come, soonest first, with their counts (fixed queries)."""
+def upcoming_programmes(
+    *, now: datetime, anchor: Anchor | None = None, certifies: EquipmentKind | None = None
+) -> QuerySet[Programme]:
+    """Published programmes with a session still to come, soonest first, with their counts (fixed queries); with
+    `certifies`, only the safety trainings for that kind of machine (at any anchor: a certification counts
+    city-wide)."""
     qs = (
         Programme.objects.filter(is_published=True, sessions__ends_at__gte=now)
         .annotate(
@@ -32,6 +37,8 @@ def upcoming_programmes(*, now: datetime, anchor: Anchor | None = None) -> Query
         .select_related("anchor", "certifies")
         .order_by("first_start", "pk")
     )
+    if certifies is not None:
+        qs = qs.filter(certifies=certifies)
     return qs.filter(anchor=anchor) if anchor is not None else qs
 
 

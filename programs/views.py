@@ -14,6 +14,7 @@ from anchors.mixins import PolicyRequiredMixin
 from anchors.models import Anchor
 from anchors.policy import may
 from common.forms import form_errors_from
+from facilities.models import EquipmentKind
 
 from . import selectors, services
 from .forms import OutcomeForm, ProgrammeForm, SessionForm
@@ -32,9 +33,13 @@ class ProgrammeListView(TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         anchor = get_object_or_404(Anchor, slug=self.kwargs["slug"]) if "slug" in self.kwargs else None
+        slug = self.request.GET.get("training", "")
+        # A machine's "see its trainings" link: that kind's trainings at every anchor (an unknown kind shows all).
+        kind = EquipmentKind.objects.filter(slug=slug, requires_certification=True).first() if slug[:50] else None
         ctx.update(
             anchor=anchor,
-            programmes=selectors.upcoming_programmes(anchor=anchor, now=timezone.now()),
+            training_kind=kind,
+            programmes=selectors.upcoming_programmes(anchor=anchor, now=timezone.now(), certifies=kind),
             can_manage=anchor is not None and may(self.request.user, "programs.manage_anchor", anchor),
         )
         return ctx

@@ -92,3 +92,25 @@ def test_makers_and_staff_of_other_anchors_cannot_manage_a_programme(client, wor
             ).status_code
             == 403
         )
+
+
+def test_a_machine_links_to_its_own_trainings_at_every_anchor_and_says_when_none_is_scheduled(
+    client, world, city_admin
+):
+    from facilities.models import EquipmentKind
+
+    laser = EquipmentKind.objects.get(slug="laser-cutter")
+    workshop = make_programme(world, city_admin)  # a workshop: not a training for the laser
+    week = client.get(f"/book/equipment/{world['laser'].pk}/").content.decode()
+    assert "/programmes/?training=laser-cutter" in week  # the training notice leads to the laser's trainings
+    empty = client.get("/programmes/?training=laser-cutter").content.decode()
+    assert workshop.get_absolute_url() not in empty and "레이저" in empty and "예정되어 있지 않습니다" in empty
+    training = make_programme(
+        world, city_admin, kind="safety_training", certifies=laser, room="seminar-room", anchor="gaebong", day=4
+    )
+    listed = client.get("/programmes/?training=laser-cutter").content.decode()
+    assert training.get_absolute_url() in listed and workshop.get_absolute_url() not in listed
+    everything = client.get("/programmes/").content.decode()
+    assert training.get_absolute_url() in everything and workshop.get_absolute_url() in everything
+    for hostile in ("<script>", "x" * 500, "laser-cutter%00", "overlock"):
+        assert client.get("/programmes/", {"training": hostile}).status_code in (200, 400)
