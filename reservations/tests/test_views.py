@@ -368,3 +368,40 @@ def test_cancelling_asks_for_the_charge_and_a_higher_charge_than_the_one_accepte
     client.post(f"/reservations/{r.pk}/cancel/", {"accepted_charge_won": "15000"})
     r.refresh_from_db()
     assert r.status == "cancelled" and r.charge_won == 15_000
+
+
+def test_a_cancelled_booking_says_nothing_is_owed_and_offers_to_remove_it_from_the_calendar(
+    client, world, maker, django_capture_on_commit_callbacks
+):
+    r = services.reservation_create(
+        resource=world["overlock"], start=at(8, 14), end=at(8, 16), booked_by=maker, user=maker, now=NOW
+    )
+    client.force_login(maker)
+    live = client.get(f"/reservations/{r.pk}/").content.decode()
+    assert "내 캘린더에 추가" in live and "청구 금액 없음" not in live
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reservation_cancel(reservation=r, by=maker, now=NOW)
+    page = client.get(f"/reservations/{r.pk}/").content.decode()
+    assert "내 캘린더에 추가" not in page and "캘린더에서 지우기" in page and "청구 금액 없음" in page
+    body = mail.outbox[-1].body
+    assert "캘린더에서 일정을 지울 수 있습니다" in body and "캘린더에 일정을 추가할 수 있습니다" not in body
+
+
+def test_the_series_button_counts_the_later_occurrences_it_will_cancel(client, world, maker):
+    series = services.series_create(
+        resource=world["overlock"],
+        start=at(3, 14),
+        end=at(3, 16),
+        frequency="weekly",
+        count=3,
+        booked_by=maker,
+        user=maker,
+        skip_problems=False,
+        now=NOW,
+    )
+    first, second, last = series.reservations.order_by("start_at")
+    client.force_login(maker)
+    assert "이후 회차 2개 취소" in client.get(f"/reservations/{first.pk}/").content.decode()
+    assert "이후 회차 1개 취소" in client.get(f"/reservations/{second.pk}/").content.decode()
+    assert "이후 회차" not in client.get(f"/reservations/{last.pk}/").content.decode()

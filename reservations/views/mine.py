@@ -60,6 +60,7 @@ class ReservationDetailView(ReservationObjectMixin, TemplateView):
             qr_svg=segno.make(checkin_url, error="m").svg_inline(scale=4, title=_("Check-in code")),
             broker_down=bool(settings.REDIS_URL) and broker_status().startswith("down"),
             policy=selectors.policy_for(r.anchor),
-            series_rest=r.series.reservations.filter(start_at__gte=r.start_at).count() if r.series_id else 0,
+            # The later occurrences the series button would cancel with this one: the service's own list, less this.
+            series_later=max(len(services.series_rest(reservation=r, now=now)) - 1, 0) if r.series_id else 0,
         )
         return ctx
