@@ -7,9 +7,11 @@ longer needed (a reminder for a booking cancelled since). It runs in the recipie
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
+
+from common.korean import fix_particles
 
 if TYPE_CHECKING:
     from .models import Outbox
@@ -47,7 +49,18 @@ def render(row: Outbox, now: datetime) -> Message | None:
     fn = _RENDERERS.get(row.family)
     if fn is None:
         raise LookupError(f"no renderer for outbox kind {row.kind!r}")
-    return fn(row, now)
+    message = fn(row, now)
+    if message is None:
+        return None
+    # Korean particles follow the names put into the message (common.korean), in the mail and in the portal.
+    return replace(
+        message,
+        subject=fix_particles(message.subject),
+        text=fix_particles(message.text),
+        html=fix_particles(message.html),
+        title=fix_particles(message.title),
+        body=fix_particles(message.body),
+    )
 
 
 def families() -> frozenset[str]:
