@@ -27,6 +27,7 @@ PARTICLES = {
 # 0 none, 8 = ㄹ, other = another consonant.
 _DIGIT_FINAL = {"0": 21, "1": 8, "2": 0, "3": 16, "4": 0, "5": 0, "6": 1, "7": 8, "8": 8, "9": 0}
 _RIEUL = 8
+_PARTICLE_BYTES = tuple(p.encode() for p in PARTICLES)
 PATTERN = re.compile(r"([가-힣0-9])([”\"’'」』)\]]?)(" + "|".join(re.escape(p) for p in PARTICLES) + r")")
 
 
@@ -67,6 +68,7 @@ class KoreanParticlesMiddleware:
             isinstance(response, HttpResponse)
             and response.get("Content-Type", "").startswith("text/html")
             and response.status_code != 304
+            and any(particle in response.content for particle in _PARTICLE_BYTES)  # most pages have none
         ):
             content = response.content.decode(response.charset or "utf-8")
             fixed = fix_particles(content)

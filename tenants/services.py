@@ -155,6 +155,34 @@ def application_decide(
     return app
 
 
+@transaction.atomic
+def application_apply(
+    *,
+    anchor: Anchor,
+    submitted_by: User,
+    organisation: Organisation | None,
+    new_company: dict[str, str] | None,
+    business_plan: str,
+    wanted_from: date,
+    wanted_months: int,
+    document: File[bytes] | None = None,
+) -> TenantApplication:
+    """What the apply page sends: an application for a company the maker belongs to, or for a new one registered in
+    the same transaction (name, business registration number, representative, industry), so a refused application
+    leaves no company behind."""
+    if organisation is None:
+        organisation = organisation_create(created_by=submitted_by, **(new_company or {}))
+    return application_submit(
+        anchor=anchor,
+        organisation=organisation,
+        submitted_by=submitted_by,
+        business_plan=business_plan,
+        wanted_from=wanted_from,
+        wanted_months=wanted_months,
+        document=document,
+    )
+
+
 def monthly_terms(space: Space, on: date) -> tuple[int, int, int | None]:
     """(monthly fee, deposit, rate version id) from the rate table's monthly rule for the space on a date."""
     versions = facility_selectors.rate_versions(anchor=space.anchor)

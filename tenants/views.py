@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -40,23 +39,18 @@ class ApplyView(LoginRequiredMixin, TemplateView):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                with transaction.atomic():
-                    org = data["organisation"] or services.organisation_create(
-                        name=data["name"],
-                        business_registration_number=data["business_registration_number"],
-                        representative=data["representative"],
-                        industry=data["industry"],
-                        created_by=request.user,
-                    )
-                    services.application_submit(
-                        anchor=data["anchor"],
-                        organisation=org,
-                        submitted_by=request.user,
-                        business_plan=data["business_plan"],
-                        wanted_from=data["wanted_from"],
-                        wanted_months=data["wanted_months"],
-                        document=data["document"],
-                    )
+                services.application_apply(
+                    anchor=data["anchor"],
+                    submitted_by=request.user,
+                    organisation=data["organisation"],
+                    new_company={
+                        k: data[k] for k in ("name", "business_registration_number", "representative", "industry")
+                    },
+                    business_plan=data["business_plan"],
+                    wanted_from=data["wanted_from"],
+                    wanted_months=data["wanted_months"],
+                    document=data["document"],
+                )
             except ValidationError as err:
                 form_errors_from(form, err)
             else:

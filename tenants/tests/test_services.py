@@ -260,3 +260,27 @@ def test_a_company_is_created_once_per_registration_number_and_its_creator_repre
             name="틀림", business_registration_number="124-81-00999", representative="박", created_by=maker
         )
     assert Organisation.objects.filter(name__in=["한땀", "다른", "틀림"]).count() == 1
+
+
+def test_an_application_for_a_new_company_that_is_refused_leaves_no_company_behind(rooms):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    maker = UserFactory()
+    with pytest.raises(ValidationError) as err:
+        tenancy.application_apply(
+            anchor=rooms["startup-room-1"].anchor,
+            submitted_by=maker,
+            organisation=None,
+            new_company={
+                "name": "새 회사",
+                "business_registration_number": "220-81-62517",
+                "representative": "이",
+                "industry": "봉제",
+            },
+            business_plan="계획",
+            wanted_from=date(2027, 1, 1),
+            wanted_months=12,
+            document=SimpleUploadedFile("plan.pdf", b"<html>not a pdf</html>"),
+        )
+    assert "document" in err.value.message_dict
+    assert not Organisation.objects.filter(business_registration_number="2208162517").exists()
