@@ -9,17 +9,19 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, TypedDict, cast
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Min, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce, ExtractMonth
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from anchors.models import Anchor
 from common.money import to_unit
 from facilities.models import OpeningHours, RateTableVersion
-from programs.models import Programme
+from programs.models import Programme, Session
 from programs.selectors import programme_figures_by_anchor
 from reservations.figures import period_bounds, usage_by_anchor
+from reservations.models import Reservation
 from tenants.models import Lease
 from tenants.selectors import occupancy_by_anchor
 
@@ -419,6 +421,14 @@ class Delivery:
     programme_figures: ProgrammeFigures
     # Which delivery figures rest on example data (hours, prices, tenants, programmes the sources do not give).
     examples: frozenset[str] = frozenset()
+    # The first day the portal holds a record of the anchor's operations (a booking, a session, a lease): before
+    # it, the portal has nothing to count and the delivery figures are blank, not 0.
+    recorded_from: date | None = None
+    has_budget: bool = True  # some budget line of the period's year funds the anchor (else "budgeted" is blank)
+
+    @property
+    def has_records(self) -> bool:
+        return self.recorded_from is not None and self.recorded_from <= self.last
 
     @property
     def utilisation_is_example(self) -> bool:
@@ -438,7 +448,7 @@ class Delivery:
 
     @property
     def takes_bookings(self) -> bool:
-        return self.usage.resources > 0
+        return self.usage.resources > 0 and self.has_records
 
     @property
     def booked_hours(self) -> Decimal | None:
@@ -458,19 +468,19 @@ class Delivery:
 
     @property
     def programmes(self) -> int | None:
-        return self.programme_figures.programmes if self.operating else None
+        return self.programme_figures.programmes if self.operating and self.has_records else None
 
     @property
     def participants(self) -> int | None:
-        return self.programme_figures.participants if self.operating else None
+        return self.programme_figures.participants if self.operating and self.has_records else None
 
     @property
     def tenants(self) -> int | None:
-        return self.occupancy_figures.tenants if self.occupancy_figures.startup_spaces else None
+        return self.occupancy_figures.tenants if self.occupancy_figures.startup_spaces and self.has_records else None
 
     @property
     def occupancy(self) -> Decimal | None:
-        return self.occupancy_figures.occupancy if self.occupancy_figures.startup_spaces else None
+        return self.occupancy_figures.occupancy if self.occupancy_figures.startup_spaces and self.has_records else None
 
     @property
     def period_days(self) -> int:
@@ -533,7 +543,7 @@ def example_figures(*, anchor_ids: list[int], first: date, last: date) -> dict[i
     )
     add(
         RateTableVersion.objects.filter(
-            table__anchor_id__in=anchor_ids, is_example=True, effective_from__lte=last
+            table__anchor_id__in=anchor_ids, is_example=True, is_draft=False, effective_from__lte=last
         ).values_list("table__anchor_id", flat=True),
         "fees",
     )
@@ -590,6 +600,7 @@ def delivery_by_anchor(*, anchors: list[Anchor], first: date, last: date) -> dic
     occupancy = occupancy_by_anchor(anchor_ids=ids, first=first, last=last)
     start, end = period_bounds(first, last)
     programmes = programme_figures_by_anchor(anchor_ids=ids, start=start, end=end)
+    since = records_from(anchor_ids=ids)
     return {
         a: Delivery(
             first=first,
@@ -603,9 +614,44 @@ def delivery_by_anchor(*, anchors: list[Anchor], first: date, last: date) -> dic
             usage=usage[a],
             occupancy_figures=occupancy[a],
             programme_figures=programmes[a],
+            recorded_from=since.get(a),
+            has_budget=a in budgeted,
         )
         for a in ids
     }
+
+
+def records_from(*, anchor_ids: list[int]) -> dict[int, date]:
+    """Per anchor, the first day the portal holds a record of its operations: its earliest booking, programme
+    session or lease (3 queries). An anchor with none has no entry."""
+    found: dict[int, date] = {}
+
+    def add(rows: Iterable[tuple[int, date | None]]) -> None:
+        for anchor_id, day in rows:
+            if day is not None and (anchor_id not in found or day < found[anchor_id]):
+                found[anchor_id] = day
+
+    add(
+        (a, timezone.localdate(first) if first else None)
+        for a, first in Reservation.objects.filter(anchor_id__in=anchor_ids)
+        .values("anchor_id")
+        .annotate(first=Min("start_at"))
+        .values_list("anchor_id", "first")
+    )
+    add(
+        (a, timezone.localdate(first) if first else None)
+        for a, first in Session.objects.filter(programme__anchor_id__in=anchor_ids)
+        .values("programme__anchor_id")
+        .annotate(first=Min("starts_at"))
+        .values_list("programme__anchor_id", "first")
+    )
+    add(
+        Lease.objects.filter(space__anchor_id__in=anchor_ids)
+        .values("space__anchor_id")
+        .annotate(first=Min("starts_on"))
+        .values_list("space__anchor_id", "first")
+    )
+    return found
 
 
 def anchor_delivery(*, anchor: Anchor, year: int, month: int | None = None) -> Delivery:

@@ -650,8 +650,8 @@ def delivery_tables(d: selectors.Delivery, when: str, anchor: Anchor) -> list[Ta
     monthly report and the dashboard read the same Delivery). Two tables, so that each has one unit."""
     unit = "thousand"
     budget_rows = [
-        [_("Budgeted %(year)s") % {"year": d.first.year}, to_unit(d.budgeted, unit)],
-        [_("Spent"), to_unit(d.spent, unit)],
+        [_("Budgeted %(year)s") % {"year": d.first.year}, to_unit(d.budgeted, unit) if d.has_budget else None],
+        [_("Spent"), to_unit(d.spent, unit) if d.has_budget or d.spent else None],
         [
             _("Running cost of the period (budget %(years)s, pro rata)") % {"years": d.cost_basis.label}
             if d.cost_basis
@@ -704,9 +704,9 @@ def delivery_tables(d: selectors.Delivery, when: str, anchor: Anchor) -> list[Ta
     return [budget, delivery]
 
 
-def _year_month(request, years: list[int], today) -> tuple[int, int | None]:
+def _year_month(request, default: int) -> tuple[int, int | None]:
     raw_year, raw_month = request.GET.get("year") or "", request.GET.get("month") or ""
-    year = int(raw_year) if raw_year.isdigit() and len(raw_year) <= 4 else (years[-1] if years else today.year)
+    year = int(raw_year) if raw_year.isdigit() and len(raw_year) <= 4 else default
     if not 2000 <= year <= 2100:
         raise Http404
     month = int(raw_month) if raw_month.isdigit() and len(raw_month) <= 2 else None
@@ -723,7 +723,11 @@ class AnchorBudgetView(ExportMixin, ProjectMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         anchor = get_object_or_404(Anchor.objects.select_related("district"), slug=self.kwargs["slug"])
-        year, month = _year_month(self.request, ctx["years"], timezone.localdate())
+        today = timezone.localdate()
+        # The page opens on this year once the portal holds the anchor's records, else on the latest budget year.
+        since = selectors.records_from(anchor_ids=[anchor.pk]).get(anchor.pk)
+        default = today.year if since is not None and since.year <= today.year else None
+        year, month = _year_month(self.request, default or (ctx["years"][-1] if ctx["years"] else today.year))
         d = selectors.anchor_delivery(anchor=anchor, year=year, month=month)
         lines = selectors.anchor_lines(anchor=anchor, year=year)
         when = f"{year}-{month:02d}" if month else str(year)

@@ -275,12 +275,13 @@ class CopyVersionForm(forms.Form):
 @admin.register(RateTableVersion)
 class RateTableVersionAdmin(LockedWhenInEffectMixin, SimpleHistoryAdmin):
     actions = [confirm_examples]
-    list_display = ["table", "effective_from", "basis_ko", "is_example", "in_effect"]
-    list_filter = ["table__anchor", "is_example"]
+    list_display = ["table", "effective_from", "basis_ko", "is_draft", "is_example", "in_effect"]
+    list_filter = ["table__anchor", "is_draft", "is_example"]
     search_fields = ["basis_ko", "basis_en", "table__anchor__name_ko", "table__anchor__name_en"]
     inlines = [RateRuleInline, CategoryDiscountInline]
     change_form_template = "admin/facilities/ratetableversion/change_form.html"
-    readonly_fields = ["created_by"]
+    object_history_template = "admin/facilities/ratetableversion/object_history.html"
+    readonly_fields = ["created_by", "is_draft"]
 
     @admin.display(boolean=True, description=_("in effect or past"))
     def in_effect(self, obj):
@@ -289,10 +290,38 @@ class RateTableVersionAdmin(LockedWhenInEffectMixin, SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
+            obj.is_draft = True  # a new version is published with the publish button, once its prices are in
         super().save_model(request, obj, form, change)
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The version's history, with its prices' changes (they are edited as rules) old → new."""
+        version = get_object_or_404(RateTableVersion, pk=object_id)
+        extra = {**(extra_context or {}), "rule_changes": selectors.version_rule_changes(version)}
+        return super().history_view(request, object_id, extra_context=extra)
+
+    def publish_view(self, request, pk: int):
+        version = get_object_or_404(RateTableVersion.objects.select_related("table__anchor"), pk=pk)
+        if request.method != "POST" or not self.has_change_permission(request, version):
+            raise PermissionDenied
+        try:
+            services.rate_version_publish(version=version, today=timezone.localdate())
+        except ValidationError as err:
+            messages.error(request, " ".join(err.messages))
+        else:
+            messages.success(
+                request,
+                _("Published: the rate page shows the new prices, and fees from %(date)s use them.")
+                % {"date": version.effective_from.isoformat()},
+            )
+        return redirect("admin:facilities_ratetableversion_change", version.pk)
 
     def get_urls(self):
         return [
+            path(
+                "<int:pk>/publish/",
+                self.admin_site.admin_view(self.publish_view),
+                name="facilities_ratetableversion_publish",
+            ),
             path("<int:pk>/copy/", self.admin_site.admin_view(self.copy_view), name="facilities_ratetableversion_copy"),
             path("<int:pk>/diff/", self.admin_site.admin_view(self.diff_view), name="facilities_ratetableversion_diff"),
             *super().get_urls(),
@@ -315,7 +344,9 @@ class RateTableVersionAdmin(LockedWhenInEffectMixin, SimpleHistoryAdmin):
             except ValidationError as err:
                 form_errors_from(form, err)
             else:
-                messages.success(request, _("The new version was created; edit its prices below."))
+                messages.success(
+                    request, _("The new version was created as a draft: edit its prices below, then publish it.")
+                )
                 return redirect("admin:facilities_ratetableversion_change", new.pk)
         context = {
             **self.admin_site.each_context(request),
@@ -330,7 +361,7 @@ class RateTableVersionAdmin(LockedWhenInEffectMixin, SimpleHistoryAdmin):
         version = get_object_or_404(RateTableVersion.objects.select_related("table__anchor"), pk=pk)
         if not self.has_view_permission(request, version):
             raise PermissionDenied
-        versions = selectors.rate_versions(anchor=version.table.anchor)
+        versions = selectors.rate_versions(anchor=version.table.anchor, include_drafts=True)
         idx = next(i for i, v in enumerate(versions) if v.pk == version.pk)
         other_pk = request.GET.get("against")
         previous = (

@@ -170,11 +170,14 @@ def user_is_certified(*, user: User | AnonymousUser | None, kind: EquipmentKind,
 # --- rate tables and quotes ----------------------------------------------------------------------
 
 
-def rate_versions(*, anchor: Anchor) -> list[RateTableVersion]:
-    """Every version of the anchor's rate table with its rules and discounts, oldest first (3 queries)."""
+def rate_versions(*, anchor: Anchor, include_drafts: bool = False) -> list[RateTableVersion]:
+    """Every published version of the anchor's rate table (drafts too, for the admin's comparison) with its rules
+    and discounts, oldest first (3 queries). Fees and the public rate page use only published ones."""
+    qs = RateTableVersion.objects.filter(table__anchor=anchor)
+    if not include_drafts:
+        qs = qs.filter(is_draft=False)
     return list(
-        RateTableVersion.objects.filter(table__anchor=anchor)
-        .prefetch_related(
+        qs.prefetch_related(
             Prefetch(
                 "rules",
                 queryset=RateRule.objects.select_related("space", "equipment_kind").order_by(
@@ -182,8 +185,7 @@ def rate_versions(*, anchor: Anchor) -> list[RateTableVersion]:
                 ),
             ),
             Prefetch("discounts", queryset=CategoryDiscount.objects.order_by("category")),
-        )
-        .order_by("effective_from")
+        ).order_by("effective_from")
     )
 
 
@@ -410,3 +412,49 @@ def open_hours_by_anchor(*, anchor_ids: list[int], first: date, last: date) -> d
                 seconds += int((datetime.combine(day, closes) - datetime.combine(day, opens)).total_seconds())
         out[anchor_id] = Decimal(seconds) / 3600
     return out
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class RuleChange:
+    when: datetime
+    who: str
+    subject: str
+    fields: tuple[FieldChange, ...]
+
+
+def version_rule_changes(version: RateTableVersion) -> list[RuleChange]:
+    """Every recorded edit to a version's prices and discounts (its rules and category discounts), newest first,
+    each as field: old → new; a rule added or removed shows its price appearing or going."""
+    changes: list[RuleChange] = []
+    for model, fields in ((RateRule, _RULE_FIELDS), (CategoryDiscount, ["category", "percent"])):
+        records = list(
+            model.history.filter(version_id=version.pk)
+            .select_related("history_user")
+            .order_by("id", "history_date", "history_id")
+        )
+        previous: dict[int, Any] = {}
+        for rec in records:
+            before = previous.get(rec.id)
+            instance = rec.instance
+            subject = str(instance.target.name) if model is RateRule else str(instance.get_category_display())
+            rows = []
+            for f in fields:
+                new = _display(instance, f) if rec.history_type != "-" else ""
+                old = _display(before.instance, f) if before is not None else ""
+                if rec.history_type == "-":
+                    old = _display(instance, f)
+                if old != new:
+                    rows.append(FieldChange(_field_label(model, f), old, new))
+            previous[rec.id] = rec
+            if rows:
+                who = rec.history_user.get_full_name() if rec.history_user else ""
+                changes.append(RuleChange(rec.history_date, who, subject, tuple(rows)))
+    changes.sort(key=lambda c: c.when, reverse=True)
+    return changes

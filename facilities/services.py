@@ -196,8 +196,27 @@ def certification_revoke(
 
 
 def rate_version_is_locked(version: RateTableVersion, *, today: date) -> bool:
-    """A version already in effect may have priced bookings; it is never edited, only succeeded."""
-    return version.pk is not None and version.effective_from <= today
+    """A published version already in effect may have priced bookings; it is never edited, only succeeded. A draft
+    never priced anything and stays editable."""
+    return version.pk is not None and not version.is_draft and version.effective_from <= today
+
+
+@transaction.atomic
+def rate_version_publish(*, version: RateTableVersion, today: date) -> RateTableVersion:
+    """Publish a draft: from now on the public rate page shows it and fees on or after its date use it. It must
+    take effect after today (a fee already quoted never changes) and cite its basis."""
+    v = RateTableVersion.objects.select_for_update().get(pk=version.pk)
+    if not v.is_draft:
+        raise ValidationError(_("This version is published already."))
+    if v.effective_from <= today:
+        raise ValidationError(
+            {"effective_from": _("A version is published before the day it takes effect: give it a later date first.")}
+        )
+    if not v.rules.exists():
+        raise ValidationError(_("A version without prices cannot be published."))
+    v.is_draft = False
+    v.save(update_fields=["is_draft", "updated_at"])
+    return v
 
 
 def rate_version_check_new(*, table: RateTable, effective_from: date, basis_ko: str, today: date) -> None:
@@ -262,7 +281,8 @@ def rate_version_copy(
     basis_en: str = "",
     created_by: User | None = None,
 ) -> RateTableVersion:
-    """Copy a version with its rules and discounts as a new version taking effect on a later date."""
+    """Copy a version with its rules and discounts as a new draft taking effect on a later date: nobody sees it, and
+    no fee uses it, until it is edited and published (rate_version_publish)."""
     new = rate_version_create(
         table=version.table,
         effective_from=effective_from,
@@ -275,6 +295,7 @@ def rate_version_copy(
         rounding_won=version.rounding_won,
         vat_included=version.vat_included,
         is_example=version.is_example,
+        is_draft=True,
     )
     for rule in version.rules.all():
         RateRule.objects.create(

@@ -30,6 +30,7 @@ from .forms import (
     QuoteForm,
     ReasonForm,
 )
+from .impacts import closure_impact
 from .models import Certification, Closure, Equipment, InventoryItem, InventoryLoan, MaintenanceLog
 from .pricing import QuoteError
 from .resources import InventoryItemResource
@@ -244,6 +245,7 @@ class ClosureListView(AnchorScopedMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         anchor = self.get_anchor()
         ctx["form"] = kwargs.get("form") or ClosureForm(anchor=anchor)
+        ctx["hidden_form"] = ctx["form"] if kwargs.get("confirm") else None
         now = timezone.now()
         qs = Closure.objects.filter(anchor=anchor).select_related("space", "created_by")
         ctx["upcoming"] = qs.filter(ends_at__gte=now).order_by("starts_at")
@@ -253,6 +255,11 @@ class ClosureListView(AnchorScopedMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         anchor = self.get_anchor()
         form = ClosureForm(request.POST, anchor=anchor)
+        if form.is_valid() and request.POST.get("step") != "save":
+            data = form.cleaned_data
+            affected = closure_impact(anchor=anchor, space=data["space"], start=data["starts_at"], end=data["ends_at"])
+            if affected:  # bookings in the way: show them and ask before saving (nothing is saved yet)
+                return self.render_to_response(self.get_context_data(form=form, affected=affected, confirm=True))
         if form.is_valid():
             try:
                 closure = services.closure_create(

@@ -7,7 +7,7 @@ from import_export.admin import ImportExportModelAdmin
 from common.admin import ReadOnlyAdmin, ReadOnlyInline, ServiceAdmin
 
 from . import services
-from .models import Attendance, Outcome, Programme, Registration, Session
+from .models import Attendance, Outcome, Programme, Registration, Session, TrainingAlert
 from .resources import RegistrationResource
 
 
@@ -93,3 +93,13 @@ class SessionAdmin(ReadOnlyAdmin):
     list_display = ["programme", "space", "starts_at", "ends_at"]
     list_filter = ["space__anchor"]
     search_fields = ["programme__title_ko"]
+
+
+@admin.register(TrainingAlert)
+class TrainingAlertAdmin(ReadOnlyAdmin):
+    """Makers' requests to be told of a training: made on the trainings page, closed when one is scheduled."""
+
+    list_display = ["kind", "user", "created_at", "notified_at", "programme"]
+    list_filter = ["kind", "notified_at"]
+    search_fields = ["user__email", "kind__name_ko"]
+    list_select_related = ["kind", "user", "programme"]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from notifications.registry import Message, renderer
 
-from .models import Registration, RegistrationStatus, Session
+from .models import Programme, Registration, RegistrationStatus, Session
 
 
 def _session(pk: int) -> Session | None:
@@ -72,4 +72,28 @@ def render_promotion(row, now: datetime) -> Message | None:
         html=render_to_string("programs/email/promoted.html", context),
         title=_("A place freed up: you are registered for %(title)s") % {"title": reg.programme.title},
         url=reg.programme.get_absolute_url(),
+    )
+
+
+@renderer("training-scheduled")
+def render_training_scheduled(row, now: datetime) -> Message | None:
+    """A maker asked to be told when a training for a kind of machine is scheduled: this one is."""
+    p = (
+        Programme.objects.select_related("anchor", "certifies")
+        .filter(pk=row.object_id, is_published=True, sessions__ends_at__gt=now)
+        .first()
+    )
+    if p is None or p.certifies is None:
+        return None
+    first = p.sessions.filter(ends_at__gt=now).select_related("space").order_by("starts_at").first()
+    title = _("A safety training for %(kind)s is scheduled") % {"kind": p.certifies.name}
+    line = _session_line(first) if first is not None else p.title
+    example = f" ({_('example data')})" if p.is_example else ""
+    return Message(
+        subject=f"[{p.anchor.name}] {title}",
+        text=_("You asked to be told: %(line)s%(example)s. Register on its page:") % {"line": line, "example": example}
+        + f"\n{settings.SITE_URL}{p.get_absolute_url()}\n",
+        title=title,
+        body=line + example,
+        url=p.get_absolute_url(),
     )

@@ -189,3 +189,38 @@ class Outcome(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.programme}"
+
+
+class TrainingAlert(models.Model):
+    """A maker asked to be told when a safety training for a kind of machine is scheduled (at any anchor). Told
+    once: the first published training with a session to come sets `notified_at`, and a new request opens a new
+    alert."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="training_alerts")
+    kind = models.ForeignKey(
+        EquipmentKind, on_delete=models.CASCADE, related_name="training_alerts", verbose_name=_("equipment kind")
+    )
+    created_at = models.DateTimeField(_("asked at"))
+    notified_at = models.DateTimeField(_("told at"), null=True, blank=True)
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("training told of"),
+    )
+
+    class Meta:
+        verbose_name = _("training alert")
+        verbose_name_plural = _("training alerts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind"],
+                condition=Q(notified_at__isnull=True),
+                name="one_waiting_training_alert_per_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.kind}"

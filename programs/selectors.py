@@ -9,7 +9,7 @@ from django.db.models import Count, Min, Prefetch, Q, QuerySet, Sum
 from anchors.models import Anchor
 from facilities.models import EquipmentKind
 
-from .models import Attendance, Outcome, Programme, Registration, RegistrationStatus, Session
+from .models import Attendance, Outcome, Programme, Registration, RegistrationStatus, Session, TrainingAlert
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -128,3 +128,22 @@ def programme_figures_by_anchor(
         )
         for a in anchor_ids
     }
+
+
+def waiting_training_alert(*, user: User | AnonymousUser, kind: EquipmentKind) -> TrainingAlert | None:
+    """The maker's open "tell me when a training for this kind is scheduled" request, if any."""
+    if not user.is_authenticated:
+        return None
+    return TrainingAlert.objects.filter(user=user, kind=kind, notified_at__isnull=True).first()
+
+
+def training_demand() -> list[tuple[EquipmentKind, int]]:
+    """Kinds of machine with makers waiting to be told of a training, and how many wait, most first (1 query)."""
+    kinds = (
+        EquipmentKind.objects.annotate(
+            waiting=Count("training_alerts", filter=Q(training_alerts__notified_at__isnull=True))
+        )
+        .filter(waiting__gt=0)
+        .order_by("-waiting", "name_ko")
+    )
+    return [(k, k.waiting) for k in kinds]

@@ -33,8 +33,9 @@ from .models import (
     Registration,
     RegistrationStatus,
     Session,
+    TrainingAlert,
 )
-from .selectors import attended_count
+from .selectors import attended_count, upcoming_programmes
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -150,6 +151,7 @@ def programme_update(*, programme: Programme, now: datetime, **changes: Any) -> 
     programme_check(p, now=now)
     p.save()
     _promote(p, now=now)
+    training_alerts_notify(programme=p, now=now)  # published just now, or made a training
     return p
 
 
@@ -186,6 +188,7 @@ def session_add(
     session = Session(programme=programme, space=space, starts_at=start, ends_at=end, reservation=reservation)
     session.full_clean()
     session.save()
+    training_alerts_notify(programme=programme, now=now)
     return session
 
 
@@ -395,3 +398,55 @@ def promote_waitlists(*, now: datetime) -> int:
         with transaction.atomic():
             promoted += len(_promote(Programme.objects.select_for_update().get(pk=pk), now=now))
     return promoted
+
+
+def training_alert_request(*, user: User, kind: EquipmentKind, now: datetime) -> TrainingAlert:
+    """A maker asks to be told when a safety training for `kind` is scheduled at any anchor. Asking twice keeps the
+    one request; refused when the kind needs no training, the maker holds the certification, or one is scheduled."""
+    if not kind.requires_certification:
+        raise ValidationError(_("%(kind)s needs no safety training.") % {"kind": kind.name})
+    if facility_selectors.user_is_certified(user=user, kind=kind, on=timezone.localdate(now)):
+        raise ValidationError(_("You hold the certification for %(kind)s already.") % {"kind": kind.name})
+    if upcoming_programmes(now=now, certifies=kind).exists():
+        raise ValidationError(
+            _("A training for %(kind)s is scheduled: register for it on its page.") % {"kind": kind.name}
+        )
+    try:
+        with transaction.atomic():
+            return TrainingAlert.objects.create(user=user, kind=kind, created_at=now)
+    except IntegrityError:  # asked before and not yet told: the same request
+        return TrainingAlert.objects.get(user=user, kind=kind, notified_at__isnull=True)
+
+
+def training_alert_cancel(*, user: User, kind: EquipmentKind) -> bool:
+    """Withdraw the maker's waiting request for `kind`; False when there was none."""
+    deleted, _rows = TrainingAlert.objects.filter(user=user, kind=kind, notified_at__isnull=True).delete()
+    return bool(deleted)
+
+
+@transaction.atomic
+def training_alerts_notify(*, programme: Programme, now: datetime) -> int:
+    """Tell every maker waiting for a training of the kind this programme certifies, once each: only a published
+    safety training with a session still to come tells them, and each request is closed as it is told (the row lock
+    keeps two sessions added at once from telling anyone twice). Returns how many were told."""
+    if programme.kind != ProgrammeKind.SAFETY_TRAINING or programme.certifies_id is None or not programme.is_published:
+        return 0
+    if not programme.sessions.filter(ends_at__gt=now).exists():
+        return 0
+    waiting = list(
+        TrainingAlert.objects.select_for_update()
+        .filter(kind_id=programme.certifies_id, notified_at__isnull=True)
+        .order_by("pk")
+    )
+    for alert in waiting:
+        outbox_enqueue(
+            key=f"training-scheduled:{alert.pk}",
+            kind="training-scheduled",
+            user_id=alert.user_id,
+            object_id=programme.pk,
+            anchor_id=programme.anchor_id,
+            now=now,
+        )
+        alert.notified_at, alert.programme = now, programme
+    TrainingAlert.objects.bulk_update(waiting, ["notified_at", "programme"])
+    return len(waiting)

@@ -5,6 +5,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -39,10 +40,33 @@ class ProgrammeListView(TemplateView):
         ctx.update(
             anchor=anchor,
             training_kind=kind,
+            training_alert=selectors.waiting_training_alert(user=self.request.user, kind=kind) if kind else None,
             programmes=selectors.upcoming_programmes(anchor=anchor, now=timezone.now(), certifies=kind),
             can_manage=anchor is not None and may(self.request.user, "programs.manage_anchor", anchor),
         )
         return ctx
+
+
+class TrainingAlertView(LoginRequiredMixin, View):
+    """POST: ask to be told when a safety training for a kind of machine is scheduled, or withdraw the request."""
+
+    def post(self, request, slug: str):
+        kind = get_object_or_404(EquipmentKind, slug=slug)
+        if request.POST.get("action") == "withdraw":
+            if services.training_alert_cancel(user=request.user, kind=kind):
+                messages.success(request, _("You will not be told about trainings for %(kind)s.") % {"kind": kind.name})
+        else:
+            try:
+                services.training_alert_request(user=request.user, kind=kind, now=timezone.now())
+            except ValidationError as err:
+                messages.error(request, " ".join(err.messages))
+            else:
+                messages.success(
+                    request,
+                    _("We will tell you by e-mail and in your notifications when a training for %(kind)s is scheduled.")
+                    % {"kind": kind.name},
+                )
+        return redirect(f"{reverse('programs:list')}?training={kind.slug}")
 
 
 class ProgrammeMixin:

@@ -7,4 +7,8 @@ class ReservationsConfig(AppConfig):
     verbose_name = _("Reservations")
 
     def ready(self) -> None:
-        from . import messages, permissions  # noqa: F401  registers the outbox renderers and the policy rules
+        from facilities.impacts import register_closure_impact
+
+        from . import messages, permissions, selectors  # noqa: F401  registers the outbox renderers and the policy rules
+
+        register_closure_impact(selectors.affected_by)

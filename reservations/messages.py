@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from facilities import selectors as facility_selectors
 from notifications.registry import Message, renderer
 
 from . import calendars
@@ -30,7 +31,20 @@ def _headline(kind: str) -> str:
         "moved": _("Your reservation was moved"),
         "expired": _("Your request expired before the staff approved it"),
         "reminder": _("Reminder: your reservation is coming up"),
+        "closure": _("The anchor is closed during your reservation"),
     }[kind]
+
+
+def _reason(r: Reservation, kind: str) -> str:
+    """Why the staff rejected or cancelled it, or, for a closure notice, what closes the anchor then."""
+    if kind == "closure":
+        closures = facility_selectors.closures_overlapping(
+            anchor=r.anchor, start=r.start_at, end=r.end_at, space=r.space or r.equipment.space
+        )
+        return " · ".join(c.reason for c in closures)
+    if kind in ("rejected", "cancelled"):
+        return r.events.filter(to_status=kind).values_list("reason", flat=True).last() or ""
+    return ""
 
 
 def _reservation(pk: int) -> Reservation | None:
@@ -43,7 +57,7 @@ def _reservation_message(r: Reservation, kind: str, now: datetime) -> Message:
         "headline": _headline(kind),
         "kind": kind,
         "base_url": settings.SITE_URL,
-        "rejection_reason": r.events.filter(to_status=Status.REJECTED).values_list("reason", flat=True).last() or "",
+        "reason": _reason(r, kind),
         "local_start": timezone.localtime(r.start_at),
         "local_end": timezone.localtime(r.end_at),
         "hold_hours": int((r.hold_expires_at - now) / timedelta(hours=1)) if r.hold_expires_at else None,

@@ -13,6 +13,7 @@ from anchors.policy import may
 from common.time import SEOUL, start_of_day
 from facilities import selectors as facility_selectors
 from facilities.models import Closure, Equipment, EquipmentStatus, Resource, Space
+from facilities.pricing import QuoteError
 
 from . import states
 from .models import HOLDING, BookingPolicy, Quota, Reservation, Status
@@ -160,6 +161,49 @@ def day_grid(
     return slots, rows, hours
 
 
+@dataclass
+class DeskWeekRow:
+    resource: Resource
+    key: str
+    cells: list[list[Reservation]]  # per day: the bookings starting that day
+    closures: list[list[Closure]]  # per day: the closures of this resource's space or of the whole anchor
+
+
+def desk_week(*, anchor: Anchor, days: list[date], resources: list[Resource]) -> tuple[list[Any], list[DeskWeekRow]]:
+    """The desk's week: each day's opening hours (closed days say why), and per resource and day the bookings
+    starting then and the closures that touch it (4 queries whatever the number of resources)."""
+    start = start_of_day(days[0])
+    end = start + timedelta(days=len(days))
+    hours = facility_selectors.anchor_hours(anchor=anchor, start=days[0], end=days[-1])
+    reservations = list(
+        reservation_list_for_anchor(anchor=anchor, start=start, end=end).filter(
+            status__in=[Status.REQUESTED, Status.CONFIRMED, Status.CHECKED_IN, Status.COMPLETED]
+        )
+    )
+    closures = list(facility_selectors.closures_overlapping(anchor=anchor, start=start, end=end))
+    by_key: dict[tuple[str, date], list[Reservation]] = {}
+    for r in reservations:
+        by_key.setdefault((resource_key(r.resource), r.start_at.astimezone(SEOUL).date()), []).append(r)
+    rows = []
+    for res in resources:
+        key = resource_key(res)
+        space_id = res.pk if isinstance(res, Space) else res.space_id
+        day_closures = []
+        for d in days:
+            d0 = start_of_day(d)
+            day_closures.append(
+                [
+                    c
+                    for c in closures
+                    if c.space_id in (None, space_id) and c.starts_at < d0 + timedelta(days=1) and c.ends_at > d0
+                ]
+            )
+        rows.append(
+            DeskWeekRow(resource=res, key=key, cells=[by_key.get((key, d), []) for d in days], closures=day_closures)
+        )
+    return hours, rows
+
+
 def week_days(day: date) -> list[date]:
     monday = day - timedelta(days=day.weekday())
     return [monday + timedelta(days=i) for i in range(7)]
@@ -178,11 +222,26 @@ def booking_length(resource: Resource) -> timedelta:
     return timedelta(minutes=-(-minutes // unit) * unit)
 
 
+def booking_lengths(resource: Resource) -> list[timedelta]:
+    """The lengths a maker may choose on the week grid: from the shortest a click offers to the longest allowed, in
+    whole booking units (at most 24 choices; a longer booking is typed on the form)."""
+    unit = timedelta(minutes=resource.booking_unit_minutes)
+    longest = timedelta(minutes=resource.max_duration_minutes)
+    lengths: list[timedelta] = []
+    length = booking_length(resource)
+    while length <= longest and len(lengths) < 24:
+        lengths.append(length)
+        length += unit
+    return lengths or [booking_length(resource)]
+
+
 @dataclass
 class WeekCell:
     state: str  # see GRID_STATES
     start: datetime
     end: datetime
+    fee_won: int | None = None  # for a free cell, once price_free_cells has priced it
+    fee_is_example: bool = False
 
 
 @dataclass
@@ -340,6 +399,30 @@ def resource_week(
     return days, rows
 
 
+def discount_categories(*, user: Any, discount_category: str = "") -> list[str]:
+    """The discount categories a booking is priced with: the one the desk chose, else the maker's verified one."""
+    if discount_category:
+        return [discount_category]
+    return list(user.verified_categories) if user is not None and user.is_authenticated else []
+
+
+def price_free_cells(*, resource: Resource, rows: list[WeekRow], categories: list[str]) -> None:
+    """Put on every free cell the fee the booking it offers would cost (with `discount_categories`), from the same
+    quote the confirmation step shows; 3 queries for the rate table, none per cell."""
+    versions = facility_selectors.rate_versions(anchor=resource.anchor)
+    for row in rows:
+        for cell in row.cells:
+            if cell.state != "free":
+                continue
+            try:
+                quote = facility_selectors.quote_for(
+                    resource=resource, start=cell.start, end=cell.end, categories=categories, versions=versions
+                )
+            except QuoteError:
+                continue  # no price: the form says so, as it would for a typed time
+            cell.fee_won, cell.fee_is_example = quote.total_won, quote.is_example
+
+
 def next_free_slots(
     *,
     resource: Resource,
@@ -470,11 +553,14 @@ def desk_search(*, anchor: Anchor, query: str, day: date) -> QuerySet[Reservatio
     return qs
 
 
-def affected_by_closure(*, closure: Closure) -> QuerySet[Reservation]:
-    """Slot-holding reservations a closure overlaps: of its space (and that space's machines) or of the whole anchor."""
-    qs = Reservation.objects.filter(
-        anchor_id=closure.anchor_id, status__in=HOLDING, start_at__lt=closure.ends_at, end_at__gt=closure.starts_at
-    )
-    if closure.space_id:
-        qs = qs.filter(Q(space_id=closure.space_id) | Q(equipment__space_id=closure.space_id))
+def affected_by(*, anchor: Anchor, space: Space | None, start: datetime, end: datetime) -> QuerySet[Reservation]:
+    """Slot-holding reservations a closure from `start` to `end` would overlap: of the space (and that space's
+    machines) or, with no space, of the whole anchor. Asked before a closure is saved and after."""
+    qs = Reservation.objects.filter(anchor_id=anchor.pk, status__in=HOLDING, start_at__lt=end, end_at__gt=start)
+    if space is not None:
+        qs = qs.filter(Q(space_id=space.pk) | Q(equipment__space_id=space.pk))
     return qs.select_related("user", "space", "equipment__kind").order_by("start_at")
+
+
+def affected_by_closure(*, closure: Closure) -> QuerySet[Reservation]:
+    return affected_by(anchor=closure.anchor, space=closure.space, start=closure.starts_at, end=closure.ends_at)

@@ -59,6 +59,9 @@ OWNER_OR_DESK = {
     "city_admin": 200,
 }
 
+# The desk's question page for an action on a maker's reservation: its maker may see it but not act (403).
+DESK_ONLY = {**OWNER_OR_DESK, "maker": 403}
+
 MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "home": ("/", EVERYONE),
     "dashboard": ("/dashboard/", LOGGED_IN),
@@ -114,12 +117,13 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "reservations:detail": ("/reservations/{reservation}/", OWNER_OR_DESK),
     "reservations:ics": ("/reservations/{reservation}/reservation.ics", OWNER_OR_DESK),
     "reservations:move": ("/reservations/{reservation}/move/", OWNER_OR_DESK),
-    "reservations:cancel": ("/reservations/{reservation}/cancel/", LOGGED_IN_POST),
-    "reservations:cancel_series": ("/reservations/{reservation}/cancel-series/", LOGGED_IN_POST),
-    "reservations:approve": ("/reservations/{reservation}/approve/", LOGGED_IN_POST),
-    "reservations:reject": ("/reservations/{reservation}/reject/", LOGGED_IN_POST),
+    # An action that cannot be undone asks first: GET is its question page, for whoever may act.
+    "reservations:cancel": ("/reservations/{reservation}/cancel/", OWNER_OR_DESK),
+    "reservations:cancel_series": ("/reservations/{reservation}/cancel-series/", OWNER_OR_DESK),
+    "reservations:approve": ("/reservations/{reservation}/approve/", DESK_ONLY),
+    "reservations:reject": ("/reservations/{reservation}/reject/", DESK_ONLY),
     "reservations:check_in": ("/reservations/{reservation}/check-in/", LOGGED_IN_POST),
-    "reservations:no_show": ("/reservations/{reservation}/no-show/", LOGGED_IN_POST),
+    "reservations:no_show": ("/reservations/{reservation}/no-show/", DESK_ONLY),
     "reservations:complete": ("/reservations/{reservation}/complete/", LOGGED_IN_POST),
     "reservations:waive": ("/reservations/{reservation}/waive/", LOGGED_IN_POST),
     "reservations:desk": ("/desk/geumcheon/", MANAGE_GEUMCHEON),
@@ -135,6 +139,7 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
         MANAGE_GEUMCHEON_POST,
     ),
     "programs:mine": ("/me/programmes/", LOGGED_IN),
+    "programs:training_alert": ("/programmes/trainings/laser-cutter/alert/", LOGGED_IN_POST),
     "tenants:apply": ("/tenants/apply/", LOGGED_IN),
     "tenants:board": ("/anchors/geumcheon/tenants/", MANAGE_GEUMCHEON),
     "tenants:application": ("/tenants/applications/{application}/", MANAGE_GEUMCHEON),
@@ -201,12 +206,20 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
 }
 
 
+OWNERS_RESERVATION = {
+    "reservations:detail",
+    "reservations:ics",
+    "reservations:move",
+    "reservations:cancel",
+    "reservations:cancel_series",
+    "reservations:approve",
+    "reservations:reject",
+    "reservations:no_show",
+}
 # Another maker sees what a maker sees, except the first maker's own reservation and registration.
 for _name, (_url, _expected) in MATRIX.items():
     if "other_maker" not in _expected:
-        _expected["other_maker"] = (
-            404 if _name in ("reservations:detail", "reservations:ics", "reservations:move") else _expected["maker"]
-        )
+        _expected["other_maker"] = 404 if _name in OWNERS_RESERVATION else _expected["maker"]
 
 
 def _names(patterns, prefix=""):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import subprocess
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import openpyxl
@@ -103,9 +103,26 @@ def test_the_city_report_adds_up_the_anchors_figures(november):
     assert city.usage.booked_hours == BOOKED_HOURS and city.programme_figures.participants == PARTICIPANTS
 
 
-def test_nothing_found_is_zero_where_the_portal_counts_and_blank_where_it_cannot(seeded):
-    quiet = selectors.anchor_delivery(anchor=seeded["changsin"], year=2026, month=2)  # open, bookable, no bookings
+def test_nothing_found_is_zero_where_the_portal_counts_and_blank_where_it_cannot(seeded, world, maker):
+    from reservations import services as reservation_services
+
+    changsin = seeded["changsin"]
+    before = selectors.anchor_delivery(anchor=changsin, year=2026, month=2)  # the portal holds no record yet
+    assert (before.booked_hours, before.fee_revenue, before.programmes) == (None, None, None)
+    january = datetime(2026, 1, 6, 10, tzinfo=SEOUL)
+    reservation_services.reservation_create(
+        resource=world["community"],
+        start=january,
+        end=january + timedelta(hours=2),
+        booked_by=maker,
+        user=maker,
+        now=january - timedelta(days=3),
+    )
+    assert selectors.records_from(anchor_ids=[changsin.pk]) == {changsin.pk: date(2026, 1, 6)}
+    quiet = selectors.anchor_delivery(anchor=changsin, year=2026, month=2)  # recorded since January, no bookings
     assert (quiet.booked_hours, quiet.fee_revenue, quiet.utilisation, quiet.programmes) == (0, 0, Decimal("0.0"), 0)
+    old = selectors.anchor_delivery(anchor=changsin, year=2021)  # a budget year long before the portal's records
+    assert (old.booked_hours, old.programmes, old.has_budget) == (None, None, True)
     assert quiet.cost_per_booked_hour is None
     planned = selectors.anchor_delivery(anchor=seeded["guro-metal"], year=2026, month=2)  # not built yet
     assert (planned.booked_hours, planned.fee_revenue, planned.programmes, planned.occupancy) == (

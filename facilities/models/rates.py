@@ -79,6 +79,11 @@ class RateTableVersion(TimeStampedModel):
     )
     vat_included = models.BooleanField(_("prices include VAT"), default=True)
     is_example = models.BooleanField(_("example data"), default=False, help_text=EXAMPLE_HELP)
+    is_draft = models.BooleanField(
+        _("draft"),
+        default=False,
+        help_text=_("A draft is not shown to the public nor used for fees until it is published."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

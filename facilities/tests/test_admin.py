@@ -137,3 +137,46 @@ def test_copy_as_a_new_version_and_read_the_diff_between_versions(client, seeded
         {"effective_from": "2026-11-01", "basis_ko": "과거"},
     )
     assert again.status_code == 200 and "must take effect after today" in again.content.decode()
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_copied_version_is_a_draft_until_published_and_its_history_shows_prices_old_to_new(
+    client, future_version, city_admin
+):
+    from facilities import selectors
+
+    assert future_version.is_draft
+    client.force_login(city_admin)  # Korean, the default
+    rates = client.get("/anchors/geumcheon/rates/").content.decode()
+    assert "2027-01-01" not in rates  # the public does not see a draft
+    assert future_version.pk not in [v.pk for v in selectors.rate_versions(anchor=future_version.table.anchor)]
+    rule = future_version.rules.get(space__slug="cutting-room")
+    url = reverse("admin:facilities_raterule_change", args=[rule.pk])
+    data = {**_rule_form_data(client, url), "base_price_won": 18_000, "version": future_version.pk}
+    assert client.post(url, data).status_code == 302
+    history = client.get(reverse("admin:facilities_ratetableversion_history", args=[future_version.pk]))
+    html = history.content.decode()
+    assert "15,000 → 18,000" in html and "변경 내역" in html and "Changed by" not in html
+    publish = reverse("admin:facilities_ratetableversion_publish", args=[future_version.pk])
+    assert client.get(publish).status_code == 403  # publishing is a POST
+    assert client.post(publish).status_code == 302
+    future_version.refresh_from_db()
+    assert not future_version.is_draft
+    assert "2027-01-01" in client.get("/anchors/geumcheon/rates/").content.decode()
+    client.post(publish)  # twice: refused with a message, nothing changes
+    assert any(
+        "이미" in str(m) or "already" in str(m)
+        for m in client.get(publish.replace("publish/", "change/")).context["messages"]
+    )
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_draft_dated_today_or_earlier_is_not_published(future_version):
+    from django.core.exceptions import ValidationError
+
+    RateTableVersion.objects.filter(pk=future_version.pk).update(effective_from=date(2026, 11, 21))
+    future_version.refresh_from_db()
+    with pytest.raises(ValidationError):
+        services.rate_version_publish(version=future_version, today=date(2026, 11, 21))
+    future_version.refresh_from_db()
+    assert future_version.is_draft

@@ -5,6 +5,7 @@
 - `lifecycle`: booking, approving, rejecting, moving, cancelling, checking in, completing, no-shows;
 - `series`: recurring bookings;
 - `housekeeping`: what beat runs (expired requests, no-shows);
+- `closures`: telling or cancelling the bookings a closure overlaps;
 - `feeds`: a maker's private calendar feed.
 
 Callers import the package (`from reservations import services`) and use the names below.
@@ -13,6 +14,7 @@ Callers import the package (`from reservations import services`) and use the nam
 from __future__ import annotations
 
 from .booking_rules import RULES, BookingCheck, BookingRefused, BookingRequest, check_booking
+from .closures import ClosureOutcome, closure_cancel, closure_notify
 from .feeds import calendar_feed_reset
 from .fees import ChargeChanged, cancellation_charge, no_show_charge
 from .housekeeping import reservations_expire_requests, reservations_mark_no_shows
@@ -43,10 +45,13 @@ __all__ = [
     "BookingRefused",
     "BookingRequest",
     "ChargeChanged",
+    "ClosureOutcome",
     "Occurrence",
     "calendar_feed_reset",
     "cancellation_charge",
     "check_booking",
+    "closure_cancel",
+    "closure_notify",
     "no_show_charge",
     "reservation_approve",
     "reservation_cancel",

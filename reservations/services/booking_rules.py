@@ -350,7 +350,7 @@ def check_booking(
         raise refused
     quote = None
     if not fee_exempt:
-        categories = [discount_category] if discount_category else (user.verified_categories if user else [])
+        categories = selectors.discount_categories(user=user, discount_category=discount_category)
         try:
             quote = facility_selectors.quote_for(resource=resource, start=start, end=end, categories=categories)
         except QuoteError as err:

@@ -266,11 +266,13 @@ def reservation_cancel(
     accepted_charge_won: int = 0,
     reason: str = "",
     notify: bool = True,
+    by_anchor: bool = False,
 ) -> Reservation:
-    """Cancel; the charge is computed under the lock at `now` and must not exceed the one the person accepted."""
+    """Cancel; the charge is computed under the lock at `now` and must not exceed the one the person accepted.
+    `by_anchor`: the anchor cancels (a closure), so nothing is charged."""
     r = _locked(reservation)
     _refuse_unless(states.why_not_cancel(r, now=now))
-    charge = cancellation_charge(r, now=now)
+    charge = 0 if by_anchor else cancellation_charge(r, now=now)
     if charge > accepted_charge_won:
         raise ChargeChanged(charge, accepted_charge_won, is_example=r.terms_are_example or r.fee_is_example)
     r, event = _transition(

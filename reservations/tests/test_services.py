@@ -254,6 +254,9 @@ def test_a_later_rate_version_never_changes_a_price_already_quoted(world, maker,
         version=current, effective_from=date(2027, 1, 1), basis_ko="개정", today=date(2026, 12, 20)
     )
     RateRule.objects.filter(version=new, space=world["cutting"]).update(base_price_won=20_000)
+    draft = book(world["cutting"], at(7, 16, month=1, year=2027), at(7, 18, month=1, year=2027), maker, now=at(20, 9))
+    assert draft.fee_won == 30_000  # a draft prices nothing
+    facility_services.rate_version_publish(version=new, today=date(2026, 12, 20))
     r.refresh_from_db()
     assert r.fee_won == 30_000
     again = book(world["cutting"], at(7, 13, month=1, year=2027), at(7, 15, month=1, year=2027), maker, now=at(20, 9))

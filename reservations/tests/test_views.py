@@ -9,6 +9,7 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from facilities.models import Closure
 from reservations import services
 from reservations.models import Reservation, Status
 
@@ -305,15 +306,16 @@ def test_closing_the_mask_facility_lists_the_bookings_to_contact(client, world, 
         resource=world["cutting"], start=at(9, 9), end=at(9, 11), booked_by=maker, user=maker, now=NOW
     )
     _en(client).force_login(geumcheon_staff)
-    response = client.post(
-        "/anchors/geumcheon/closures/",
-        {
-            "space": world["mask"].pk,
-            "starts_at": "2026-12-09T00:00",
-            "ends_at": "2026-12-10T00:00",
-            "reason": "정기 점검",
-        },
-    )
+    data = {
+        "space": world["mask"].pk,
+        "starts_at": "2026-12-09T00:00",
+        "ends_at": "2026-12-10T00:00",
+        "reason": "정기 점검",
+    }
+    preview = client.post("/anchors/geumcheon/closures/", data)  # first the bookings in the way, nothing saved
+    assert preview.status_code == 200 and not Closure.objects.exists()
+    assert "마스크 협동조합" in preview.content.decode() and 'name="step" value="save"' in preview.content.decode()
+    response = client.post("/anchors/geumcheon/closures/", {**data, "step": "save"})
     assert response.status_code == 302 and "/affected/" in response.url
     html = client.get(response.url).content.decode()
     assert "마스크 협동조합" in html and "02-111-2222" in html and f"/reservations/{r.pk}/" in html
@@ -358,7 +360,11 @@ def test_cancelling_asks_for_the_charge_and_a_higher_charge_than_the_one_accepte
     )  # within 24 hours: half the 30,000 won fee
     _en(client).force_login(maker)
     page = client.get(r.get_absolute_url()).content.decode()
-    assert 'name="accepted_charge_won" value="15000"' in page
+    assert "15,000" in page and f'action="/reservations/{r.pk}/cancel/"' in page  # the button asks first (GET)
+    question = client.get(f"/reservations/{r.pk}/cancel/", {"reason": "일정 변경"}).content.decode()
+    assert 'name="accepted_charge_won" value="15000"' in question and "일정 변경" in question
+    r.refresh_from_db()
+    assert r.status == "confirmed"  # asking changed nothing
     client.post(f"/reservations/{r.pk}/cancel/", {})
     client.post(f"/reservations/{r.pk}/cancel/", {"accepted_charge_won": "10000"})
     r.refresh_from_db()

@@ -7,11 +7,13 @@ from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -28,8 +30,42 @@ class ReservationActionView(ReservationObjectMixin, View):
     """POST-only actions on a reservation: the policy answers who (404 to whoever may not see it, 403 to whoever
     sees it but may not act), then one service checks the state under a row lock and acts."""
 
-    http_method_names = ["post"]
+    http_method_names = ["get", "post"]
     action = ""
+    # An action that cannot be undone asks first: its buttons open this view by GET, which shows what will happen
+    # (and what it costs) and posts back only when confirmed. Works without JavaScript.
+    asks_first = False
+    question = ""
+    button = ""
+
+    def get(self, request, pk: int):
+        if not self.asks_first:
+            return HttpResponseNotAllowed(["POST"])
+        r = self.get_reservation()
+        if not may(request.user, f"reservations.{self.action}", r):
+            raise PermissionDenied
+        now = timezone.now()
+        allowed = selectors.reservation_actions(user=request.user, reservation=r, now=now).get(self.action, False)
+        back = request.GET.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure()):
+            back = r.get_absolute_url()
+        context = {
+            "r": r,
+            "anchor": r.anchor,
+            "allowed": allowed,
+            "question": self.question,
+            "button": self.button,
+            "danger": self.action != "approve",
+            "reason": request.GET.get("reason", "").strip()[:300],
+            "reason_required": self.action == "reject",
+            "back": back,
+            **(self.consequence(r, now) if allowed else {}),
+        }
+        return render(request, "reservations/action_confirm.html", context)
+
+    def consequence(self, r: Reservation, now: datetime) -> dict:
+        """What confirming would do, for the question page: a sentence and any charge to accept."""
+        return {}
 
     def post(self, request, pk: int):
         r = self.get_reservation()
@@ -52,6 +88,15 @@ class ReservationActionView(ReservationObjectMixin, View):
 
 class CancelView(ReservationActionView):
     action = "cancel"
+    asks_first = True
+    question = _lazy("Cancel this reservation?")
+    button = _lazy("Yes, cancel it")
+
+    def consequence(self, r, now):
+        return {
+            "charge": services.cancellation_charge(r, now=now),
+            "charge_is_example": r.terms_are_example or r.fee_is_example,
+        }
 
     def perform(self, r, request, now):
         form = OptionalReasonForm(request.POST)
@@ -73,6 +118,17 @@ class CancelView(ReservationActionView):
 
 class CancelSeriesView(ReservationActionView):
     action = "cancel_series"
+    asks_first = True
+    question = _lazy("Cancel this and the later occurrences of the series?")
+    button = _lazy("Yes, cancel them")
+
+    def consequence(self, r, now):
+        rest = services.series_rest(reservation=r, now=now)
+        return {
+            "charge": services.series_cancellation_charge(reservation=r, now=now),
+            "charge_is_example": r.terms_are_example or r.fee_is_example,
+            "series_rest": rest,
+        }
 
     def perform(self, r, request, now):
         n = services.series_cancel_rest(
@@ -83,6 +139,12 @@ class CancelSeriesView(ReservationActionView):
 
 class ApproveView(ReservationActionView):
     action = "approve"
+    asks_first = True
+    question = _lazy("Approve this request?")
+    button = _lazy("Yes, approve it")
+
+    def consequence(self, r, now):
+        return {"sentence": _("The maker is told at once and the time becomes theirs.")}
 
     def perform(self, r, request, now):
         services.reservation_approve(reservation=r, by=request.user, now=now)
@@ -91,6 +153,12 @@ class ApproveView(ReservationActionView):
 
 class RejectView(ReservationActionView):
     action = "reject"
+    asks_first = True
+    question = _lazy("Reject this request?")
+    button = _lazy("Yes, reject it")
+
+    def consequence(self, r, now):
+        return {"sentence": _("The maker is told, with your reason, and the time is freed.")}
 
     def perform(self, r, request, now):
         form = ReasonForm(request.POST)
@@ -110,6 +178,16 @@ class CheckInView(ReservationActionView):
 
 class NoShowView(ReservationActionView):
     action = "no_show"
+    asks_first = True
+    question = _lazy("Mark this reservation as a no-show?")
+    button = _lazy("Yes, they did not come")
+
+    def consequence(self, r, now):
+        return {
+            "charge": services.no_show_charge(r),
+            "charge_is_example": r.terms_are_example or r.fee_is_example,
+            "charge_owed": True,
+        }
 
     def perform(self, r, request, now):
         services.reservation_mark_no_show(reservation=r, by=request.user, now=now)
@@ -152,6 +230,7 @@ class MoveView(ReservationObjectMixin, TemplateView):
         now = timezone.now()
         week_of = parse_day(self.request.GET.get("week"), timezone.localtime(r.start_at).date())
         length = r.end_at - r.start_at
+        as_staff = may(self.request.user, "reservations.manage_anchor", r.anchor)
         days, rows = selectors.resource_week(
             resource=resource,
             week_of=week_of,
@@ -159,8 +238,30 @@ class MoveView(ReservationObjectMixin, TemplateView):
             exclude_pk=r.pk,
             now=now,
             user=r.user,
-            as_staff=may(self.request.user, "reservations.manage_anchor", r.anchor),
+            as_staff=as_staff,
         )
+        if not r.fee_exempt:
+            categories = selectors.discount_categories(
+                user=r.user, discount_category=r.discount_category if as_staff else ""
+            )
+            selectors.price_free_cells(resource=resource, rows=rows, categories=categories)
+        target_start, target_end = parse_dt(self.request.GET.get("start")), parse_dt(self.request.GET.get("end"))
+        if target_start and target_end:
+            try:  # the new time's fee (or why it cannot be had) before the maker confirms the move
+                ctx["target_check"] = services.check_booking(
+                    resource=resource,
+                    start=target_start,
+                    end=target_end,
+                    user=r.user,
+                    as_staff=as_staff,
+                    party_size=r.party_size,
+                    discount_category=r.discount_category if as_staff else "",
+                    exclude_pk=r.pk,
+                    fee_exempt=r.fee_exempt,
+                    now=now,
+                )
+            except ValidationError as err:
+                ctx["target_refusal"] = " ".join(err.messages)
         ctx.update(
             grid_states=selectors.GRID_STATES,
             r=r,
@@ -170,8 +271,8 @@ class MoveView(ReservationObjectMixin, TemplateView):
             rows=rows,
             prev_week=(days[0] - timedelta(days=7)).isoformat(),
             next_week=(days[0] + timedelta(days=7)).isoformat(),
-            target_start=parse_dt(self.request.GET.get("start")),
-            target_end=parse_dt(self.request.GET.get("end")),
+            target_start=target_start,
+            target_end=target_end,
         )
         return ctx
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
@@ -35,6 +35,13 @@ def parse_dt(value: str | None) -> datetime | None:
     if dt is None or not 2000 <= dt.year <= 2100:
         return None
     return dt.replace(tzinfo=SEOUL) if dt.tzinfo is None else dt
+
+
+def parse_length(value: str | None, offered: list[timedelta]) -> timedelta:
+    """A booking length from a link, in minutes, if it is one of those offered; else the shortest."""
+    minutes = int(value) if value and value.isdigit() and len(value) <= 5 else 0
+    chosen = timedelta(minutes=minutes)
+    return chosen if chosen in offered else offered[0]
 
 
 class ResourceMixin:

@@ -21,7 +21,7 @@ from facilities.models import Equipment, Space
 from .. import selectors, services
 from ..forms import BookingForm
 from ..models import Status
-from .base import ResourceMixin, parse_day, parse_dt
+from .base import ResourceMixin, parse_day, parse_dt, parse_length
 
 
 class ResourceWeekView(ResourceMixin, TemplateView):
@@ -36,14 +36,24 @@ class ResourceWeekView(ResourceMixin, TemplateView):
         week_of = parse_day(self.request.GET.get("week"), timezone.localdate(now))
         desk = may(self.request.user, "reservations.manage_anchor", resource.anchor)
         user = self.request.user
+        lengths = selectors.booking_lengths(resource)
+        length = parse_length(self.request.GET.get("length"), lengths)
         days, rows = selectors.resource_week(
             resource=resource,
             week_of=week_of,
             now=now,
             user=user if user.is_authenticated else None,
             as_staff=desk,
+            length=length,
+        )
+        selectors.price_free_cells(
+            resource=resource, rows=rows, categories=[] if desk else selectors.discount_categories(user=user)
         )
         ctx.update(
+            lengths=[(int(x.total_seconds()) // 60, x) for x in lengths],
+            length=int(length.total_seconds()) // 60,
+            week_of=days[0].isoformat(),
+            length_query="" if length == lengths[0] else f"&length={int(length.total_seconds()) // 60}",
             resource=resource,
             anchor=resource.anchor,
             days=days,

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from anchors.mixins import PolicyRequiredMixin
 from anchors.models import Anchor
 from anchors.policy import may
-from common.time import SEOUL
 from facilities.models import Closure
 
-from .. import selectors, states
-from ..models import Reservation, Status
+from .. import selectors, services, states
+from ..models import Reservation
 from .base import parse_day
 
 
@@ -65,32 +66,12 @@ class DeskView(DeskMixin, TemplateView):
             ctx.update(slots=slots, rows=rows, hours=hours)
         else:
             days = selectors.week_days(day)
-            start = datetime.combine(days[0], datetime.min.time(), tzinfo=SEOUL)
-            reservations = list(
-                selectors.reservation_list_for_anchor(anchor=anchor, start=start, end=start + timedelta(days=7)).filter(
-                    status__in=[Status.REQUESTED, Status.CONFIRMED, Status.CHECKED_IN, Status.COMPLETED]
-                )
-            )
-            week = []
-            for res in resources:
-                key = selectors.resource_key(res)
-                cells = []
-                for d in days:
-                    cells.append(
-                        [
-                            r
-                            for r in reservations
-                            if selectors.resource_key(r.resource) == key and timezone.localtime(r.start_at).date() == d
-                        ]
-                    )
-                week.append({"resource": res, "key": key, "cells": cells})
-            ctx.update(days=days, week=week)
+            week_hours, week = selectors.desk_week(anchor=anchor, days=days, resources=resources)
+            ctx.update(days=days, week=week, week_hours=week_hours)
         query = self.request.GET.get("q", "").strip()
         ctx["q"] = query
         user = self.request.user
-        ctx["checkins"] = (
-            list(selectors.desk_search(anchor=anchor, query=query, day=today)) if query or view == "day" else []
-        )
+        ctx["checkins"] = list(selectors.desk_search(anchor=anchor, query=query, day=today))
         ctx["requests"] = list(selectors.pending_requests(anchor=anchor))
         for r in [*ctx["checkins"], *ctx["requests"]]:
             r.anchor = anchor  # the same object: the actions below ask its policy once
@@ -99,23 +80,61 @@ class DeskView(DeskMixin, TemplateView):
 
 
 class ClosureAffectedView(DeskMixin, TemplateView):
-    """The bookings a closure overlaps, with how to reach each person, so staff can contact them."""
+    """The bookings a closure overlaps, with how to reach each person; the desk tells the chosen ones, or cancels
+    them free of charge after confirming, together."""
 
     template_name = "reservations/closure_affected.html"
 
-    def get_context_data(self, **kwargs):
-
-        ctx = super().get_context_data(**kwargs)
-        closure = get_object_or_404(
-            Closure.objects.select_related("space"), pk=self.kwargs["pk"], anchor=self.get_anchor()
+    def get_closure(self) -> Closure:
+        return get_object_or_404(
+            Closure.objects.select_related("space", "anchor"), pk=self.kwargs["pk"], anchor=self.get_anchor()
         )
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        closure = kwargs.get("closure") or self.get_closure()
+        affected = list(selectors.affected_by_closure(closure=closure))
+        chosen = kwargs.get("chosen")
         ctx.update(
             anchor=self.get_anchor(),
             closure=closure,
-            affected=selectors.affected_by_closure(closure=closure),
+            affected=affected,
+            chosen_ids={r.pk for r in affected} if chosen is None else chosen,
             can_manage=True,
         )
         return ctx
+
+    def post(self, request, *args, **kwargs):
+        closure = self.get_closure()
+        ids = {int(v) for v in request.POST.getlist("reservation") if v.isdigit() and len(v) < 12}
+        action = request.POST.get("action")
+        if not ids:
+            messages.error(request, _("Choose at least one booking."))
+            return self.render_to_response(self.get_context_data(closure=closure, chosen=ids), status=400)
+        now = timezone.now()
+        if action == "notify":
+            outcome = services.closure_notify(closure=closure, reservation_ids=ids, now=now)
+            done = _("%(n)s people were told by e-mail and in their notifications.") % {"n": len(outcome.done)}
+        elif action == "cancel" and request.POST.get("confirmed") == "1":
+            outcome = services.closure_cancel(closure=closure, reservation_ids=ids, by=request.user, now=now)
+            done = _("%(n)s bookings were cancelled free of charge; their holders were told.") % {
+                "n": len(outcome.done) + len(outcome.guests)
+            }
+            for r, why in outcome.refused:
+                messages.error(request, f"{r.resource.name} {timezone.localtime(r.start_at):%m-%d %H:%M}: {why}")
+        elif action == "cancel":  # ask first: cancelling cannot be undone
+            return self.render_to_response(self.get_context_data(closure=closure, chosen=ids, confirm_cancel=True))
+        else:
+            messages.error(request, _("Choose what to do with the bookings."))
+            return self.render_to_response(self.get_context_data(closure=closure, chosen=ids), status=400)
+        messages.success(request, done)
+        if outcome.guests:
+            messages.warning(
+                request,
+                _("Guests have no account to tell; call them: %(who)s")
+                % {"who": ", ".join(f"{r.holder_name} {r.guest_phone or '-'}" for r in outcome.guests)},
+            )
+        return redirect(request.path)
 
 
 class CheckinByCodeView(LoginRequiredMixin, TemplateView):
