@@ -63,7 +63,7 @@ def test_a_maker_asks_once_staff_see_the_count_and_a_new_training_tells_them_onc
     assert len([m for m in mail.outbox if training.get_absolute_url() in m.body]) == 2
     assert not TrainingAlert.objects.filter(notified_at__isnull=True).exists()
     final = client.get("/dashboard/").content.decode()
-    assert "교육을 기다리는 메이커가 없습니다" in final, final[final.find("training-demand"):][:800]
+    assert "교육을 기다리는 메이커가 없습니다" in final, final[final.find("training-demand") :][:800]
 
 
 def test_a_draft_training_tells_nobody_until_it_is_published(world, maker, city_admin):
