@@ -432,8 +432,10 @@ def next_free_slots(
     now: datetime,
     exclude_pk: int | None = None,
     search_days: int = 14,
+    whole_day: bool = False,
 ) -> list[tuple[datetime, datetime]]:
-    """The next free slots of the same length, from `start` on, inside opening hours and clear of closures."""
+    """The next free slots of the same length, from `start` on (from the start of its day with `whole_day`, so
+    the ones just before it are found too), inside opening hours and clear of closures."""
     anchor = resource.anchor
     step = timedelta(minutes=resource.booking_unit_minutes)
     buffer = timedelta(minutes=resource.buffer_minutes)
@@ -454,7 +456,7 @@ def next_free_slots(
         while s + duration <= close:
             e = s + duration
             if (
-                s >= start
+                (s >= start or whole_day)
                 and s >= now
                 and not any(r.start_at < e + buffer and r.blocked_until > s for r in busy)
                 and not any(c.space_id in (None, space_id) and c.starts_at < e and c.ends_at > s for c in closures)

@@ -8,7 +8,7 @@ A rule that quotes an example value (the shipped opening hours, notice, window, 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -248,17 +248,34 @@ def clash_refusal(
     *,
     now: datetime,
     exclude_pk: int | None = None,
+    request: BookingRequest | None = None,
 ) -> BookingRefused:
-    """The refusal for a slot already held: who holds it is not said, what is free instead is."""
-    suggestions = selectors.next_free_slots(
-        resource=resource, start=start, duration=end - start, exclude_pk=exclude_pk, now=now
+    """The refusal for a slot already held: who holds it is not said, what is free instead is: the nearest free
+    time of the same length earlier that day, then the next ones. With the `request`, each one offered passes
+    every booking rule for the same person (notice, hours, training, quota...), so a suggestion is never refused."""
+    same_day = selectors.next_free_slots(
+        resource=resource,
+        start=start,
+        duration=end - start,
+        exclude_pk=exclude_pk,
+        now=now,
+        count=48,
+        search_days=0,
+        whole_day=True,
     )
+    later = selectors.next_free_slots(
+        resource=resource, start=start, duration=end - start, exclude_pk=exclude_pk, now=now, count=8
+    )
+    ordered = [c for c in same_day if c[0] < start][-1:] + later
+    if request is not None:
+        rules = [rule for rule in RULES if rule is not rule_free]
+        ordered = [c for c in ordered if first_refusal(replace(request, start=c[0], end=c[1]), rules) is None]
     message = _("%(what)s is already booked from %(start)s to %(end)s.") % {
         "what": resource.name,
         "start": local_text(clash.start_at),
         "end": _hm(clash.end_at),
     }
-    return BookingRefused(message, "clash", suggestions)
+    return BookingRefused(message, "clash", ordered[:3])
 
 
 def rule_free(r: BookingRequest) -> BookingRefused | None:
@@ -268,7 +285,7 @@ def rule_free(r: BookingRequest) -> BookingRefused | None:
     ).first()
     if clash is None:
         return None
-    return clash_refusal(r.resource, r.start, r.end, clash, exclude_pk=r.exclude_pk, now=r.now)
+    return clash_refusal(r.resource, r.start, r.end, clash, exclude_pk=r.exclude_pk, now=r.now, request=r)
 
 
 # The rules in the order they are asked: the cheap ones on the request itself first, then the anchor's calendar,

@@ -51,8 +51,11 @@ def test_a_second_booking_of_the_same_slot_is_refused_naming_the_clash_and_offer
     book(world["overlock"], at(3, 14), at(3, 17), maker)
     err = refused("clash", resource=world["overlock"], start=at(3, 15), end=at(3, 16), user=other_maker)
     assert "2026-12-03 14:00" in err.messages[0] and "17:00" in err.messages[0]
-    assert err.suggestions and err.suggestions[0][0] >= at(3, 15)
+    assert err.suggestions and err.suggestions[0] == (at(3, 13), at(3, 14))  # the free hour just before comes first
+    assert err.suggestions[1][0] >= at(3, 17)
     assert all(not (s < at(3, 17) and e > at(3, 14)) for s, e in err.suggestions)
+    for s, e in err.suggestions:  # every slot offered instead is bookable by the same maker
+        services.check_booking(resource=world["overlock"], start=s, end=e, now=NOW, user=other_maker)
     assert Reservation.objects.count() == 1
 
 
