@@ -18,8 +18,12 @@ class BookingForm(forms.Form):
     """The shape of a booking; the rules (hours, clashes, quotas, trainings) are the service's."""
 
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    start = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time", "step": 1800}))
-    end = forms.TimeField(label=_("Until"), widget=forms.TimeInput(attrs={"type": "time", "step": 1800}))
+    start = forms.TimeField(
+        label=_("From"), widget=forms.TimeInput(format="%H:%M", attrs={"type": "time", "step": 1800})
+    )
+    end = forms.TimeField(
+        label=_("Until"), widget=forms.TimeInput(format="%H:%M", attrs={"type": "time", "step": 1800})
+    )
     purpose = forms.CharField(label=_("Purpose"), max_length=200, required=False)
     party_size = forms.IntegerField(label=_("Number of people"), min_value=1, max_value=500, required=False)
     notes = forms.CharField(

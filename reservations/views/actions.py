@@ -20,7 +20,7 @@ from django.views.generic import TemplateView
 from anchors.policy import may
 from common.examples import mark, refusal
 
-from .. import selectors, services
+from .. import selectors, services, states
 from ..forms import OptionalReasonForm, ReasonForm
 from ..models import Reservation
 from .base import ReservationObjectMixin, accepted_charge, parse_day, parse_dt
@@ -228,9 +228,15 @@ class MoveView(ReservationObjectMixin, TemplateView):
         r = self.get_reservation()
         resource = r.resource
         now = timezone.now()
-        week_of = parse_day(self.request.GET.get("week"), timezone.localtime(r.start_at).date())
+        target_start, target_end = parse_dt(self.request.GET.get("start")), parse_dt(self.request.GET.get("end"))
+        # The week shown: the one asked for, else the chosen time's, else the booking's own.
+        week_of = parse_day(self.request.GET.get("week"), timezone.localtime(target_start or r.start_at).date())
         length = r.end_at - r.start_at
         as_staff = may(self.request.user, "reservations.manage_anchor", r.anchor)
+        why_not = states.why_not_move(r, now=now, policy=selectors.policy_for(r.anchor), as_staff=as_staff)
+        if why_not:  # nothing to pick: say why instead of offering times that would be refused
+            ctx.update(r=r, resource=resource, anchor=r.anchor, why_not=why_not)
+            return ctx
         days, rows = selectors.resource_week(
             resource=resource,
             week_of=week_of,
@@ -245,7 +251,6 @@ class MoveView(ReservationObjectMixin, TemplateView):
                 user=r.user, discount_category=r.discount_category if as_staff else ""
             )
             selectors.price_free_cells(resource=resource, rows=rows, categories=categories)
-        target_start, target_end = parse_dt(self.request.GET.get("start")), parse_dt(self.request.GET.get("end"))
         if target_start and target_end:
             try:  # the new time's fee (or why it cannot be had) before the maker confirms the move
                 ctx["target_check"] = services.check_booking(
