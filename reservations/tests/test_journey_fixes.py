@@ -210,3 +210,19 @@ def test_the_week_grid_price_reads_the_rate_table_once_not_per_cell(world, maker
         selectors.price_free_cells(resource=world["overlock"], rows=rows, categories=[])
     assert all(c.fee_won is not None for row in rows for c in row.cells if c.state == "free")
     assert timedelta(0) < rows[0].cells[0].end - rows[0].cells[0].start
+
+
+def test_a_booking_that_can_no_longer_move_says_why_instead_of_offering_times(client, world, maker):
+    soon = services.reservation_create(  # within the free-cancellation window: the maker may not move it
+        resource=world["cutting"], start=at(1, 14), end=at(1, 16), booked_by=maker, user=maker, now=NOW
+    )
+    client.force_login(maker)
+    page = client.get(f"/reservations/{soon.pk}/move/").content.decode()
+    assert 'role="alert"' in page and "slot-free" not in page
+    assert f'href="/reservations/{soon.pk}/move/"' not in client.get(soon.get_absolute_url()).content.decode()
+
+
+def test_the_account_menu_pages_are_reachable_without_javascript(client, maker):
+    client.force_login(maker)
+    profile = client.get("/accounts/profile/").content.decode()
+    assert 'href="/notifications/"' in profile and 'action="/accounts/logout/"' in profile

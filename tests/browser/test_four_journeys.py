@@ -335,3 +335,38 @@ def test_an_administrator_copies_the_rate_table_edits_and_publishes_it(site, liv
     look("rates-published")
     assert next_year.isoformat() in page.content()
     report(look)
+
+
+def tab_to(page, selector: str, limit: int = 120) -> None:
+    """Press Tab until the focused element matches `selector` (and is visibly focused), as a keyboard user does."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
+            outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+            assert outline != "none", f"{selector} has no visible focus"
+            return
+    raise AssertionError(f"{selector} is not reachable by Tab")
+
+
+def test_a_maker_books_by_keyboard_alone(site, live_server, page):
+    from accounts.roles import Role
+    from accounts.tests.factories import UserFactory
+    from facilities.models import Equipment
+    from reservations.models import Reservation
+
+    UserFactory(email="keys@example.com", roles=[Role.MAKER])
+    start(page, live_server, "desk", "ko", "keys@example.com")
+    sewing = Equipment.objects.get(asset_tag="GC-SEW-01")
+    page.goto(f"{live_server.url}/book/equipment/{sewing.pk}/")
+    tab_to(page, "td.slot-free a")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/new/?start=*")
+    tab_to(page, "input[name=purpose]")
+    page.keyboard.type("시제품 봉제")
+    page.keyboard.press("Enter")  # submits the form: the confirmation step
+    page.wait_for_selector("#confirm-fee")
+    tab_to(page, "button[name=step][value=confirm]")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/reservations/*/")
+    r = Reservation.objects.get(user__email="keys@example.com")
+    assert r.status == "confirmed" and r.purpose == "시제품 봉제"
