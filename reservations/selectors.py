@@ -89,8 +89,8 @@ def anchor_resources(*, anchor: Anchor) -> list[Resource]:
 @dataclass
 class Cell:
     start: datetime
-    end: datetime
-    state: str  # "free", "busy", "closed", "past"
+    end: datetime  # a free cell: the end of the booking its link offers (the shortest allowed)
+    state: str  # "free", "busy", "closed", "past", "short" (free, but the shortest booking does not fit), "later"
     reservation: Reservation | None = None
 
 
@@ -133,6 +133,7 @@ def day_grid(
         .order_by("start_at")
     )
     closures = list(facility_selectors.closures_overlapping(anchor=anchor, start=open_at, end=close_at))
+    latest = now + timedelta(days=policy_for(anchor).staff_days_ahead)
     rows = []
     for resource in resources:
         key = resource_key(resource)
@@ -154,8 +155,23 @@ def day_grid(
                 state = "closed"
             elif s < now:
                 state = "past"
+            elif s > latest:
+                state = "later"
             else:
-                state = "free"
+                # What the desk's click books: the shortest booking from here, which must pass the rules that apply
+                # to staff (whole units from opening, before closing, clear of bookings and their buffer, and of
+                # closures), so a "+" is never refused.
+                length = booking_length(resource)
+                buffer = timedelta(minutes=resource.buffer_minutes)
+                e = s + length
+                aligned = int((s - open_at).total_seconds() // 60) % resource.booking_unit_minutes == 0
+                fits = (
+                    aligned
+                    and e <= close_at
+                    and not any(r.start_at < e + buffer and r.blocked_until > s for r in mine)
+                    and not any(c.space_id in (None, space_id) and c.starts_at < e and c.ends_at > s for c in closures)
+                )
+                state = "free" if fits else "short"
             row.cells.append(Cell(s, e, state, hit))
         rows.append(row)
     return slots, rows, hours

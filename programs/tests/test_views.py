@@ -102,12 +102,14 @@ def test_a_machine_links_to_its_own_trainings_at_every_anchor_and_says_when_none
     laser = EquipmentKind.objects.get(slug="laser-cutter")
     workshop = make_programme(world, city_admin)  # a workshop: not a training for the laser
     week = client.get(f"/book/equipment/{world['laser'].pk}/").content.decode()
-    assert "/programmes/?training=laser-cutter" in week  # the training notice leads to the laser's trainings
+    assert "아직 예정된 교육이 없습니다" in week and "/accounts/login/?next=" in week  # log in to be told
     empty = client.get("/programmes/?training=laser-cutter").content.decode()
     assert workshop.get_absolute_url() not in empty and "레이저" in empty and "예정되어 있지 않습니다" in empty
     training = make_programme(
         world, city_admin, kind="safety_training", certifies=laser, room="seminar-room", anchor="gaebong", day=4
     )
+    week = client.get(f"/book/equipment/{world['laser'].pk}/").content.decode()
+    assert "/programmes/?training=laser-cutter" in week  # now the notice leads to the laser's trainings
     listed = client.get("/programmes/?training=laser-cutter").content.decode()
     assert training.get_absolute_url() in listed and workshop.get_absolute_url() not in listed
     everything = client.get("/programmes/").content.decode()

@@ -19,6 +19,7 @@ from .feeds import calendar_feed_reset
 from .fees import ChargeChanged, cancellation_charge, no_show_charge
 from .housekeeping import reservations_expire_requests, reservations_mark_no_shows
 from .lifecycle import (
+    check_move,
     reservation_approve,
     reservation_cancel,
     reservation_check_in,
@@ -50,6 +51,7 @@ __all__ = [
     "calendar_feed_reset",
     "cancellation_charge",
     "check_booking",
+    "check_move",
     "closure_cancel",
     "closure_notify",
     "no_show_charge",

@@ -21,7 +21,7 @@ from notifications.services import outbox_enqueue
 
 from .. import selectors, states
 from ..models import TRANSITIONS, Reservation, ReservationEvent, Series, Status
-from .booking_rules import BookingRefused, check_booking, check_calendar, clash_refusal
+from .booking_rules import BookingCheck, BookingRefused, check_booking, check_calendar, clash_refusal
 from .fees import ChargeChanged, cancellation_charge, freeze_fee, no_show_charge
 
 if TYPE_CHECKING:
@@ -332,6 +332,26 @@ def reservation_waive_charge(*, reservation: Reservation, by: User | None, reaso
     return r
 
 
+def check_move(
+    *, reservation: Reservation, start: datetime, end: datetime, as_staff: bool, now: datetime
+) -> BookingCheck:
+    """The rules and the new fee for moving a reservation to another time (reads only): the move page shows
+    this before the maker confirms, and reservation_move asks it again under the locks."""
+    r = reservation
+    return check_booking(
+        resource=r.resource,
+        start=start,
+        end=end,
+        user=r.user,
+        as_staff=as_staff,
+        party_size=r.party_size,
+        discount_category=r.discount_category if as_staff else "",
+        exclude_pk=r.pk,
+        fee_exempt=r.fee_exempt,
+        now=now,
+    )
+
+
 @transaction.atomic
 def reservation_move(
     *,
@@ -359,18 +379,7 @@ def reservation_move(
     policy = selectors.policy_for(r.anchor)
     _refuse_unless(states.why_not_move(r, now=now, policy=policy, as_staff=as_staff))
     resource = r.resource
-    check = check_booking(
-        resource=resource,
-        start=start,
-        end=end,
-        user=r.user,
-        as_staff=as_staff,
-        party_size=r.party_size,
-        discount_category=r.discount_category if as_staff else "",
-        exclude_pk=r.pk,
-        fee_exempt=r.fee_exempt,
-        now=now,
-    )
+    check = check_move(reservation=r, start=start, end=end, as_staff=as_staff, now=now)
     old = {"start": r.start_at.isoformat(), "end": r.end_at.isoformat(), "fee_won": r.fee_won}
     before = r.status
     r.start_at, r.end_at = start, end

@@ -104,3 +104,29 @@ def test_the_cells_say_why_a_maker_cannot_book_them(client, world, maker, geumch
     assert cell[(1, 9, 30)] == "past"  # inside the notice period
     html = client.get(f"/book/equipment/{laser.pk}/?week=2026-12-01").content.decode()
     assert "교육 이수 필요" in html or "training needed" in html
+
+
+DESK_LINK = re.compile(r'href="/book/(space|equipment)/(\d+)/new/\?start=([^&"]+)&amp;end=([^&"]+)"')
+
+
+def test_every_plus_of_every_desk_day_is_bookable_by_the_staff(client, seeded, city_admin):
+    """The desk's "+" books the shortest booking from that cell for a walk-in guest: none is refused."""
+    from facilities.models import Equipment, Space
+
+    client.force_login(city_admin)
+    checked, refused = 0, []
+    for anchor in Anchor.objects.filter(status=AnchorStatus.OPERATING):
+        for day in (date(2026, 12, 1), date(2026, 12, 2), date(2026, 12, 5)):
+            html = client.get(f"/desk/{anchor.slug}/?date={day.isoformat()}").content.decode()
+            for kind, pk, s, e in DESK_LINK.findall(html):
+                model = Space if kind == "space" else Equipment
+                resource = model.objects.get(pk=pk)
+                start = datetime.fromisoformat(s.replace("%3A", ":").replace("%2B", "+"))
+                end = datetime.fromisoformat(e.replace("%3A", ":").replace("%2B", "+"))
+                try:
+                    services.check_booking(resource=resource, start=start, end=end, now=NOW, as_staff=True)
+                except services.BookingRefused as err:
+                    refused.append((resource.name, s, err.code))
+                checked += 1
+    assert refused == []
+    assert checked > 100, checked

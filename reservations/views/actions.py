@@ -253,17 +253,8 @@ class MoveView(ReservationObjectMixin, TemplateView):
             selectors.price_free_cells(resource=resource, rows=rows, categories=categories)
         if target_start and target_end:
             try:  # the new time's fee (or why it cannot be had) before the maker confirms the move
-                ctx["target_check"] = services.check_booking(
-                    resource=resource,
-                    start=target_start,
-                    end=target_end,
-                    user=r.user,
-                    as_staff=as_staff,
-                    party_size=r.party_size,
-                    discount_category=r.discount_category if as_staff else "",
-                    exclude_pk=r.pk,
-                    fee_exempt=r.fee_exempt,
-                    now=now,
+                ctx["target_check"] = services.check_move(
+                    reservation=r, start=target_start, end=target_end, as_staff=as_staff, now=now
                 )
             except ValidationError as err:
                 ctx["target_refusal"] = " ".join(err.messages)

@@ -50,6 +50,7 @@ class ResourceWeekView(ResourceMixin, TemplateView):
             resource=resource, rows=rows, categories=[] if desk else selectors.discount_categories(user=user)
         )
         ctx.update(
+            now=now,
             lengths=[(int(x.total_seconds()) // 60, x) for x in lengths],
             length=int(length.total_seconds()) // 60,
             week_of=days[0].isoformat(),
