@@ -2,7 +2,9 @@
 
 Four models keep history (simple-history); their changes are merged newest first. A page needs at most
 `page × per page + 1` rows of each model, so a page is read without loading the whole history, and only its own
-rows get their diff computed. Payments follow their own rule (`budgets.view_record`): a district officer sees the
+rows get their diff computed: the record before each row comes from one window query per model (`_previous`),
+and the names' related rows are loaded once per page, so a page takes the same few queries however long the
+history is (`budgets/tests/test_pages.py` counts them). Payments follow their own rule (`budgets.view_record`): a district officer sees the
 changes of the payments of their district's anchors only.
 """
 
@@ -12,10 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.db.models import F, Window
+from django.db.models.functions import Lag
+
 from anchors.models import Anchor
 from anchors.policy import may
 
-from .models import BudgetLine, ExecutionRecord, PlanRow, SettlementRow
+from .models import BudgetLine, ExecutionRecord, ExpenseItem, PlanRow, Project, SettlementRow
 
 PER_PAGE = 25
 MAX_PAGE = 400  # 10,000 changes back; a larger number shows the last page there is
@@ -71,17 +76,63 @@ def _visible_payments(user: Any, need: int) -> list[Any]:
     return visible[:need]
 
 
-def _entry(model: Any, rec: Any) -> dict[str, Any]:
-    prev = rec.prev_record
-    changes = rec.diff_against(prev).changes if prev is not None and rec.history_type == "~" else []
-    return {
-        "when": rec.history_date,
-        "who": rec.history_user,
-        "what": str(rec.instance),
-        "type": rec.get_history_type_display(),
-        "model": model._meta.verbose_name,
-        "changes": [(model._meta.get_field(c.field).verbose_name, c.old, c.new) for c in changes],
+def _previous(model: Any, recs: list[Any]) -> dict[int, Any]:
+    """For each history record of `recs`, the record just before it of the same object (2 queries, whatever the
+    number of records or the length of each object's history)."""
+    if not recs:
+        return {}
+    order = [F("history_date").asc(), F("history_id").asc()]
+    wanted = {r.history_id for r in recs}
+    # The window runs over the objects' whole histories (two integers a row); filtering the rows in SQL would
+    # run it over the page's rows only and lose the record before the oldest one shown.
+    pairs = {
+        h: b
+        for h, b in model.history.filter(id__in={r.id for r in recs})
+        .annotate(before=Window(Lag("history_id"), partition_by=[F("id")], order_by=order))
+        .values_list("history_id", "before")
+        if h in wanted
     }
+    earlier = model.history.in_bulk([b for b in pairs.values() if b is not None])
+    return {h: earlier[b] for h, b in pairs.items() if b is not None and b in earlier}
+
+
+# The related rows a record's name reads (`BudgetLine` and `PlanRow` name their item, `SettlementRow` its
+# project), loaded once per page rather than once per row.
+_NAMED_BY: dict[Any, tuple[str, Any]] = {
+    BudgetLine: ("item", ExpenseItem),
+    PlanRow: ("item", ExpenseItem),
+    SettlementRow: ("project", Project),
+}
+
+
+def _entries(window: list[tuple[datetime, Any, Any]]) -> list[dict[str, Any]]:
+    by_model: dict[Any, list[Any]] = {}
+    for _when, model, rec in window:
+        by_model.setdefault(model, []).append(rec)
+    previous = {model: _previous(model, recs) for model, recs in by_model.items()}
+    related: dict[Any, dict[int, Any]] = {}
+    for model, (field, target) in _NAMED_BY.items():
+        ids = {getattr(r, f"{field}_id") for r in by_model.get(model, [])} - {None}
+        related[model] = target.objects.in_bulk(ids) if ids else {}
+    entries = []
+    for _when, model, rec in window:
+        instance = rec.instance
+        if model in _NAMED_BY:
+            field = _NAMED_BY[model][0]
+            setattr(instance, field, related[model].get(getattr(rec, f"{field}_id")))
+        prev = previous[model].get(rec.history_id)
+        changes = rec.diff_against(prev).changes if prev is not None and rec.history_type == "~" else []
+        entries.append(
+            {
+                "when": rec.history_date,
+                "who": rec.history_user,
+                "what": str(instance),
+                "type": rec.get_history_type_display(),
+                "model": model._meta.verbose_name,
+                "changes": [(model._meta.get_field(c.field).verbose_name, c.old, c.new) for c in changes],
+            }
+        )
+    return entries
 
 
 def history_page(*, user: Any, page: int, per_page: int = PER_PAGE) -> HistoryPage:
@@ -99,7 +150,7 @@ def history_page(*, user: Any, page: int, per_page: int = PER_PAGE) -> HistoryPa
     start = (page - 1) * per_page
     window = rows[start : start + per_page]
     return HistoryPage(
-        entries=[_entry(model, rec) for _when, model, rec in window],
+        entries=_entries(window),
         number=page,
         has_next=len(rows) > start + per_page,
     )

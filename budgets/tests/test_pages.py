@@ -190,3 +190,29 @@ def test_the_history_is_paged_newest_first_and_any_page_number_shows_a_page(clie
         assert response.status_code in (200, 400), hostile
         if response.status_code == 200:
             assert "<tr><td>" in response.content.decode(), hostile
+
+
+def test_the_history_page_reads_a_constant_number_of_queries_however_long_the_history(
+    client, book, guro_officer, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    line = BudgetLine.objects.get(year=2021, item__code="201-02")
+    client.force_login(guro_officer)
+
+    def change(times: int) -> None:
+        for _ in range(times):
+            line.amount_won += 1_000
+            line.city_won += 1_000
+            line.save()
+
+    change(30)
+    client.get("/budgets/history/")  # sessions, caches: warm
+    with CaptureQueriesContext(connection) as short:
+        first = client.get("/budgets/history/").content.decode().replace(",", "")
+    change(60)
+    with CaptureQueriesContext(connection) as long:
+        client.get("/budgets/history/")
+    assert len(long) == len(short) <= 25, [q["sql"][:80] for q in long.captured_queries]
+    assert first.count("<tr><td>") == 25 and first.count("→ <strong>") >= 25  # every row still shows old → new
