@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -14,6 +15,11 @@ from anchors.models import Anchor
 from common.examples import EXAMPLE_HELP
 from common.models import TimeStampedModel
 from facilities.models import DiscountCategory, Equipment, EquipmentKind, Space, SpaceKind
+
+# The longest a reservation can hold its slot: a booking passes rule_max_duration, and a resource's maximum length
+# and buffer are PositiveSmallIntegerField minutes. Range reads bound start_at from below by it, so they scan only
+# that window of the (resource or anchor, start_at) index instead of the whole history.
+MAX_BLOCKED_SPAN = timedelta(minutes=2 * 32767)
 
 
 class Status(models.TextChoices):

@@ -16,7 +16,7 @@ from facilities.models import Closure, Equipment, EquipmentStatus, Resource, Spa
 from facilities.pricing import QuoteError
 
 from . import states
-from .models import HOLDING, BookingPolicy, Quota, Reservation, Status
+from .models import HOLDING, MAX_BLOCKED_SPAN, BookingPolicy, Quota, Reservation, Status
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -41,7 +41,11 @@ def holding_overlapping(
 ) -> QuerySet[Reservation]:
     """Slot-holding reservations of a resource whose blocked range [start, blocked_until) meets [start, until)."""
     qs = Reservation.objects.filter(
-        resource_filter(resource), status__in=HOLDING, start_at__lt=until, blocked_until__gt=start
+        resource_filter(resource),
+        status__in=HOLDING,
+        start_at__lt=until,
+        start_at__gt=start - MAX_BLOCKED_SPAN,
+        blocked_until__gt=start,
     )
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)
@@ -128,7 +132,13 @@ def day_grid(
         close_at = datetime.combine(day, time(18), tzinfo=SEOUL)
     slots = _slot_starts(open_at, close_at, step)
     reservations = list(
-        Reservation.objects.filter(anchor=anchor, status__in=HOLDING, start_at__lt=close_at, end_at__gt=open_at)
+        Reservation.objects.filter(
+            anchor=anchor,
+            status__in=HOLDING,
+            start_at__lt=close_at,
+            start_at__gt=open_at - MAX_BLOCKED_SPAN,
+            end_at__gt=open_at,
+        )
         .select_related("user")
         .order_by("start_at")
     )
@@ -489,7 +499,9 @@ def next_free_slots(
 
 def reservation_list_for_anchor(*, anchor: Anchor, start: datetime, end: datetime) -> QuerySet[Reservation]:
     return (
-        Reservation.objects.filter(anchor=anchor, start_at__lt=end, end_at__gt=start)
+        Reservation.objects.filter(
+            anchor=anchor, start_at__lt=end, start_at__gt=start - MAX_BLOCKED_SPAN, end_at__gt=start
+        )
         .select_related("user", "space", "equipment__kind", "booked_by")
         .order_by("start_at")
     )
@@ -574,7 +586,13 @@ def desk_search(*, anchor: Anchor, query: str, day: date) -> QuerySet[Reservatio
 def affected_by(*, anchor: Anchor, space: Space | None, start: datetime, end: datetime) -> QuerySet[Reservation]:
     """Slot-holding reservations a closure from `start` to `end` would overlap: of the space (and that space's
     machines) or, with no space, of the whole anchor. Asked before a closure is saved and after."""
-    qs = Reservation.objects.filter(anchor_id=anchor.pk, status__in=HOLDING, start_at__lt=end, end_at__gt=start)
+    qs = Reservation.objects.filter(
+        anchor_id=anchor.pk,
+        status__in=HOLDING,
+        start_at__lt=end,
+        start_at__gt=start - MAX_BLOCKED_SPAN,
+        end_at__gt=start,
+    )
     if space is not None:
         qs = qs.filter(Q(space_id=space.pk) | Q(equipment__space_id=space.pk))
     return qs.select_related("user", "space", "equipment__kind").order_by("start_at")
