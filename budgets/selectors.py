@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, TypedDict, cast
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, Min, Prefetch, Q, Sum
+from django.db.models import Count, Min, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -625,32 +625,22 @@ def records_from(*, anchor_ids: list[int]) -> dict[int, date]:
     """Per anchor, the first day the portal holds a record of its operations: its earliest booking, programme
     session or lease (3 queries). An anchor with none has no entry."""
     found: dict[int, date] = {}
-
-    def add(rows: Iterable[tuple[int, date | None]]) -> None:
-        for anchor_id, day in rows:
+    sources: list[tuple[QuerySet[Any], str, str]] = [
+        (Reservation.objects.all(), "anchor_id", "start_at"),
+        (Session.objects.all(), "programme__anchor_id", "starts_at"),
+        (Lease.objects.all(), "space__anchor_id", "starts_on"),
+    ]
+    for qs, anchor_field, when_field in sources:
+        earliest = (
+            qs.filter(**{f"{anchor_field}__in": anchor_ids})
+            .values(anchor_field)
+            .annotate(first=Min(when_field))
+            .values_list(anchor_field, "first")
+        )
+        for anchor_id, first in earliest:
+            day = timezone.localdate(first) if isinstance(first, datetime) else first  # a lease starts on a date
             if day is not None and (anchor_id not in found or day < found[anchor_id]):
                 found[anchor_id] = day
-
-    add(
-        (a, timezone.localdate(first) if first else None)
-        for a, first in Reservation.objects.filter(anchor_id__in=anchor_ids)
-        .values("anchor_id")
-        .annotate(first=Min("start_at"))
-        .values_list("anchor_id", "first")
-    )
-    add(
-        (a, timezone.localdate(first) if first else None)
-        for a, first in Session.objects.filter(programme__anchor_id__in=anchor_ids)
-        .values("programme__anchor_id")
-        .annotate(first=Min("starts_at"))
-        .values_list("programme__anchor_id", "first")
-    )
-    add(
-        Lease.objects.filter(space__anchor_id__in=anchor_ids)
-        .values("space__anchor_id")
-        .annotate(first=Min("starts_on"))
-        .values_list("space__anchor_id", "first")
-    )
     return found
 
 

@@ -245,7 +245,6 @@ class ClosureListView(AnchorScopedMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         anchor = self.get_anchor()
         ctx["form"] = kwargs.get("form") or ClosureForm(anchor=anchor)
-        ctx["hidden_form"] = ctx["form"] if kwargs.get("confirm") else None
         now = timezone.now()
         qs = Closure.objects.filter(anchor=anchor).select_related("space", "created_by")
         ctx["upcoming"] = qs.filter(ends_at__gte=now).order_by("starts_at")

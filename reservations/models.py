@@ -261,6 +261,11 @@ class Reservation(TimeStampedModel):
         return self._fee_is_example
 
     @property
+    def charge_is_example(self) -> bool:
+        """A cancellation or no-show charge rests on example data: the fee it is a share of, or the terms."""
+        return self.terms_are_example or self.fee_is_example
+
+    @property
     def terms_are_example(self) -> bool:
         """The anchor's cancellation, no-show and hold terms are example data (its booking policy's flag)."""
         from .examples import annotate_examples  # here, not at the top: reservations.examples reads these models

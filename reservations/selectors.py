@@ -52,6 +52,22 @@ def holding_overlapping(
     return qs.order_by("start_at")
 
 
+def space_of(resource: Resource) -> int:
+    """The space a resource is in (a space is its own): closures of that space close it."""
+    return resource.pk if isinstance(resource, Space) else resource.space_id
+
+
+def closed_during(closures: list[Closure], space_id: int, start: datetime, end: datetime) -> bool:
+    """A closure of the whole anchor or of this space overlaps [start, end): the grids' and the suggestions' reading
+    of the closure rule on preloaded closures."""
+    return any(c.space_id in (None, space_id) and c.starts_at < end and c.ends_at > start for c in closures)
+
+
+def held_during(holds: list[Reservation], start: datetime, end: datetime, buffer: timedelta) -> bool:
+    """A booking from `start` to `end`, with the resource's buffer after it, meets a held slot of `holds`."""
+    return any(r.start_at < end + buffer and r.blocked_until > start for r in holds)
+
+
 def resource_by_key(key: str) -> Resource:
     kind, _, pk = key.partition(":")
     models: dict[str, type[Space] | type[Equipment]] = {"space": Space, "equipment": Equipment}
@@ -150,16 +166,14 @@ def day_grid(
         mine = [
             r for r in reservations if (r.space_id if isinstance(resource, Space) else r.equipment_id) == resource.pk
         ]
-        space_id = resource.pk if isinstance(resource, Space) else resource.space_id
+        space_id = space_of(resource)
         row = Row(resource=resource, key=key)
         for s in slots:
             e = s + timedelta(minutes=step)
             hit = next((r for r in mine if r.start_at < e and r.end_at > s), None)
             if hit is not None:
                 state = "busy"  # a booking shows even where a closure came later, so staff can act on it
-            elif not hours.is_open or any(
-                c.space_id in (None, space_id) and c.starts_at < e and c.ends_at > s for c in closures
-            ):
+            elif not hours.is_open or closed_during(closures, space_id, s, e):
                 state = "closed"
             elif isinstance(resource, Equipment) and resource.status == EquipmentStatus.MAINTENANCE:
                 state = "closed"
@@ -178,8 +192,8 @@ def day_grid(
                 fits = (
                     aligned
                     and e <= close_at
-                    and not any(r.start_at < e + buffer and r.blocked_until > s for r in mine)
-                    and not any(c.space_id in (None, space_id) and c.starts_at < e and c.ends_at > s for c in closures)
+                    and not held_during(mine, s, e, buffer)
+                    and not closed_during(closures, space_id, s, e)
                 )
                 state = "free" if fits else "short"
             row.cells.append(Cell(s, e, state, hit))
@@ -213,17 +227,11 @@ def desk_week(*, anchor: Anchor, days: list[date], resources: list[Resource]) ->
     rows = []
     for res in resources:
         key = resource_key(res)
-        space_id = res.pk if isinstance(res, Space) else res.space_id
+        space_id = space_of(res)
         day_closures = []
         for d in days:
             d0 = start_of_day(d)
-            day_closures.append(
-                [
-                    c
-                    for c in closures
-                    if c.space_id in (None, space_id) and c.starts_at < d0 + timedelta(days=1) and c.ends_at > d0
-                ]
-            )
+            day_closures.append([c for c in closures if closed_during([c], space_id, d0, d0 + timedelta(days=1))])
         rows.append(
             DeskWeekRow(resource=res, key=key, cells=[by_key.get((key, d), []) for d in days], closures=day_closures)
         )
@@ -363,7 +371,7 @@ def resource_week(
             "start_at", "blocked_until", "end_at"
         )
     )
-    space_id = resource.pk if isinstance(resource, Space) else resource.space_id
+    space_id = space_of(resource)
     closures = list(facility_selectors.closures_overlapping(anchor=anchor, start=start, end=end + length))
     in_maintenance = isinstance(resource, Equipment) and resource.status == EquipmentStatus.MAINTENANCE
     untrained = (
@@ -374,7 +382,7 @@ def resource_week(
     quota = quota_left(resource=resource, user=user, week_start=start, exclude_pk=exclude_pk)
 
     def overlaps_closure(s: datetime, e: datetime) -> bool:
-        return any(c.space_id in (None, space_id) and c.starts_at < e and c.ends_at > s for c in closures)
+        return closed_during(closures, space_id, s, e)
 
     def state_of(d: date, tm: time) -> str:
         h = hours[d]
@@ -395,12 +403,7 @@ def resource_week(
         local_end = e.astimezone(SEOUL)
         ends_in_day = local_end.date() == d and local_end.time() <= closes
         aligned = (tm.hour * 60 + tm.minute - opens.hour * 60 - opens.minute) % unit == 0
-        if (
-            not ends_in_day
-            or not aligned
-            or overlaps_closure(s, e)
-            or any(r.start_at < e + buffer and r.blocked_until > s for r in busy)
-        ):
+        if not ends_in_day or not aligned or overlaps_closure(s, e) or held_during(busy, s, e, buffer):
             return "short"
         if untrained:
             return "training"
@@ -430,6 +433,12 @@ def discount_categories(*, user: Any, discount_category: str = "") -> list[str]:
     if discount_category:
         return [discount_category]
     return list(user.verified_categories) if user is not None and user.is_authenticated else []
+
+
+def move_discount_category(*, reservation: Reservation, as_staff: bool) -> str:
+    """The category a moved booking is priced with: the desk's choice when the desk moves it; else the maker's own
+    verified category applies (see discount_categories)."""
+    return reservation.discount_category if as_staff else ""
 
 
 def price_free_cells(*, resource: Resource, rows: list[WeekRow], categories: list[str]) -> None:
@@ -470,7 +479,7 @@ def next_free_slots(
     window_start = start_of_day(first_day)
     window_end = start_of_day(last_day + timedelta(days=1))
     busy = list(holding_overlapping(resource=resource, start=window_start, until=window_end, exclude_pk=exclude_pk))
-    space_id = resource.pk if isinstance(resource, Space) else resource.space_id
+    space_id = space_of(resource)
     closures = list(facility_selectors.closures_overlapping(anchor=anchor, start=window_start, end=window_end))
     found: list[tuple[datetime, datetime]] = []
     for h in facility_selectors.anchor_hours(anchor=anchor, start=first_day, end=last_day):
@@ -484,8 +493,8 @@ def next_free_slots(
             if (
                 (s >= start or whole_day)
                 and s >= now
-                and not any(r.start_at < e + buffer and r.blocked_until > s for r in busy)
-                and not any(c.space_id in (None, space_id) and c.starts_at < e and c.ends_at > s for c in closures)
+                and not held_during(busy, s, e, buffer)
+                and not closed_during(closures, space_id, s, e)
             ):
                 found.append((s, e))
                 if len(found) >= count:

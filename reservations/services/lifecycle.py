@@ -274,7 +274,7 @@ def reservation_cancel(
     _refuse_unless(states.why_not_cancel(r, now=now))
     charge = 0 if by_anchor else cancellation_charge(r, now=now)
     if charge > accepted_charge_won:
-        raise ChargeChanged(charge, accepted_charge_won, is_example=r.terms_are_example or r.fee_is_example)
+        raise ChargeChanged(charge, accepted_charge_won, is_example=r.charge_is_example)
     r, event = _transition(
         r,
         to=Status.CANCELLED,
@@ -345,7 +345,7 @@ def check_move(
         user=r.user,
         as_staff=as_staff,
         party_size=r.party_size,
-        discount_category=r.discount_category if as_staff else "",
+        discount_category=selectors.move_discount_category(reservation=r, as_staff=as_staff),
         exclude_pk=r.pk,
         fee_exempt=r.fee_exempt,
         now=now,

@@ -37,6 +37,8 @@ class ReservationActionView(ReservationObjectMixin, View):
     asks_first = False
     question = ""
     button = ""
+    danger = True  # the confirming button is red, except for approving
+    reason_required = False
 
     def get(self, request, pk: int):
         if not self.asks_first:
@@ -55,9 +57,9 @@ class ReservationActionView(ReservationObjectMixin, View):
             "allowed": allowed,
             "question": self.question,
             "button": self.button,
-            "danger": self.action != "approve",
+            "danger": self.danger,
             "reason": request.GET.get("reason", "").strip()[:300],
-            "reason_required": self.action == "reject",
+            "reason_required": self.reason_required,
             "back": back,
             **(self.consequence(r, now) if allowed else {}),
         }
@@ -95,7 +97,7 @@ class CancelView(ReservationActionView):
     def consequence(self, r, now):
         return {
             "charge": services.cancellation_charge(r, now=now),
-            "charge_is_example": r.terms_are_example or r.fee_is_example,
+            "charge_is_example": r.charge_is_example,
         }
 
     def perform(self, r, request, now):
@@ -111,7 +113,7 @@ class CancelView(ReservationActionView):
         if r.charge_won:
             return refusal(
                 _("Cancelled. %(charge)s won is owed under the cancellation policy.") % {"charge": f"{r.charge_won:,}"},
-                r.terms_are_example or r.fee_is_example,
+                r.charge_is_example,
             )
         return _("Cancelled. Nothing is owed.")
 
@@ -126,7 +128,7 @@ class CancelSeriesView(ReservationActionView):
         rest = services.series_rest(reservation=r, now=now)
         return {
             "charge": services.series_cancellation_charge(reservation=r, now=now),
-            "charge_is_example": r.terms_are_example or r.fee_is_example,
+            "charge_is_example": r.charge_is_example,
             "series_rest": rest,
         }
 
@@ -142,6 +144,7 @@ class ApproveView(ReservationActionView):
     asks_first = True
     question = _lazy("Approve this request?")
     button = _lazy("Yes, approve it")
+    danger = False
 
     def consequence(self, r, now):
         return {"sentence": _("The maker is told at once and the time becomes theirs.")}
@@ -156,6 +159,7 @@ class RejectView(ReservationActionView):
     asks_first = True
     question = _lazy("Reject this request?")
     button = _lazy("Yes, reject it")
+    reason_required = True
 
     def consequence(self, r, now):
         return {"sentence": _("The maker is told, with your reason, and the time is freed.")}
@@ -185,7 +189,7 @@ class NoShowView(ReservationActionView):
     def consequence(self, r, now):
         return {
             "charge": services.no_show_charge(r),
-            "charge_is_example": r.terms_are_example or r.fee_is_example,
+            "charge_is_example": r.charge_is_example,
             "charge_owed": True,
         }
 
@@ -248,7 +252,7 @@ class MoveView(ReservationObjectMixin, TemplateView):
         )
         if not r.fee_exempt:
             categories = selectors.discount_categories(
-                user=r.user, discount_category=r.discount_category if as_staff else ""
+                user=r.user, discount_category=selectors.move_discount_category(reservation=r, as_staff=as_staff)
             )
             selectors.price_free_cells(resource=resource, rows=rows, categories=categories)
         if target_start and target_end:
