@@ -159,7 +159,7 @@ def test_a_maker_books_moves_cancels_and_asks_for_a_training(site, live_server, 
     assert "length=" in page.url, "the week links keep the chosen length"
     look("week")
     free = page.locator(FREE).first
-    assert re.search(r"\d", free.inner_text()), "a free time shows its fee"
+    assert re.search(r"\d,\d{3}", free.locator(".fee").inner_text()), "a free time shows its fee"
     free.click()
     page.wait_for_url("**/new/?start=*")
     page.fill("input[name=purpose]", "샘플 봉제")
