@@ -46,6 +46,15 @@ def _shifted_clock():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_page_cache():
+    """Each test starts with no cached page: its database was rolled back, the shared cache was not."""
+    from common import pagecache
+
+    if pagecache.enabled():
+        pagecache._bump()
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Debian's chromium, never a downloaded browser."""

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+
+from common.language import request_language
 
 
 class LanguageMiddleware:
@@ -12,17 +13,11 @@ class LanguageMiddleware:
     portal opens in Korean on any browser; English is one click away and then remembered.
     """
 
-    supported = frozenset(code for code, _name in settings.LANGUAGES)
-
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if language not in self.supported:
-            user = getattr(request, "user", None)
-            saved = getattr(user, "preferred_language", None) if user is not None and user.is_authenticated else None
-            language = saved if saved in self.supported else settings.LANGUAGE_CODE
+        language = request_language(request)
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)

@@ -12,9 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone, translation
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.generic import FormView, TemplateView
 
 from common.files import private_file_response
@@ -151,12 +153,22 @@ class ProfileView(LoginRequiredMixin, FormView):
         return response
 
 
+@method_decorator(csrf_exempt, name="dispatch")
 class LanguageSwitchView(View):
-    """Switch the interface language; a logged-in user's choice is also saved to their profile."""
+    """Switch the interface language; a logged-in user's choice is also saved to their profile.
+
+    A visitor without an account only gets a cookie, so their form carries no CSRF token (the public pages holding it
+    are cached and shared, common/pagecache.py); a logged-in user's switch writes their profile and is checked as
+    every other form is.
+    """
 
     http_method_names = ["post"]
 
     def post(self, request):
+        if request.user.is_authenticated:
+            refused = csrf_protect(lambda request: None)(request)
+            if refused is not None:
+                return refused
         form = LanguageForm(request.POST)
         next_url = request.POST.get("next") or "/"
         if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):

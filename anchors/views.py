@@ -22,6 +22,8 @@ from .models import Anchor, AnchorStatus, ContactListing
 class AnchorListView(TemplateView):
     """The public homepage: every anchor, filterable by district, industry, status and kind."""
 
+    page_cache = "public"  # common/pagecache.py: shared by visitors without a session, and kept per session
+
     template_name = "anchors/anchor_list.html"
 
     def get_context_data(self, **kwargs):
@@ -49,6 +51,7 @@ class AnchorObjectMixin:
 
 
 class AnchorDetailView(AnchorObjectMixin, PolicyRequiredMixin, TemplateView):
+    page_cache = "public"  # common/pagecache.py: shared by visitors without a session, and kept per session
     template_name = "anchors/anchor_detail.html"
     policy_action = "anchors.view_anchor"
 

@@ -28,6 +28,7 @@ from accounts.models import User
 from accounts.roles import Role
 from anchors.models import Anchor, AnchorStatus
 from anchors.policy import may
+from common import pagecache
 from common.broker import hand_over
 from common.money import to_unit, unit_label
 from common.numbers import percent
@@ -317,6 +318,16 @@ def recipients(anchor: Anchor | None) -> list[User]:
     )
 
 
+def _report_set(pk: int, **fields: object) -> None:
+    """Progress and status of a report as it is built: a plain UPDATE (no signal), so the cached pages are told."""
+    MonthlyReport.objects.filter(pk=pk).update(**fields)
+    pagecache.touch()
+
+
+def report_failed(*, report_id: int, error: str) -> None:
+    _report_set(report_id, status=ReportStatus.FAILED, error=error[:300])
+
+
 def report_generate(
     *, anchor: Anchor | None, year: int, month: int, now: datetime, report: MonthlyReport | None = None
 ) -> MonthlyReport:
@@ -324,10 +335,10 @@ def report_generate(
     if report is None:
         with transaction.atomic():
             report, _created = MonthlyReport.objects.get_or_create(anchor=anchor, year=year, month=month)
-    MonthlyReport.objects.filter(pk=report.pk).update(status=ReportStatus.RUNNING, progress=10, error="")
+    _report_set(report.pk, status=ReportStatus.RUNNING, progress=10, error="")
     with translation.override(settings.LANGUAGE_CODE):
         data = build(anchor=anchor, year=year, month=month)
-        MonthlyReport.objects.filter(pk=report.pk).update(progress=50)
+        _report_set(report.pk, progress=50)
         xlsx = xlsx_bytes(data.tables)
         pdf = render_pdf(data, now=now)
     report.refresh_from_db()
@@ -352,6 +363,7 @@ def report_mail(*, report: MonthlyReport, now: datetime) -> int:
         != 1
     ):
         return 0
+    pagecache.touch()  # update() sends no signal
     people = recipients(report.anchor)
     for user in people:
         outbox_enqueue(
@@ -362,7 +374,7 @@ def report_mail(*, report: MonthlyReport, now: datetime) -> int:
             anchor_id=report.anchor_id,
             now=now,
         )
-    MonthlyReport.objects.filter(pk=report.pk).update(emailed_to=len(people))
+    _report_set(report.pk, emailed_to=len(people))
     return len(people)
 
 
@@ -396,7 +408,7 @@ def monthly_report_request(*, user, anchor: Anchor | None, year: int, month: int
     report, created = MonthlyReport.objects.select_for_update().get_or_create(anchor=anchor, year=year, month=month)
     if not created and report.status in IN_PROGRESS:
         return report  # already on its way: asking twice starts one job
-    MonthlyReport.objects.filter(pk=report.pk).update(status=ReportStatus.QUEUED, progress=0, error="")
+    _report_set(report.pk, status=ReportStatus.QUEUED, progress=0, error="")
 
     def start():
 

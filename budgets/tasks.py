@@ -19,7 +19,7 @@ def monthly_reports(year: int | None = None, month: int | None = None) -> list[i
 def generate_report(report_id: int) -> int:
     """Regenerate one report on demand; the same row is updated, so its files are replaced, never duplicated."""
     from . import reports
-    from .models import MonthlyReport, ReportStatus
+    from .models import MonthlyReport
 
     report = MonthlyReport.objects.select_related("anchor").get(pk=report_id)
     try:
@@ -27,6 +27,6 @@ def generate_report(report_id: int) -> int:
             anchor=report.anchor, year=report.year, month=report.month, report=report, now=timezone.now()
         )
     except Exception as err:
-        MonthlyReport.objects.filter(pk=report_id).update(status=ReportStatus.FAILED, error=str(err)[:300])
+        reports.report_failed(report_id=report_id, error=str(err))
         raise
     return report_id

@@ -229,6 +229,8 @@ def _plan_budget_text(p: selectors.Problem) -> str:
 class SummaryView(ExportMixin, ProjectMixin, TemplateView):
     """예산 총괄, 산출근거 and 추진일정 of a year, as the budget book prints them."""
 
+    page_cache = "public"  # common/pagecache.py: shared by visitors without a session, and kept per session
+
     template_name = "budgets/summary.html"
 
     def get_context_data(self, **kwargs):
@@ -380,6 +382,8 @@ def _floors_text(anchor: Anchor) -> str:
 class ProjectView(ExportMixin, ProjectMixin, TemplateView):
     """사업개요, 사업 담당자 and 사업설명: the project as the budget book describes it."""
 
+    page_cache = "public"  # common/pagecache.py: shared by visitors without a session, and kept per session
+
     template_name = "budgets/project.html"
 
     def get_context_data(self, **kwargs):
@@ -390,6 +394,8 @@ class ProjectView(ExportMixin, ProjectMixin, TemplateView):
 
 class ExecutionView(ExportMixin, ProjectMixin, TemplateView):
     """Execution per item and per line, with the monthly cumulative curve against the plan."""
+
+    page_cache = "public"  # common/pagecache.py: shared by visitors without a session, and kept per session
 
     template_name = "budgets/execution.html"
 
@@ -510,6 +516,8 @@ def _chart(curve: list[dict], available: int) -> dict:
 class ItemView(ProjectMixin, TemplateView):
     """Drill-down: an expense item's lines in a year, each with its available and executed amounts."""
 
+    page_cache = "public"  # common/pagecache.py: shared by visitors without a session, and kept per session
+
     template_name = "budgets/item.html"
 
     def get_context_data(self, **kwargs):
@@ -523,6 +531,8 @@ class ItemView(ProjectMixin, TemplateView):
 
 class LineView(ProjectMixin, TemplateView):
     """A budget line with its shares; its payments (payees, evidence) only for the officers concerned and the city."""
+
+    page_cache = "public"  # common/pagecache.py: shared by visitors without a session, and kept per session
 
     template_name = "budgets/line.html"
 
@@ -600,6 +610,7 @@ def plan_tables(project: Project) -> list[Table]:
 
 
 class PlanView(ExportMixin, ProjectMixin, TemplateView):
+    page_cache = "public"  # common/pagecache.py: shared by visitors without a session, and kept per session
     template_name = "budgets/plan.html"
 
     def get_context_data(self, **kwargs):
@@ -609,6 +620,7 @@ class PlanView(ExportMixin, ProjectMixin, TemplateView):
 
 
 class SettlementView(ExportMixin, ProjectMixin, TemplateView):
+    page_cache = "public"  # common/pagecache.py: shared by visitors without a session, and kept per session
     template_name = "budgets/settlement.html"
 
     def get_context_data(self, **kwargs):
@@ -718,6 +730,8 @@ def _year_month(request, default: int) -> tuple[int, int | None]:
 class AnchorBudgetView(ExportMixin, ProjectMixin, TemplateView):
     """What was budgeted and spent for an anchor beside what it delivered, with unit costs, for a year or a month."""
 
+    page_cache = "public"  # common/pagecache.py: shared by visitors without a session, and kept per session
+
     template_name = "budgets/anchor.html"
 
     def get_context_data(self, **kwargs):
@@ -749,6 +763,8 @@ class AnchorBudgetView(ExportMixin, ProjectMixin, TemplateView):
 class HistoryView(PolicyRequiredMixin, ProjectMixin, TemplateView):
     """Every change to a budget figure: who, when, old → new."""
 
+    page_cache = "session"  # common/pagecache.py: kept per logged-in browser session, retired by every write
+
     template_name = "budgets/history.html"
     policy_action = "budgets.view_history"
 
@@ -761,6 +777,8 @@ class HistoryView(PolicyRequiredMixin, ProjectMixin, TemplateView):
 
 class ReportsView(PolicyRequiredMixin, TemplateView):
     """Monthly reports the user may see, to download or regenerate; the page follows a regeneration's progress."""
+
+    page_cache = "session"  # common/pagecache.py: kept per logged-in browser session, retired by every write
 
     template_name = "budgets/reports.html"
     policy_action = "budgets.view_reports_page"
@@ -841,5 +859,7 @@ class ReportFileView(PolicyRequiredMixin, View):
 
 class FiguresView(TemplateView):
     """How each delivery figure is counted: the rules of reservations.figures, facilities.tenancy and programs."""
+
+    page_cache = "public"  # common/pagecache.py: shared by visitors without a session, and kept per session
 
     template_name = "budgets/figures.html"

@@ -18,6 +18,8 @@ from django.http import FileResponse, HttpResponse
 from django.utils.encoding import escape_uri_path
 from django.utils.functional import cached_property
 
+from common import pagecache
+
 
 class PrivateStorage(FileSystemStorage):
     """Files nobody may fetch by address; see the module's docstring."""
@@ -81,3 +83,4 @@ def move_into_private_storage(model, fields: list[str], folder: str) -> None:
             public.delete(name)
         if changed:
             model.objects.filter(pk=row.pk).update(**changed)
+            pagecache.touch()  # update() sends no signal

@@ -68,6 +68,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public pages for visitors without a session, served before the session, CSRF and rendering work
+    # (common/pagecache.py: exact invalidation by a data stamp every write bumps).
+    "common.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "common.middleware.RejectNulMiddleware",
@@ -203,6 +206,23 @@ else:
     CELERY_BROKER_URL = "memory://"
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = True
+# The public pages' cache (common/pagecache.py) lives in Redis, shared by every worker, so that one stamp bump retires
+# a page everywhere. Without Redis nothing is cached: a per-process cache could serve one worker's stale page.
+PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE", default=bool(REDIS_URL))
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env.str("PAGE_CACHE_PREFIX", default="pages"),
+            # A Redis that does not answer costs a request at most this long before the page is rendered uncached.
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
+        if REDIS_URL and PAGE_CACHE_ENABLED
+        else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    ),
+}
 # Nothing reads a task's result: without a result backend a request never waits on Redis for one (with one, a
 # Redis outage made every booking wait ~19 s while the backend retried).
 CELERY_TASK_IGNORE_RESULT = True

@@ -26,3 +26,6 @@ if env.str("EMAIL_FILE_PATH", default=""):  # noqa: F405  the worker started by 
     EMAIL_BACKEND = env.str("TEST_EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")  # noqa: F405
     EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH")  # noqa: F405
 AXES_ENABLED = False  # the lockout tests turn it on; the test client's login() passes no request
+# Parallel test processes share one Redis database but not one PostgreSQL database: each keeps its own pages.
+if CACHES["pages"]["BACKEND"].endswith("RedisCache"):  # noqa: F405
+    CACHES["pages"]["KEY_PREFIX"] = f"test-pages-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"  # noqa: F405

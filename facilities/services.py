@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anchors.models import Anchor
+from common import pagecache
 from notifications.services import outbox_enqueue
 
 from .models import (
@@ -384,6 +385,7 @@ def certifications_warn_expiring(*, now: datetime, within_days: int = 30) -> int
                 != 1
             ):
                 continue  # another run took it
+            pagecache.touch()  # update() sends no signal
             queued += (
                 outbox_enqueue(
                     key=f"certification-expiry:{cert.pk}",

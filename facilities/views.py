@@ -58,6 +58,7 @@ class AnchorScopedMixin(PolicyRequiredMixin):
 
 
 class AnchorFacilitiesView(AnchorScopedMixin, TemplateView):
+    page_cache = "public"  # common/pagecache.py: shared by visitors without a session, and kept per session
     template_name = "facilities/anchor_facilities.html"
     policy_action = "anchors.view_anchor"
 
@@ -75,6 +76,7 @@ class AnchorFacilitiesView(AnchorScopedMixin, TemplateView):
 
 
 class SpaceDetailView(AnchorScopedMixin, TemplateView):
+    page_cache = "public"  # common/pagecache.py: shared by visitors without a session, and kept per session
     template_name = "facilities/space_detail.html"
     policy_action = "anchors.view_anchor"
 
@@ -89,6 +91,8 @@ class SpaceDetailView(AnchorScopedMixin, TemplateView):
 
 class RatesView(AnchorScopedMixin, TemplateView):
     """The current and next rate table in plain tables, and a fee calculator that quotes any booking."""
+
+    page_cache = "public"  # common/pagecache.py: shared by visitors without a session, and kept per session
 
     template_name = "facilities/rate_table.html"
     policy_action = "anchors.view_anchor"
@@ -126,6 +130,7 @@ class RatesView(AnchorScopedMixin, TemplateView):
 
 
 class EquipmentDetailView(PolicyRequiredMixin, TemplateView):
+    page_cache = "public"  # common/pagecache.py: shared by visitors without a session, and kept per session
     template_name = "facilities/equipment_detail.html"
     policy_action = "anchors.view_anchor"
 
@@ -157,6 +162,7 @@ class EquipmentDetailView(PolicyRequiredMixin, TemplateView):
 
 
 class EquipmentReportFaultView(EquipmentDetailView):
+    page_cache = None  # a staff form: never cached
     http_method_names = ["post"]
     policy_action = "facilities.report_fault"
 
@@ -187,6 +193,7 @@ class EquipmentReportFaultView(EquipmentDetailView):
 
 
 class EquipmentStatusView(EquipmentDetailView):
+    page_cache = None  # a staff form: never cached
     http_method_names = ["post"]
     policy_action = "facilities.manage_anchor"
 

@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import translation
 
+from common import pagecache
 from common.broker import hand_over
 
 from . import registry
@@ -179,4 +180,5 @@ def outbox_deliver_due(*, now: datetime) -> dict[str, int]:
 
 @transaction.atomic
 def notifications_mark_read(*, user: User, now: datetime) -> int:
+    pagecache.touch()  # update() sends no signal
     return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=now)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anchors.models import Anchor
+from common import pagecache
 from common.examples import refusal
 from facilities import selectors as facility_selectors
 from facilities import services as facility_services
@@ -449,4 +450,5 @@ def training_alerts_notify(*, programme: Programme, now: datetime) -> int:
         )
         alert.notified_at, alert.programme = now, programme
     TrainingAlert.objects.bulk_update(waiting, ["notified_at", "programme"])
+    pagecache.touch()  # bulk_update() sends no signal
     return len(waiting)

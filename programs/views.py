@@ -29,6 +29,8 @@ def _pk(value) -> int | None:
 class ProgrammeListView(TemplateView):
     """Upcoming programmes of every anchor, or of one (/anchors/<slug>/programmes/)."""
 
+    page_cache = "public"  # common/pagecache.py: shared by visitors without a session, and kept per session
+
     template_name = "programs/programme_list.html"
 
     def get_context_data(self, **kwargs):
@@ -80,6 +82,7 @@ class ProgrammeMixin:
 
 
 class ProgrammeDetailView(ProgrammeMixin, TemplateView):
+    page_cache = "public"  # common/pagecache.py: shared by visitors without a session, and kept per session
     template_name = "programs/programme_detail.html"
 
     def get_context_data(self, **kwargs):

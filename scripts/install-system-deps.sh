@@ -2,6 +2,7 @@
 # Install the Debian packages a profile needs, when missing.
 #   run:  what `make run` needs (Python's venv module)
 #   test: what `make test` needs on top (Chromium for browser tests, fonts and poppler for PDFs, nginx)
+#   bench: what `make bench` needs on top (wrk, the load generator that drives gunicorn from a second process)
 # As root it runs apt-get; otherwise it prints one line naming the packages and exits 1.
 set -euo pipefail
 profile="${1:-run}"
@@ -19,6 +20,10 @@ if [ "$profile" = "test" ]; then
   for p in fonts-nanum poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0; do
     have_pkg "$p" || missing+=("$p")
   done
+fi
+
+if [ "$profile" = "bench" ]; then
+  command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0

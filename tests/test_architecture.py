@@ -73,3 +73,25 @@ def test_tenancy_lives_in_tenants_and_evidence_review_in_accounts():
     from accounts import views
 
     assert hasattr(views, "EvidenceReviewView") and hasattr(views, "EvidenceFileView")
+
+
+def test_every_write_without_signals_retires_the_cached_pages():
+    """QuerySet.update(), bulk_update() and bulk_create() send no post_save, so the public pages' cache
+    (common/pagecache.py) would not hear of them: a module that writes so calls pagecache.touch(), unless the model
+    is one that only logged-in pages show (pagecache.UNCACHED_MODELS)."""
+    import re
+
+    from common.pagecache import UNCACHED_MODELS
+
+    call = re.compile(r"(\w+)\.objects\b[^\n]*\.(update|bulk_update|bulk_create)\(")
+    missing = []
+    for app in APP_ORDER:
+        for path in (ROOT / app).rglob("*.py"):
+            rel = path.relative_to(ROOT).as_posix()
+            if "/tests/" in rel or "/migrations/" in rel:
+                continue
+            text = path.read_text()
+            for model, method in call.findall(text):
+                if model not in UNCACHED_MODELS and "pagecache.touch(" not in text:
+                    missing.append(f"{rel}: {model}.objects…{method}()")
+    assert not missing, missing

@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from common import pagecache
+
 from ..models import BookingPolicy, Reservation, ReservationEvent, Status
 from .lifecycle import notify_maker, reservation_mark_no_show
 
@@ -26,6 +28,7 @@ def reservations_expire_requests(*, now: datetime) -> int:
                 )
                 == 1
             ):
+                pagecache.touch()  # update() sends no signal
                 event = ReservationEvent.objects.create(
                     reservation_id=pk,
                     at=now,

@@ -27,6 +27,8 @@ from .base import ResourceMixin, parse_day, parse_dt, parse_length
 class ResourceWeekView(ResourceMixin, TemplateView):
     """A resource's week: free and busy slots (never who booked them), each free one a link to book it."""
 
+    page_cache = "session"  # common/pagecache.py: kept per logged-in browser session, retired by every write
+
     template_name = "reservations/resource_week.html"
 
     def get_context_data(self, **kwargs):

@@ -43,6 +43,8 @@ class PrivateFeedView(View):
 class ResourceFeedView(ResourceMixin, View):
     """A resource's busy times as a public iCal feed: no names, no purposes."""
 
+    page_cache = "public"  # common/pagecache.py: calendar clients fetch it without a session
+
     def get(self, request, kind: str, pk: int):
         resource = self.get_resource()
         now = timezone.now()

@@ -37,6 +37,8 @@ class DeskMixin(PolicyRequiredMixin):
 class DeskView(DeskMixin, TemplateView):
     """An anchor's desk: resources × time for a day (or × days for a week), requests, check-in search."""
 
+    page_cache = "session"  # common/pagecache.py: kept per logged-in browser session, retired by every write
+
     template_name = "reservations/desk.html"
 
     def get_template_names(self):

@@ -20,6 +20,7 @@ from .base import ReservationObjectMixin
 
 
 class MyReservationsView(LoginRequiredMixin, TemplateView):
+    page_cache = "session"  # common/pagecache.py: kept per logged-in browser session, retired by every write
     template_name = "reservations/my_reservations.html"
 
     def get_context_data(self, **kwargs):

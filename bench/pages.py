@@ -1,0 +1,417 @@
+"""Every page through gunicorn beside two baselines, at 1,000 and at 100,000 reservations, in one run (issue 16).
+
+Prints, never asserts. On a throw-away PostgreSQL database (DATABASE_URL) with the seed data, it serves the portal
+with gunicorn (2 sync workers, DEBUG off, persistent connections, bench/settings.py adding two baseline views),
+and drives each page with wrk (8 connections, BENCH_SECONDS each, default 10) from a second process, beside:
+
+- a bare view returning "ok" through the full middleware, and
+- a view doing one indexed query (the targets are ratios against this one).
+
+It then grows the reservations from 1,000 to 100,000 (the extra ones in the past, as years of use leave them) and
+measures again. Query counts per page come from Django's test client in-process, before the load. A page that
+does not answer 200 to its user stops the run: a redirect to the login page is not a fast page.
+
+BENCH_PROFILE=1 instead profiles each page in-process with cProfile (BENCH_PROFILE_N requests) and prints where
+the time goes; bench/README.md keeps the write-up.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import http.client
+import io
+import os
+import pstats
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from datetime import time as dtime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from common.time import SEOUL  # noqa: E402
+
+SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
+SIZES = (1_000, 100_000) if not os.environ.get("BENCH_DEBUG") else (1_000, 1_001)
+# "cached": as deployed, the pages' cache on (common/pagecache.py; no writes during the run, so every page after the
+# first of each minute is served from it); "rendered": the cache off, every request renders its page.
+MODES = ("cached", "rendered")
+PUBLIC_TARGET, LOGGED_IN_TARGET, LOGGED_IN_LIMIT, GROWTH_TARGET = 2.0, 4.0, 6.0, 1.1
+
+
+@dataclass
+class Page:
+    label: str
+    url: str
+    who: str  # "public", "maker", "staff" or "officer"
+
+    @property
+    def target(self) -> float:
+        return PUBLIC_TARGET if self.who == "public" else LOGGED_IN_TARGET
+
+
+def seed_world(now: datetime):
+    """The seed data (as `load_seed_data` loads it), one account per role, and 20 bookable resources at Geumcheon."""
+    from importlib import import_module
+
+    from accounts.roles import Role
+    from accounts.tests.factories import UserFactory
+    from anchors.management.commands.load_seed_data import SEED_APPS
+    from anchors.models import Anchor, StaffAssignment
+    from facilities.models import Equipment, EquipmentKind, Space
+
+    for app in SEED_APPS:
+        import_module(f"{app}.seed").load(now=now)
+    g = Anchor.objects.get(slug="geumcheon")
+    room = Space.objects.get(anchor=g, slug="common-equipment-room")
+    kind = EquipmentKind.objects.get(slug="industrial-sewing-machine")
+    n = 0
+    while (
+        Space.objects.filter(anchor=g, bookable=True).count() + Equipment.objects.filter(space__anchor=g).count() < 20
+    ):
+        n += 1
+        Equipment.objects.create(
+            space=room, kind=kind, name_ko=f"벤치 미싱 {n}", name_en=f"Bench machine {n}", asset_tag=f"BENCH-{n}"
+        )
+    staff = UserFactory(email="bench.staff@example.com", roles=[Role.FACILITY_STAFF])
+    StaffAssignment.objects.create(user=staff, anchor=g)
+    users = {
+        "staff": staff,
+        "maker": UserFactory(email="bench.maker@example.com", roles=[Role.MAKER]),
+        "crowd": UserFactory(email="bench.crowd@example.com", roles=[Role.MAKER]),
+        "officer": UserFactory(email="bench.officer@example.com", roles=[Role.DISTRICT_OFFICER]),
+    }
+    return g, users
+
+
+def resources(anchor):
+    from facilities.models import Equipment
+
+    return list(Equipment.objects.filter(space__anchor=anchor).order_by("pk"))
+
+
+def add_current(anchor, users, day: datetime) -> None:
+    """The maker's ~50 bookings (25 ahead, 25 behind) and two bookings a day per machine in the measured week."""
+    from reservations.models import Reservation, Status
+
+    units = resources(anchor)
+    mine, rows = units[0], []
+
+    def booking(unit, user, start, minutes, status):
+        return Reservation(
+            anchor=anchor,
+            equipment=unit,
+            user=user,
+            booked_by=user,
+            start_at=start,
+            end_at=start + timedelta(minutes=minutes),
+            blocked_until=start + timedelta(minutes=minutes),
+            status=status,
+            fee_won=5000,
+        )
+
+    for k in range(25):
+        rows.append(booking(mine, users["maker"], day + timedelta(days=k + 8, hours=10), 60, Status.CONFIRMED))
+        rows.append(booking(mine, users["maker"], day - timedelta(days=k + 8, hours=-10), 60, Status.COMPLETED))
+    monday = day - timedelta(days=day.weekday())
+    for d in range(7):
+        for unit in units[1:]:
+            for hour, minutes in ((10, 60), (14, 90)):
+                start = monday + timedelta(days=d, hours=hour)
+                status = Status.CONFIRMED if start > day else Status.COMPLETED
+                rows.append(booking(unit, users["crowd"], start, minutes, status))
+    Reservation.objects.bulk_create(rows)
+
+
+def add_past(anchor, users, day: datetime, total: int) -> None:
+    """Completed bookings going back in time, spread over the machines, until the anchor holds `total`."""
+    from reservations.models import Reservation, Status
+
+    units = resources(anchor)[1:]
+    have = Reservation.objects.count()
+    start_from = day - timedelta(days=day.weekday() + 1)
+    rows = []
+    for i in range(have, total):
+        unit = units[i % len(units)]
+        start = start_from - timedelta(hours=i // len(units) + 1)
+        rows.append(
+            Reservation(
+                anchor=anchor,
+                equipment=unit,
+                user=users["crowd"],
+                booked_by=users["crowd"],
+                start_at=start,
+                end_at=start + timedelta(minutes=30),
+                blocked_until=start + timedelta(minutes=30),
+                status=Status.COMPLETED,
+                fee_won=2500,
+            )
+        )
+        if len(rows) == 5000:
+            Reservation.objects.bulk_create(rows)
+            rows = []
+    Reservation.objects.bulk_create(rows)
+    with connection.cursor() as c:
+        c.execute("ANALYZE")
+
+
+def pages(anchor, day: datetime) -> list[Page]:
+    from budgets import selectors as budget_selectors
+    from budgets.models import Project
+    from facilities.models import Space
+    from programs.models import Programme
+
+    unit = resources(anchor)[1]
+    cutting = Space.objects.get(anchor=anchor, slug="cutting-room")
+    year = budget_selectors.budget_years(Project.objects.order_by("pk").first())[-1]
+    programme = Programme.objects.order_by("pk").first()
+    iso = day.date().isoformat()
+    return [
+        Page("home /", "/", "public"),
+        Page("anchor detail", "/anchors/geumcheon/", "public"),
+        Page("anchor facilities", "/anchors/geumcheon/facilities/", "public"),
+        Page(
+            "rates with a quote",
+            f"/anchors/geumcheon/rates/?resource=space:{cutting.pk}&date={iso}&start=14:00&end=19:30",
+            "public",
+        ),
+        Page("programmes", "/programmes/", "public"),
+        Page("a programme", f"/programmes/{programme.pk}/", "public"),
+        Page("budget summary", f"/budgets/{year}/", "public"),
+        Page("budget execution", f"/budgets/{year}/execution/", "public"),
+        Page("per-anchor outcome", "/budgets/anchors/geumcheon/", "public"),
+        Page("machine iCal feed", f"/calendar/equipment/{unit.pk}.ics", "public"),
+        Page("booking week (maker)", f"/book/equipment/{unit.pk}/?week={iso}", "maker"),
+        Page("my reservations (~50)", "/me/reservations/", "maker"),
+        Page("desk day (staff)", f"/desk/geumcheon/?date={iso}", "staff"),
+        Page("desk week (staff)", f"/desk/geumcheon/?date={iso}&view=week", "staff"),
+        Page("budget summary (officer)", f"/budgets/{year}/", "officer"),
+        Page("budget execution (officer)", f"/budgets/{year}/execution/", "officer"),
+        Page("outcome (officer)", "/budgets/anchors/geumcheon/", "officer"),
+        Page("reports (officer)", "/budgets/reports/", "officer"),
+        Page("budget history (officer)", "/budgets/history/", "officer"),
+    ]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wrk(url: str, cookie: str) -> tuple[float, float, int]:
+    """Requests/s, median latency in ms and the count of non-2xx answers, 8 connections for SECONDS."""
+    args = ["wrk", "-t1", "-c8", f"-d{SECONDS:g}s", "--latency", url]
+    if cookie:
+        args[1:1] = ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)", out)
+    ms = float(p50.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[p50.group(2)]
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    return rps, ms, int(bad.group(1)) if bad else 0
+
+
+def check_200(port: int, url: str, cookie: str) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", url, headers={"Cookie": cookie} if cookie else {})
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    if os.environ.get("BENCH_DEBUG"):
+        print(
+            url,
+            response.status,
+            response.getheader("ETag"),
+            response.getheader("Set-Cookie"),
+            response.getheader("Cache-Control"),
+        )
+    if response.status != 200:
+        raise SystemExit(f"{url} answered {response.status} (expected 200); the bench measures real pages only")
+
+
+def count_queries(clients: dict[str, Client], page: Page) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = clients[page.who].get(page.url)
+    assert response.status_code == 200, (page.url, response.status_code)
+    return len(ctx.captured_queries)
+
+
+def profile(clients: dict[str, Client], all_pages: list[Page]) -> None:
+    n = int(os.environ.get("BENCH_PROFILE_N", "30"))
+    for page in all_pages:
+        client = clients[page.who]
+        client.get(page.url)
+        profiler = cProfile.Profile()
+        t0 = time.perf_counter()
+        profiler.enable()
+        for _ in range(n):
+            client.get(page.url)
+        profiler.disable()
+        ms = (time.perf_counter() - t0) * 1000 / n
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(
+            r"(anchors|facilities|reservations|budgets|programs|common|accounts|notifications|tenants)/(?!tests)", 14
+        )
+        print(f"\n=== {page.label} ({page.url}): {ms:.1f} ms per request in-process")
+        print("\n".join(line for line in out.getvalue().splitlines() if re.match(r"\s+\d", line)))
+
+
+def serve(test_db: str, cached: bool) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"{os.environ['DATABASE_URL'].rsplit('/', 1)[0]}/{test_db}",
+        "DEBUG": "0",
+        "EMAIL_URL": "consolemail://",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "SESSION_COOKIE_SECURE": "0",
+        "CSRF_COOKIE_SECURE": "0",
+        "SECRET_KEY": os.environ["SECRET_KEY"],  # the test settings' key, so the sessions made here are valid
+        "STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
+        "AXES_ENABLED": "1",
+        "PAGE_CACHE": "1" if cached else "0",
+        "PAGE_CACHE_PREFIX": f"bench-{os.getpid()}",
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "--no-control-socket",  # several gunicorns of one user must not share the default control socket
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/livez", timeout=1)
+            return server, port
+        except Exception:
+            time.sleep(0.1)
+    server.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def main() -> None:
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: `bash scripts/install-system-deps.sh bench` installs it")
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    test_db = connection.settings_dict["NAME"]
+    try:
+        now = timezone.now()
+        day = datetime.combine(now.astimezone(SEOUL).date() + timedelta(days=1), dtime(0), tzinfo=SEOUL)
+        anchor, users = seed_world(now)
+        add_current(anchor, users, day)
+        add_past(anchor, users, day, SIZES[0])
+        all_pages = pages(anchor, day)
+        clients = {"public": Client()}
+        for who in ("maker", "staff", "officer"):
+            clients[who] = Client()
+            clients[who].force_login(users[who])
+        if os.environ.get("BENCH_PROFILE"):
+            with override_settings(ALLOWED_HOSTS=["*"], DEBUG=False):
+                profile(clients, all_pages)
+            return
+        cookies = {"public": ""}
+        for who, c in clients.items():
+            if who != "public":
+                c.get("/")  # a browser holds its CSRF cookie after its first page
+                cookies[who] = f"sessionid={c.cookies['sessionid'].value}; csrftoken={c.cookies['csrftoken'].value}"
+        results: dict[tuple[int, str], dict[str, tuple[float, float, int, int]]] = {}
+        baselines: dict[tuple[int, str], dict[str, tuple[float, float, int]]] = {}
+        for size in SIZES:
+            if size != SIZES[0]:
+                add_past(anchor, users, day, size)
+            with override_settings(ALLOWED_HOSTS=["*"]):
+                queries = {p.label: count_queries(clients, p) for p in all_pages}
+            for mode in MODES:
+                server, port = serve(test_db, cached=mode == "cached")
+                base = f"http://127.0.0.1:{port}"
+                try:
+                    for p in all_pages:
+                        check_200(port, p.url, cookies[p.who])
+                    baselines[size, mode] = {
+                        "bare": wrk(base + "/__bench__/bare", ""),
+                        "one query": wrk(base + "/__bench__/one-query", ""),
+                    }
+                    results[size, mode] = {}
+                    for p in all_pages:
+                        rps, ms, bad = wrk(base + p.url, cookies[p.who])
+                        results[size, mode][p.label] = (rps, ms, bad, queries[p.label])
+                        print(
+                            f"  {size:>7,} {mode:<9}{p.label:<28}{rps:>8.0f} req/s {ms:>7.1f} ms  {queries[p.label]} queries",
+                            flush=True,
+                        )
+                finally:
+                    server.terminate()
+                    server.wait(timeout=20)
+        report(all_pages, results, baselines)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def report(all_pages, results, baselines) -> None:
+    small, big = SIZES
+    print(f"\ngunicorn (2 sync workers, DEBUG off), wrk 8 connections × {SECONDS:g} s per page, PostgreSQL")
+    print("× = req/s of the one-query view ÷ req/s of the page, in the same server (lower is better);")
+    print("growth = time per request at 100k ÷ at 1k; cached = as deployed, rendered = the pages' cache off\n")
+    for name in ("bare", "one query"):
+        cells = "".join(
+            f"{baselines[size, mode][name][0]:>9.0f} ({mode} {size // 1000}k)" for size in SIZES for mode in MODES
+        )
+        print(f"  {name + ' view':<18}{cells}")
+    print(
+        "\n| page | who | queries | × 1k | × 100k | growth | target | met | rendered × 1k | rendered × 100k | rendered growth |"
+    )
+    print("|---|---|--:|--:|--:|--:|--:|---|--:|--:|--:|")
+    misses = 0
+    for p in all_pages:
+        ratio, growth, errors = {}, {}, 0
+        for mode in MODES:
+            rows = [results[size, mode][p.label] for size in SIZES]
+            ratio[mode] = [baselines[size, mode]["one query"][0] / rows[i][0] for i, size in enumerate(SIZES)]
+            growth[mode] = rows[0][0] / rows[1][0]
+            errors += rows[0][2] + rows[1][2]
+        queries = f"{results[small, 'cached'][p.label][3]}→{results[big, 'cached'][p.label][3]}"
+        met = max(ratio["cached"]) <= p.target and growth["cached"] <= GROWTH_TARGET and not errors
+        misses += not met
+        print(
+            f"| {p.label} | {p.who} | {queries} | {ratio['cached'][0]:.1f}× | {ratio['cached'][1]:.1f}× | "
+            f"{growth['cached']:.2f} | ≤{p.target:g}× | {'yes' if met else 'NO'}{f' ({errors} errors)' if errors else ''} | "
+            f"{ratio['rendered'][0]:.1f}× | {ratio['rendered'][1]:.1f}× | {growth['rendered']:.2f} |"
+        )
+    print(f"\n{len(all_pages) - misses} of {len(all_pages)} pages meet their target (cached, as deployed).")
+
+
+if __name__ == "__main__":
+    main()

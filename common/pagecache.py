@@ -1,0 +1,256 @@
+"""Whole pages kept in the shared cache, never stale after a write: the public pages for every visitor without a
+session, and a logged-in browser's own pages for that browser only.
+
+What may be cached is the view's choice: `page_cache = "public"` (the same for every visitor: anchors, facilities,
+rates, programmes, budget books, public calendar feeds) or `page_cache = "session"` (a user's own page: the booking
+week, my reservations, the desk, reports, history). A public page is also kept per session for logged-in users.
+
+A page is stored only for a GET that is not an htmx fragment and carries no messages cookie, answered 200 without a
+new cookie. A shared page is stored only when nothing of the visitor is in it (no session, no CSRF token); a
+session's page is keyed by that browser's session and CSRF cookies, so it is only ever served back to the browser it
+was made for (the same user, the same token in its forms), never to another session, user, role or language.
+
+Every entry carries the *data stamp* it was rendered under: one counter in the shared cache that every write to the
+portal's models bumps (post_save, post_delete and m2m_changed, sessions included, and `touch()` where code writes
+with `QuerySet.update()`), once as the write happens and once more when its transaction commits. A request serves an
+entry only when its stamp is the current one, so:
+
+- a write is visible on the next request, whoever made it (the stamp moved, every entry is ignored);
+- a reader that rendered during the write's transaction stored its page under the first bump's stamp, which the
+  commit's bump retires;
+- entries also carry the minute they were rendered in and are not served after it, for what changes with the
+  clock alone (a registration closing, a session expiring, today's bookings becoming yesterday's).
+
+A served entry costs one Redis round trip and no database query. Responses carry an ETag (a hash of the body) and a
+conditional GET answers 304. The cost of the stamp is that any write retires every page: the cache pays off while
+pages are read more often than the portal is written to, and bench/pages.py reports the pages rendered as well.
+
+The cache is the "pages" cache: Redis when REDIS_URL is set (shared by every worker). Without it (the embedded
+default) it is Django's dummy cache, so nothing is cached and nothing can go stale between processes. A cache that
+fails (Redis down) is skipped: pages are rendered as if nothing were cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.exceptions import DisallowedHost
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.urls import Resolver404, resolve
+
+from common.language import request_language
+
+log = logging.getLogger(__name__)
+
+STAMP_KEY = "stamp"
+# The apps whose models pages show: a write to any of their models retires every cached page.
+# Sessions too: a logout (its session deleted) retires the pages kept for that session.
+WATCHED_APPS = frozenset(
+    {
+        "common",
+        "accounts",
+        "anchors",
+        "notifications",
+        "facilities",
+        "tenants",
+        "reservations",
+        "programs",
+        "budgets",
+        "sessions",
+    }
+)
+# Models no cached page shows (the outbox is the staff's delivery log, never cached): their QuerySet.update() calls need no touch().
+# tests/test_architecture.py holds every other update(), bulk_update() and bulk_create() to a touch() in its module.
+UNCACHED_MODELS = frozenset({"Outbox"})
+# Response headers a stored page keeps; the outer middleware (request id, security, CSP) adds its own on every request.
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Content-Disposition", "Vary", "X-Frame-Options")
+MAX_QUERY_STRING = 300  # longer query strings are rendered, never stored (a flood of unique URLs fills nothing)
+
+
+def _cache():
+    return caches["pages"]
+
+
+def enabled() -> bool:
+    return bool(getattr(settings, "PAGE_CACHE_ENABLED", False))
+
+
+def _bump() -> None:
+    cache = _cache()
+    try:
+        # A missing stamp (a new or flushed Redis) starts from the clock, so it never repeats a stamp pages were
+        # stored under before.
+        cache.add(STAMP_KEY, time.time_ns(), None)
+        cache.incr(STAMP_KEY)
+    except Exception:  # the cache is down: pages are rendered without it, and entries expire within a minute
+        log.warning("page cache: could not bump the data stamp", exc_info=True)
+
+
+def _bump_on_commit() -> None:
+    _bump()
+
+
+def touch(using: str = DEFAULT_DB_ALIAS) -> None:
+    """Retire every cached page: now, and again when the current transaction commits."""
+    if not enabled():
+        return
+    _bump()
+    conn = connections[using]
+    # One commit bump per transaction however many rows it writes (a rolled-back savepoint drops it, and the next
+    # write registers it again).
+    if conn.in_atomic_block and not any(entry[1] is _bump_on_commit for entry in conn.run_on_commit):
+        transaction.on_commit(_bump_on_commit, using=using)
+
+
+def on_write(sender: Any, **kwargs: Any) -> None:
+    """Signal receiver (connected in common.apps) for the watched apps' models."""
+    if sender._meta.app_label in WATCHED_APPS:
+        touch(kwargs.get("using") or DEFAULT_DB_ALIAS)
+
+
+def _scope(request: HttpRequest) -> str | None:
+    """ "public" for a visitor without a session, "session" for a logged-in browser that holds its CSRF cookie, None
+    for what is never cached (another method, htmx fragments, a request carrying messages to show)."""
+    cookies = request.COOKIES
+    if (
+        request.method not in ("GET", "HEAD")
+        or "HTTP_HX_REQUEST" in request.META
+        or getattr(settings, "MESSAGE_COOKIE_NAME", "messages") in cookies
+    ):
+        return None
+    if settings.SESSION_COOKIE_NAME not in cookies:
+        return "public"
+    return "session" if settings.CSRF_COOKIE_NAME in cookies else None
+
+
+def _key(request: HttpRequest, scope: str) -> str | None:
+    query = request.META.get("QUERY_STRING", "")
+    if len(query) > MAX_QUERY_STRING:
+        return None
+    try:
+        host = request.get_host()
+    except DisallowedHost:  # answered 400 further in, as without the cache
+        return None
+    cookies = request.COOKIES
+    if scope == "public":
+        who = f"public|{request_language(request)}"
+    else:
+        # One browser's session: its session and CSRF cookies (the page holds a token made from the latter), and the
+        # language it chose; without a chosen language the page is in the user's saved one, fixed for the session
+        # unless the user changes it, which is a write.
+        who = "|".join(
+            (
+                "session",
+                cookies[settings.SESSION_COOKIE_NAME],
+                cookies[settings.CSRF_COOKIE_NAME],
+                cookies.get(settings.LANGUAGE_COOKIE_NAME, "-"),
+            )
+        )
+    raw = f"{who}|{request.scheme}|{host}|{request.path}?{query}"
+    return "page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _view_allows(request: HttpRequest) -> str | None:
+    """The view's `page_cache` ("public", "session" or None), from the URL as Django will resolve it."""
+    try:
+        match = resolve(request.path_info, getattr(request, "urlconf", None))
+    except Resolver404:
+        return None
+    view = getattr(match.func, "view_class", match.func)
+    return getattr(view, "page_cache", None)
+
+
+def _minute() -> int:
+    return int(time.time() // 60)
+
+
+class PageCacheMiddleware:
+    """Serves and stores the pages views allow (see the module's docstring for the rules)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        scope = _scope(request) if enabled() else None
+        allowed = _view_allows(request) if scope else None
+        if scope == "public" and allowed != "public" or scope == "session" and allowed is None:
+            scope = None  # a page this cache never keeps costs no lookup
+        key = _key(request, scope) if scope else None
+        if key is None:
+            return self.get_response(request)
+        minute = _minute()
+        try:
+            found = _cache().get_many([STAMP_KEY, key])
+            stamp, entry = found.get(STAMP_KEY), found.get(key)
+            if stamp is None:  # a new or flushed cache: start a stamp no page was stored under
+                _cache().add(STAMP_KEY, time.time_ns(), None)
+                stamp = _cache().get(STAMP_KEY)
+        except Exception:
+            log.warning("page cache: lookup failed", exc_info=True)
+            return self.get_response(request)
+        if entry is not None and entry["stamp"] == stamp and entry["minute"] == minute:
+            return self._respond(request, entry)
+        response = self.get_response(request)
+        if stamp is not None and self._storable(request, response, scope):
+            entry = {
+                "stamp": stamp,
+                "minute": minute,
+                "etag": '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"',
+                "headers": {h: response[h] for h in KEPT_HEADERS if h in response},
+                "body": response.content,
+                "cache_control": "no-cache" if scope == "public" else "private, no-cache",
+            }
+            try:
+                _cache().set(key, entry, 90)
+            except Exception:
+                log.warning("page cache: store failed", exc_info=True)
+            response["ETag"] = entry["etag"]
+            response["Cache-Control"] = entry["cache_control"]
+            if request.headers.get("If-None-Match") == entry["etag"]:
+                return self._respond(request, entry)
+        return response
+
+    @staticmethod
+    def _storable(request: HttpRequest, response: HttpResponse, scope: str) -> bool:
+        allowed = _view_allows(request)
+        if scope == "public":
+            # Shared by every visitor: nothing of this visitor's may be in it, a CSRF token included.
+            fits = allowed == "public" and not response.cookies and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        else:
+            # This browser's own: only the renewal of the CSRF cookie it already holds may be set (a new session, a
+            # new token or a message would be a cookie the cached copy could not set again).
+            csrf = response.cookies.get(settings.CSRF_COOKIE_NAME)
+            fits = (
+                allowed in ("public", "session")
+                and getattr(request, "user", None) is not None
+                and request.user.is_authenticated
+                and set(response.cookies) <= {settings.CSRF_COOKIE_NAME}
+                and (csrf is None or csrf.value == request.COOKIES.get(settings.CSRF_COOKIE_NAME))
+            )
+        return (
+            fits
+            and request.method == "GET"
+            and response.status_code == 200
+            and not response.streaming
+            and not response.has_header("Cache-Control")  # a view that set its own caching rules keeps them
+        )
+
+    @staticmethod
+    def _respond(request: HttpRequest, entry: dict[str, Any]) -> HttpResponse:
+        if request.headers.get("If-None-Match") == entry["etag"]:
+            response: HttpResponse = HttpResponseNotModified()
+        else:
+            response = HttpResponse(entry["body"] if request.method == "GET" else b"")
+            if request.method == "HEAD":
+                response["Content-Length"] = str(len(entry["body"]))
+        for header, value in entry["headers"].items():
+            response[header] = value
+        response["ETag"] = entry["etag"]
+        response["Cache-Control"] = entry["cache_control"]
+        return response

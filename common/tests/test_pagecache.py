@@ -1,0 +1,271 @@
+"""The public pages' cache (common/pagecache.py) on the real Redis: never stale after a write, never shared between
+languages, sessions or roles, and out of the way when Redis is down.
+
+A page served from the cache costs no database query, which is how these tests tell a hit from a render.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from common import pagecache
+from reservations import services
+from reservations.models import Reservation, Status
+from reservations.tests.conftest import NOW, at
+
+pytestmark = [pytest.mark.django_db, pytest.mark.redis]
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        pytest.skip("the public pages' cache needs Redis (make test sets REDIS_URL)")
+    settings.PAGE_CACHE_ENABLED = True
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": f"test-pagecache-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}",
+        },
+    }
+    pagecache._bump()
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def get(client: Client, url: str, **headers):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, headers=headers)
+    return response, len(ctx.captured_queries)
+
+
+def test_a_public_page_is_served_from_the_cache_with_an_etag_and_answers_304(db, world):
+    first, queries = get(Client(), "/anchors/geumcheon/facilities/")
+    assert first.status_code == 200 and queries > 0 and first["ETag"] and first["Cache-Control"] == "no-cache"
+    again, queries = get(Client(), "/anchors/geumcheon/facilities/")
+    assert again.status_code == 200 and queries == 0 and again.content == first.content
+    assert again["ETag"] == first["ETag"] and again["Content-Language"] == "ko"
+    unchanged, queries = get(Client(), "/anchors/geumcheon/facilities/", if_none_match=first["ETag"])
+    assert unchanged.status_code == 304 and unchanged.content == b"" and queries == 0
+
+
+def test_a_booking_is_in_the_public_feed_on_the_next_request(db, world, maker):
+    feed = f"/calendar/equipment/{world['overlock'].pk}.ics"
+    before, _ = get(Client(), feed)
+    cached, queries = get(Client(), feed)
+    assert queries == 0 and cached.content == before.content
+    services.reservation_create(
+        resource=world["overlock"], start=at(3, 14), end=at(3, 16), booked_by=maker, user=maker, now=NOW
+    )
+    after, queries = get(Client(), feed)
+    assert queries > 0
+    assert after.content.count(b"BEGIN:VEVENT") == before.content.count(b"BEGIN:VEVENT") + 1
+    assert after["ETag"] != before["ETag"]
+    # The old ETag no longer matches: the client gets the new feed, not a 304.
+    revalidated, _ = get(Client(), feed, if_none_match=before["ETag"])
+    assert revalidated.status_code == 200 and revalidated.content == after.content
+
+
+def test_a_write_without_signals_still_retires_the_page(db, world, maker):
+    """The expiry job writes with QuerySet.update(), which sends no signal; it touches the cache itself."""
+    feed = f"/calendar/equipment/{world['overlock'].pk}.ics"
+    held = Reservation.objects.create(
+        anchor=world["geumcheon"],
+        equipment=world["overlock"],
+        user=maker,
+        booked_by=maker,
+        start_at=at(4, 10),
+        end_at=at(4, 12),
+        blocked_until=at(4, 12),
+        status=Status.REQUESTED,
+        hold_expires_at=NOW + timedelta(hours=1),
+    )
+    with_hold, _ = get(Client(), feed)
+    assert b"BEGIN:VEVENT" in with_hold.content
+    assert get(Client(), feed)[1] == 0
+    services.reservations_expire_requests(now=NOW + timedelta(hours=2))
+    held.refresh_from_db()
+    assert held.status == Status.EXPIRED
+    after, queries = get(Client(), feed)
+    assert queries > 0 and after.content.count(b"BEGIN:VEVENT") == with_hold.content.count(b"BEGIN:VEVENT") - 1
+
+
+def test_an_edit_in_the_admin_or_a_service_shows_on_the_next_request(db, world):
+    get(Client(), "/")
+    anchor = world["geumcheon"]
+    anchor.name_ko = "금천 앵커 (새 이름)"
+    anchor.save()
+    page, queries = get(Client(), "/")
+    assert queries > 0 and "금천 앵커 (새 이름)" in page.content.decode()
+
+
+def test_languages_never_share_a_page(db, world):
+    korean, _ = get(Client(), "/")
+    english_client = Client()
+    english_client.cookies["anchor_language"] = "en"
+    english, queries = get(english_client, "/")
+    assert queries > 0, "the English page was rendered, not taken from the Korean one"
+    assert english["Content-Language"] == "en" and korean["Content-Language"] == "ko"
+    assert 'lang="en"' in english.content.decode() and english.content != korean.content
+    assert get(english_client, "/")[0].content == english.content
+    assert get(Client(), "/")[0].content == korean.content
+
+
+def test_visitors_never_get_a_logged_in_page_nor_users_a_visitors_page(db, world, geumcheon_staff):
+    staff = Client()
+    staff.force_login(geumcheon_staff)
+    anonymous, _ = get(Client(), "/anchors/geumcheon/")
+    page, queries = get(staff, "/anchors/geumcheon/")
+    html = page.content.decode()
+    assert queries > 0 and geumcheon_staff.full_name in html and "/accounts/logout/" in html
+    again, queries = get(Client(), "/anchors/geumcheon/")
+    assert queries == 0 and again.content == anonymous.content
+    assert geumcheon_staff.full_name not in again.content.decode() and "/accounts/logout/" not in again.content.decode()
+
+
+def test_a_visitor_switches_language_from_a_cached_page_and_a_logged_in_switch_needs_its_token(db, world, maker):
+    visitor = Client(enforce_csrf_checks=True)
+    get(visitor, "/")
+    cached, queries = get(visitor, "/")
+    assert queries == 0 and b"csrfmiddlewaretoken" not in cached.content
+    switched = visitor.post("/accounts/language/", {"language": "en", "next": "/"})
+    assert switched.status_code == 302 and visitor.cookies["anchor_language"].value == "en"
+
+    member = Client(enforce_csrf_checks=True)
+    member.force_login(maker)
+    assert member.post("/accounts/language/", {"language": "en", "next": "/"}).status_code == 403
+    maker.refresh_from_db()
+    assert maker.preferred_language == "ko"
+    page = member.get("/").content.decode()
+    token = page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    assert member.post("/accounts/language/", {"language": "en", "csrfmiddlewaretoken": token}).status_code == 302
+    maker.refresh_from_db()
+    assert maker.preferred_language == "en"
+
+
+def test_a_message_for_one_visitor_is_never_stored_for_others(db, world):
+    visitor = Client()
+    get(visitor, "/")
+    visitor.post("/accounts/language/", {"language": "xx", "next": "/"})  # refused, with a message
+    with_message = visitor.get("/").content.decode()
+    assert "지원하지 않는 언어입니다" in with_message
+    other, _ = get(Client(), "/")
+    assert "지원하지 않는 언어입니다" not in other.content.decode()
+
+
+def test_pages_expire_with_the_minute_for_what_changes_with_the_clock(db, world):
+    get(Client(), "/anchors/geumcheon/")
+    assert get(Client(), "/anchors/geumcheon/")[1] == 0
+    with time_machine.travel(NOW + timedelta(seconds=61), tick=False):
+        assert get(Client(), "/anchors/geumcheon/")[1] > 0
+
+
+def test_hostile_and_long_urls_are_rendered_and_not_stored(db, world):
+    long_url = "/anchors/geumcheon/rates/?date=" + "9" * 400
+    response, _ = get(Client(), long_url)
+    assert response.status_code in (200, 400) and "ETag" not in response
+    assert get(Client(), long_url)[1] > 0
+    for hostile in ("/anchors/%00/", "/anchors/geumcheon/rates/?date=%ff%fe", "/calendar/equipment/99999999.ics"):
+        assert get(Client(), hostile)[0].status_code in (200, 400, 404)
+
+
+def test_pages_are_rendered_when_redis_is_down(db, world, settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        },
+    }
+    response, queries = get(Client(), "/")
+    assert response.status_code == 200 and queries > 0
+    world["geumcheon"].save()  # a write still succeeds; the bump is logged and skipped
+
+
+def _warm(client: Client, url: str):
+    """A logged-in browser's first request gets its CSRF cookie; from the second on its pages are kept."""
+    client.get(url)
+    first, queries = get(client, url)
+    assert first.status_code == 200 and queries > 0
+    return first
+
+
+def test_a_session_page_is_kept_for_that_browser_only(db, world, geumcheon_staff, maker):
+    desk = f"/desk/geumcheon/?date={NOW.date().isoformat()}"
+    browser = Client()
+    browser.force_login(geumcheon_staff)
+    first = _warm(browser, desk)
+    again, queries = get(browser, desk)
+    assert queries == 0 and again.content == first.content and again["Cache-Control"] == "private, no-cache"
+    # The same user in a second browser: its own session and token, rendered for it.
+    second = Client()
+    second.force_login(geumcheon_staff)
+    second.get(desk)
+    page, queries = get(second, desk)
+    assert queries > 0 and second.cookies["csrftoken"].value in str(page.wsgi_request.COOKIES)
+    # Another user, another role: never the staff's desk.
+    other = Client()
+    other.force_login(maker)
+    other.get("/")
+    assert get(other, desk)[0].status_code == 403
+
+
+def test_a_booking_is_on_the_desk_and_in_my_reservations_on_the_next_request(db, world, geumcheon_staff, maker):
+    desk = "/desk/geumcheon/?date=2026-12-03"
+    staff, member = Client(), Client()
+    staff.force_login(geumcheon_staff)
+    member.force_login(maker)
+    before_desk = _warm(staff, desk)
+    before_mine = _warm(member, "/me/reservations/")
+    assert get(staff, desk)[1] == 0 and get(member, "/me/reservations/")[1] == 0
+    booking = services.reservation_create(
+        resource=world["overlock"], start=at(3, 14), end=at(3, 16), booked_by=maker, user=maker, now=NOW
+    )
+    desk_after, queries = get(staff, desk)
+    assert queries > 0 and desk_after.content != before_desk.content
+    assert f"/reservations/{booking.pk}/" in desk_after.content.decode()
+    mine_after, queries = get(member, "/me/reservations/")
+    assert queries > 0 and f"/reservations/{booking.pk}/" in mine_after.content.decode()
+    assert f"/reservations/{booking.pk}/" not in before_mine.content.decode()
+
+
+def test_after_logout_the_old_session_cookie_gets_no_kept_page(db, world, maker):
+    member = Client()
+    member.force_login(maker)
+    _warm(member, "/me/reservations/")
+    assert get(member, "/me/reservations/")[1] == 0
+    stolen = dict(member.cookies.items())
+    member.post("/accounts/logout/")
+    replay = Client()
+    for name, morsel in stolen.items():
+        replay.cookies[name] = morsel.value
+    response, _ = get(replay, "/me/reservations/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_staff_member_taken_off_the_anchor_loses_the_kept_desk_at_once(db, world, geumcheon_staff):
+    from anchors.models import StaffAssignment
+
+    desk = f"/desk/geumcheon/?date={NOW.date().isoformat()}"
+    browser = Client()
+    browser.force_login(geumcheon_staff)
+    _warm(browser, desk)
+    assert get(browser, desk)[1] == 0
+    StaffAssignment.objects.filter(user=geumcheon_staff).delete()
+    assert get(browser, desk)[0].status_code == 403
+
+
+def test_a_new_or_flushed_cache_starts_a_stamp_and_caches(db, world):
+    pagecache._cache().delete(pagecache.STAMP_KEY)
+    get(Client(), "/programmes/")
+    assert get(Client(), "/programmes/")[1] == 0
