@@ -120,6 +120,7 @@ bench: install-dev
 	bash scripts/install-system-deps.sh bench
 	$(BIN)/python scripts/check_services.py "$(TEST_DATABASE_URL)" "$(TEST_REDIS_URL)"
 	DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python bench/pages.py
+	DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python bench/bookings.py
 	DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python bench/run.py
 	$(BIN)/python bench/quote_bench.py
 	DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python bench/reservations_bench.py

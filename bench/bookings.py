@@ -68,11 +68,41 @@ def book(port: int, path: str, cookie: str, token: str, form: dict) -> tuple[boo
     status, _loc, html = post(port, path, cookie, token, {**form, "step": "preview"})
     fee = re.search(r'name="fee_shown_won" value="(\d+)"', html)
     if status != 200 or not fee:
-        return False, f"preview {status}"
+        why = re.findall(r'class="[^"]*(?:invalid-feedback|alert)[^"]*"[^>]*>(.*?)</', html, re.S)
+        text = " ".join(re.sub(r"<[^>]+>|\s+", " ", w).strip() for w in why)[:120]
+        return False, f"preview {status}: {text}"
     status, location, _html = post(
         port, path, cookie, token, {**form, "step": "confirm", "fee_shown_won": fee.group(1)}
     )
     return status == 302 and "/reservations/" in location, f"confirm {status}"
+
+
+def profile_bookings(machine, maker, first_day) -> None:
+    """BENCH_PROFILE=1: 40 bookings (preview + confirm) in-process under cProfile, time per area and top functions."""
+    import cProfile
+
+    from django.test import override_settings
+    from pages import print_profile
+
+    client = Client()
+    client.force_login(maker)
+    path = f"/book/equipment/{machine.pk}/new/"
+    forms = [
+        {"date": d.isoformat(), "start": a.strftime("%H:%M"), "end": b.strftime("%H:%M"), "purpose": "벤치"}
+        for d, a, b in slots(first_day, 40)
+    ]
+    with override_settings(ALLOWED_HOSTS=["*"]):
+        profiler = cProfile.Profile()
+        t0 = time.perf_counter()
+        profiler.enable()
+        for form in forms:
+            html = client.post(path, {**form, "step": "preview"}).content.decode()
+            fee = re.search(r'name="fee_shown_won" value="(\d+)"', html)
+            assert fee, html[:500]
+            assert client.post(path, {**form, "step": "confirm", "fee_shown_won": fee.group(1)}).status_code == 302
+        profiler.disable()
+    ms = (time.perf_counter() - t0) * 1000 / len(forms)
+    print_profile(profiler, f"a booking (preview + confirm): {ms:.1f} ms in-process (profiled)")
 
 
 def main() -> None:
@@ -86,7 +116,7 @@ def main() -> None:
 
         now = timezone.now()
         anchor, _users = seed_world(now)
-        machines = resources(anchor)[:MAKERS]
+        machines = [m for m in resources(anchor) if not m.kind.requires_certification][:MAKERS]
         makers, cookies = [], []
         for i in range(MAKERS):
             maker = UserFactory(email=f"bench.booker{i}@example.com", roles=[Role.MAKER])
@@ -101,6 +131,9 @@ def main() -> None:
                 )
             )
         first_day = (now.astimezone(SEOUL) + timedelta(days=2)).date()
+        if os.environ.get("BENCH_PROFILE"):
+            profile_bookings(machines[0], makers[0], first_day)
+            return
         server, port = serve(test_db, cached=True)
         try:
             base = f"http://127.0.0.1:{port}"
@@ -153,10 +186,11 @@ def main() -> None:
             outcomes = []
             for round_ in range(5):
                 # The last hour of a late day in the booking window, freed first if the run above booked it.
-                day = first_day + timedelta(days=20 + round_)
-                while day.weekday() >= 5:
-                    day += timedelta(days=1)
+                day = first_day + timedelta(days=14 + 2 * round_)
                 form = {"date": day.isoformat(), "start": "17:00", "end": "18:00", "purpose": "경합"}
+                while day.weekday() >= 5 or post(port, path, *cookies[0], {**form, "step": "preview"})[0] != 200:
+                    day += timedelta(days=1)  # a weekend or a closure (a public holiday): the next open day
+                    form = {"date": day.isoformat(), "start": "17:00", "end": "18:00", "purpose": "경합"}
                 Reservation.objects.filter(equipment=race_machine, start_at__date__gte=day).delete()
                 barrier = threading.Barrier(MAKERS)
                 results: list[bool] = []

@@ -299,20 +299,24 @@ def profile(clients: dict[str, Client], all_pages: list[Page]) -> None:
             client.get(page.url)
         profiler.disable()
         ms = (time.perf_counter() - t0) * 1000 / n
-        stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
-        areas: dict[str, float] = {}
-        total = sum(tt for (_cc, _nc, tt, _ct, _callers) in stats.values()) or 1.0
-        for (filename, _line, _func), (_cc, _nc, tt, _ct, _callers) in stats.items():
-            areas[area_of(filename)] = areas.get(area_of(filename), 0.0) + tt
-        shares = ", ".join(f"{a} {100 * t / total:.0f} %" for a, t in sorted(areas.items(), key=lambda x: -x[1]))
-        print(f"\n=== {page.label} ({page.url}): {ms:.1f} ms per request in-process (profiled)\n    {shares}")
+        print_profile(profiler, f"{page.label} ({page.url}): {ms:.1f} ms per request in-process (profiled)")
+
+
+def print_profile(profiler: cProfile.Profile, title: str) -> None:
+    stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    areas: dict[str, float] = {}
+    total = sum(tt for (_cc, _nc, tt, _ct, _callers) in stats.values()) or 1.0
+    for (filename, _line, _func), (_cc, _nc, tt, _ct, _callers) in stats.items():
+        areas[area_of(filename)] = areas.get(area_of(filename), 0.0) + tt
+    shares = ", ".join(f"{a} {100 * t / total:.0f} %" for a, t in sorted(areas.items(), key=lambda x: -x[1]))
+    print(f"\n=== {title}\n    {shares}")
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(8)
+    print("\n".join(line for line in out.getvalue().splitlines() if re.match(r"\s+\d", line)))
+    if os.environ.get("BENCH_CALLERS"):  # who calls a function, e.g. BENCH_CALLERS=__copy__
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(8)
-        print("\n".join(line for line in out.getvalue().splitlines() if re.match(r"\s+\d", line)))
-        if os.environ.get("BENCH_CALLERS"):  # who calls a function, e.g. BENCH_CALLERS=__copy__
-            out = io.StringIO()
-            pstats.Stats(profiler, stream=out).print_callers(os.environ["BENCH_CALLERS"])
-            print(out.getvalue()[-3000:])
+        pstats.Stats(profiler, stream=out).print_callers(os.environ["BENCH_CALLERS"])
+        print(out.getvalue()[-3000:])
 
 
 def serve(test_db: str, cached: bool) -> tuple[subprocess.Popen, int]:

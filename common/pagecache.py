@@ -35,10 +35,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import caches
+from django.core.cache import BaseCache, caches
 from django.core.exceptions import DisallowedHost
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
@@ -73,7 +74,7 @@ KEPT_HEADERS = ("Content-Type", "Content-Language", "Content-Disposition", "Vary
 MAX_QUERY_STRING = 300  # longer query strings are rendered, never stored (a flood of unique URLs fills nothing)
 
 
-def _cache():
+def _cache() -> BaseCache:
     return caches["pages"]
 
 
@@ -86,8 +87,11 @@ def _bump() -> None:
     try:
         # A missing stamp (a new or flushed Redis) starts from the clock, so it never repeats a stamp pages were
         # stored under before.
-        cache.add(STAMP_KEY, time.time_ns(), None)
-        cache.incr(STAMP_KEY)
+        try:
+            cache.incr(STAMP_KEY)  # one round trip: INCR
+        except ValueError:
+            cache.add(STAMP_KEY, time.time_ns(), None)
+            cache.incr(STAMP_KEY)
     except Exception:  # the cache is down: pages are rendered without it, and entries expire within a minute
         log.warning("page cache: could not bump the data stamp", exc_info=True)
 
@@ -173,7 +177,7 @@ def _minute() -> int:
 class PageCacheMiddleware:
     """Serves and stores the pages views allow (see the module's docstring for the rules)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
@@ -197,7 +201,7 @@ class PageCacheMiddleware:
         if entry is not None and entry["stamp"] == stamp and entry["minute"] == minute:
             return self._respond(request, entry)
         response = self.get_response(request)
-        if stamp is not None and self._storable(request, response, scope):
+        if stamp is not None and scope is not None and self._storable(request, response, scope):
             entry = {
                 "stamp": stamp,
                 "minute": minute,
