@@ -7,7 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseForbidden, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
@@ -166,9 +166,17 @@ class LanguageSwitchView(View):
 
     def post(self, request):
         if request.user.is_authenticated:
-            refused = csrf_protect(lambda request: None)(request)
-            if refused is not None:
-                return refused
+            checked = csrf_protect(lambda request: HttpResponse(status=204))(request)
+            if checked.status_code == 403:
+                return checked
+        else:
+            # No token to check for a visitor, but the switch must come from the portal's own pages: a cross-site
+            # form must not flip a visitor's (or a logged-out tab's) language.
+            origin = request.headers.get("Origin")
+            if request.headers.get("Sec-Fetch-Site") == "cross-site" or (
+                origin and origin != f"{request.scheme}://{request.get_host()}"
+            ):
+                return HttpResponseForbidden(_("The language can only be changed from the portal's own pages."))
         form = LanguageForm(request.POST)
         next_url = request.POST.get("next") or "/"
         if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):

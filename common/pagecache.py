@@ -11,23 +11,26 @@ session's page is keyed by that browser's session and CSRF cookies, so it is onl
 was made for (the same user, the same token in its forms), never to another session, user, role or language.
 
 Every entry carries the *data stamp* it was rendered under: one counter in the shared cache that every write to the
-portal's models bumps (post_save, post_delete and m2m_changed, sessions included, and `touch()` where code writes
-with `QuerySet.update()`), once as the write happens and once more when its transaction commits. A request serves an
-entry only when its stamp is the current one, so:
+portal's models moves on (post_save, post_delete and m2m_changed, sessions and groups included, and `touch()` where
+code writes with `QuerySet.update()`) when the write's transaction commits, or at once outside a transaction. A
+request serves an entry only when its stamp is the current one, so:
 
 - a write is visible on the next request, whoever made it (the stamp moved, every entry is ignored);
-- a reader that rendered during the write's transaction stored its page under the first bump's stamp, which the
-  commit's bump retires;
+- a reader that rendered while the write's transaction was open saw the data from before it and stored its page
+  under the stamp from before the commit, which the commit retires;
 - entries also carry the minute they were rendered in and are not served after it, for what changes with the
-  clock alone (a registration closing, a session expiring, today's bookings becoming yesterday's).
+  clock alone (a registration closing, a session expiring, today's bookings becoming yesterday's);
+- a deploy, or a change made outside the portal (SQL by hand), is followed by `manage.py pagecache_touch`.
 
 A served entry costs one Redis round trip and no database query. Responses carry an ETag (a hash of the body) and a
 conditional GET answers 304. The cost of the stamp is that any write retires every page: the cache pays off while
 pages are read more often than the portal is written to, and bench/pages.py reports the pages rendered as well.
 
-The cache is the "pages" cache: Redis when REDIS_URL is set (shared by every worker). Without it (the embedded
-default) it is Django's dummy cache, so nothing is cached and nothing can go stale between processes. A cache that
-fails (Redis down) is skipped: pages are rendered as if nothing were cached.
+The cache is the "pages" cache: Redis (PAGE_CACHE_URL, else REDIS_URL) shared by every web process and worker.
+Without Redis (the embedded default) it is Django's dummy cache, so nothing is cached and nothing can go stale
+between processes. A cache that fails (Redis down or slow) is left alone for a few seconds per process: pages are
+rendered as if nothing were cached, a write waits for at most one timeout, and the stamp is moved on before
+anything is served again.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from django.core.exceptions import DisallowedHost
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, resolve
+from django.utils.cache import patch_vary_headers
 
 from common.language import request_language
 
@@ -64,6 +68,7 @@ WATCHED_APPS = frozenset(
         "programs",
         "budgets",
         "sessions",
+        "auth",  # roles are groups: a renamed group changes what pages offer
     }
 )
 # Models no cached page shows (the outbox is the staff's delivery log, never cached): their QuerySet.update() calls need no touch().
@@ -82,18 +87,49 @@ def enabled() -> bool:
     return bool(getattr(settings, "PAGE_CACHE_ENABLED", False))
 
 
-def _bump() -> None:
+# After a failure the cache is left alone for a few seconds (per process), so a Redis that does not answer costs
+# one timeout, not one per write or per request; writes made meanwhile are not lost: the first request after the
+# pause bumps the stamp before anything is served again.
+OUTAGE_PAUSE_SECONDS = 5.0
+_state = {"down_until": 0.0, "missed": False}
+
+
+def _failed(what: str) -> None:
+    log.warning("page cache: %s failed; pages are rendered for %s s", what, OUTAGE_PAUSE_SECONDS, exc_info=True)
+    _state["down_until"] = time.monotonic() + OUTAGE_PAUSE_SECONDS
+
+
+def _bump() -> bool:
+    """Move the data stamp on; False when the cache could not be told (the pages then wait for the next bump)."""
+    if time.monotonic() < _state["down_until"]:
+        _state["missed"] = True
+        return False
     cache = _cache()
     try:
-        # A missing stamp (a new or flushed Redis) starts from the clock, so it never repeats a stamp pages were
-        # stored under before.
-        try:
-            cache.incr(STAMP_KEY)  # one round trip: INCR
-        except ValueError:
+        client = getattr(getattr(cache, "_cache", None), "get_client", None)
+        if client is not None:  # Redis: SET NX and INCR in one round trip
+            key = cache.make_and_validate_key(STAMP_KEY)
+            pipe = client(key, write=True).pipeline(transaction=False)
+            # A missing stamp (a new or flushed Redis) starts from the clock, so it never repeats a stamp pages
+            # were stored under before.
+            pipe.set(key, time.time_ns(), nx=True)
+            pipe.incr(key)
+            pipe.execute()
+        else:
             cache.add(STAMP_KEY, time.time_ns(), None)
             cache.incr(STAMP_KEY)
-    except Exception:  # the cache is down: pages are rendered without it, and entries expire within a minute
-        log.warning("page cache: could not bump the data stamp", exc_info=True)
+    except Exception:
+        _state["missed"] = True
+        _failed("bumping the data stamp")
+        return False
+    _state["missed"] = False  # any bump retires every page stored before it, the missed writes' included
+    return True
+
+
+def _available() -> bool:
+    if time.monotonic() < _state["down_until"]:
+        return False
+    return _bump() if _state["missed"] else True
 
 
 def _bump_on_commit() -> None:
@@ -101,14 +137,23 @@ def _bump_on_commit() -> None:
 
 
 def touch(using: str = DEFAULT_DB_ALIAS) -> None:
-    """Retire every cached page: now, and again when the current transaction commits."""
+    """Retire every cached page when the current transaction commits (at once outside a transaction).
+
+    A page rendered while the transaction is open shows the data from before it and was stored under the stamp
+    from before the commit, which the commit's bump retires. Tests, whose transactions never commit, set
+    PAGE_CACHE_BUMP_IN_TRANSACTION to bump at every write as well.
+    """
     if not enabled():
         return
-    _bump()
     conn = connections[using]
+    if not conn.in_atomic_block:
+        _bump()
+        return
+    if getattr(settings, "PAGE_CACHE_BUMP_IN_TRANSACTION", False):
+        _bump()
     # One commit bump per transaction however many rows it writes (a rolled-back savepoint drops it, and the next
     # write registers it again).
-    if conn.in_atomic_block and not any(entry[1] is _bump_on_commit for entry in conn.run_on_commit):
+    if not any(entry[1] is _bump_on_commit for entry in conn.run_on_commit):
         transaction.on_commit(_bump_on_commit, using=using)
 
 
@@ -188,6 +233,8 @@ class PageCacheMiddleware:
         key = _key(request, scope) if scope else None
         if key is None:
             return self.get_response(request)
+        if not _available():
+            return self.get_response(request)
         minute = _minute()
         try:
             found = _cache().get_many([STAMP_KEY, key])
@@ -196,12 +243,14 @@ class PageCacheMiddleware:
                 _cache().add(STAMP_KEY, time.time_ns(), None)
                 stamp = _cache().get(STAMP_KEY)
         except Exception:
-            log.warning("page cache: lookup failed", exc_info=True)
+            _failed("the lookup")
             return self.get_response(request)
         if entry is not None and entry["stamp"] == stamp and entry["minute"] == minute:
             return self._respond(request, entry)
         response = self.get_response(request)
         if stamp is not None and scope is not None and self._storable(request, response, scope):
+            # The same URL answers an htmx request with a fragment: browsers must not reuse one for the other.
+            patch_vary_headers(response, ("HX-Request",))
             entry = {
                 "stamp": stamp,
                 "minute": minute,
@@ -213,7 +262,7 @@ class PageCacheMiddleware:
             try:
                 _cache().set(key, entry, 90)
             except Exception:
-                log.warning("page cache: store failed", exc_info=True)
+                _failed("storing a page")
             response["ETag"] = entry["etag"]
             response["Cache-Control"] = entry["cache_control"]
             if request.headers.get("If-None-Match") == entry["etag"]:
@@ -224,8 +273,9 @@ class PageCacheMiddleware:
     def _storable(request: HttpRequest, response: HttpResponse, scope: str) -> bool:
         allowed = _view_allows(request)
         if scope == "public":
-            # Shared by every visitor: nothing of this visitor's may be in it, a CSRF token included.
-            fits = allowed == "public" and not response.cookies and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            # Shared by every visitor: nothing of this visitor's may be in it. A page holding a CSRF token sets (or
+            # renews) the CSRF cookie, so "no cookie set" keeps tokens out as well as sessions and messages.
+            fits = allowed == "public" and not response.cookies
         else:
             # This browser's own: only the renewal of the CSRF cookie it already holds may be set (a new session, a
             # new token or a message would be a cookie the cached copy could not set again).

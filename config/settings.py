@@ -209,17 +209,19 @@ else:
 # The public pages' cache (common/pagecache.py) lives in Redis, shared by every worker, so that one stamp bump retires
 # a page everywhere. Without Redis nothing is cached: a per-process cache could serve one worker's stale page.
 PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE", default=bool(REDIS_URL))
+# Best a Redis database of its own with maxmemory and allkeys-lru (docs/deploy.md), apart from the broker's queues.
+PAGE_CACHE_URL = env.str("PAGE_CACHE_URL", default=REDIS_URL)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pages": (
         {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": PAGE_CACHE_URL,
             "KEY_PREFIX": env.str("PAGE_CACHE_PREFIX", default="pages"),
             # A Redis that does not answer costs a request at most this long before the page is rendered uncached.
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         }
-        if REDIS_URL and PAGE_CACHE_ENABLED
+        if PAGE_CACHE_URL and PAGE_CACHE_ENABLED
         else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     ),
 }

@@ -29,3 +29,6 @@ AXES_ENABLED = False  # the lockout tests turn it on; the test client's login() 
 # Parallel test processes share one Redis database but not one PostgreSQL database: each keeps its own pages.
 if CACHES["pages"]["BACKEND"].endswith("RedisCache"):  # noqa: F405
     CACHES["pages"]["KEY_PREFIX"] = f"test-pages-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"  # noqa: F405
+# The tests' transactions are rolled back, never committed, so the commit's bump of the pages' data stamp never
+# comes: they bump at every write as well (common/pagecache.py; tests/test_pagecache_commit.py runs the real path).
+PAGE_CACHE_BUMP_IN_TRANSACTION = env.bool("PAGE_CACHE_BUMP_IN_TRANSACTION", default=True)  # noqa: F405

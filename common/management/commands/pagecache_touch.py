@@ -1,0 +1,18 @@
+"""Retire every cached page (common/pagecache.py): after a deploy (new templates, translations or static files) and
+after any change made outside the portal, such as SQL by hand."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from common import pagecache
+
+
+class Command(BaseCommand):
+    help = "Retire every cached page: run after a deploy or after changing data outside the portal."
+
+    def handle(self, *args, **options):
+        if not pagecache.enabled():
+            self.stdout.write("The pages' cache is off (no Redis): nothing to retire.")
+            return
+        if not pagecache._bump():
+            raise CommandError("The pages' cache did not answer; its entries expire within two minutes anyway.")
+        self.stdout.write(self.style.SUCCESS("Every cached page is retired."))
