@@ -171,7 +171,14 @@ def reservation_create(
     )
     verified = user.verified_categories if user is not None else []
     freeze_fee(reservation, check.quote, discount_category or (verified[0] if verified else ""))
-    reservation.full_clean(exclude=["checkin_code"])
+    # The fields' own limits (lengths, choices) as a clear refusal. Not re-checked here, because they are already
+    # guaranteed: the related rows (locked or loaded just above; checking each cost a query) and the table's check
+    # constraints (end after start, space or machine, maker or guest: the rules above refuse each with its own
+    # message; each check cost a query in a savepoint). PostgreSQL still enforces every constraint on the insert.
+    reservation.full_clean(
+        exclude=["checkin_code", "anchor", "space", "equipment", "user", "booked_by", "series"],
+        validate_constraints=False,
+    )
     _save_guarded(reservation, resource, now=now)
     event = _log(reservation, to=reservation.status, by=booked_by, at=now, detail={"fee_won": reservation.fee_won})
     if notify:
