@@ -5,10 +5,17 @@ class CommonConfig(AppConfig):
     name = "common"
 
     def ready(self):
+        from django.apps import apps
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from common import pagecache
 
-        # Every write to the portal's models retires the cached public pages (common/pagecache.py).
-        for signal in (post_save, post_delete, m2m_changed):
-            signal.connect(pagecache.on_write, dispatch_uid=f"pagecache-{signal}")
+        # Every write to the portal's models retires the cached pages (common/pagecache.py): the receiver is
+        # connected per model of the watched apps, so other apps' deletes keep Django's fast path.
+        watched = pagecache.watched_apps()
+        for model in apps.get_models(include_auto_created=True):
+            if model._meta.app_label in watched:
+                for signal in (post_save, post_delete, m2m_changed):
+                    signal.connect(
+                        pagecache.on_write, sender=model, dispatch_uid=f"pagecache-{signal}-{model._meta.label}"
+                    )

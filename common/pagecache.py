@@ -41,6 +41,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import BaseCache, caches
 from django.core.exceptions import DisallowedHost
@@ -55,22 +56,9 @@ log = logging.getLogger(__name__)
 
 STAMP_KEY = "stamp"
 # The apps whose models pages show: a write to any of their models retires every cached page.
-# Sessions too: a logout (its session deleted) retires the pages kept for that session.
-WATCHED_APPS = frozenset(
-    {
-        "common",
-        "accounts",
-        "anchors",
-        "notifications",
-        "facilities",
-        "tenants",
-        "reservations",
-        "programs",
-        "budgets",
-        "sessions",
-        "auth",  # roles are groups: a renamed group changes what pages offer
-    }
-)
+# Besides the project's own apps (those whose code lives in this repository, see watched_apps): a logout (its
+# session deleted) retires the pages kept for that session, and roles are groups.
+ALSO_WATCHED = frozenset({"sessions", "auth"})
 # Models no cached page shows (the outbox is the staff's delivery log, never cached): their QuerySet.update() calls need no touch().
 # tests/test_architecture.py holds every other update(), bulk_update() and bulk_create() to a touch() in its module.
 UNCACHED_MODELS = frozenset({"Outbox"})
@@ -157,10 +145,20 @@ def touch(using: str = DEFAULT_DB_ALIAS) -> None:
         transaction.on_commit(_bump_on_commit, using=using)
 
 
+def watched_apps() -> frozenset[str]:
+    """The labels of the apps whose writes retire pages: every installed app of this project, and ALSO_WATCHED."""
+    root = str(settings.BASE_DIR)
+    own = {
+        config.label
+        for config in apps.get_app_configs()
+        if str(config.path).startswith(root + "/") and "site-packages" not in str(config.path)  # not the venv's
+    }
+    return frozenset(own) | ALSO_WATCHED
+
+
 def on_write(sender: Any, **kwargs: Any) -> None:
-    """Signal receiver (connected in common.apps) for the watched apps' models."""
-    if sender._meta.app_label in WATCHED_APPS:
-        touch(kwargs.get("using") or DEFAULT_DB_ALIAS)
+    """Signal receiver (connected in common.apps for the watched apps' models)."""
+    touch(kwargs.get("using") or DEFAULT_DB_ALIAS)
 
 
 def _scope(request: HttpRequest) -> str | None:
@@ -227,7 +225,7 @@ class PageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         scope = _scope(request) if enabled() else None
-        allowed = _view_allows(request) if scope else None
+        allowed = request._page_cache_allowed = _view_allows(request) if scope else None  # type: ignore[attr-defined]
         if scope == "public" and allowed != "public" or scope == "session" and allowed is None:
             scope = None  # a page this cache never keeps costs no lookup
         key = _key(request, scope) if scope else None
@@ -271,7 +269,7 @@ class PageCacheMiddleware:
 
     @staticmethod
     def _storable(request: HttpRequest, response: HttpResponse, scope: str) -> bool:
-        allowed = _view_allows(request)
+        allowed = getattr(request, "_page_cache_allowed", None)
         if scope == "public":
             # Shared by every visitor: nothing of this visitor's may be in it. A page holding a CSRF token sets (or
             # renews) the CSRF cookie, so "no cookie set" keeps tokens out as well as sessions and messages.

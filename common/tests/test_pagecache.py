@@ -6,7 +6,6 @@ A page served from the cache costs no database query, which is how these tests t
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 
 import pytest
@@ -16,6 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from common import pagecache
+from common.tests.pagecache_support import use_page_cache
 from reservations import services
 from reservations.models import Reservation, Status
 from reservations.tests.conftest import NOW, at
@@ -25,19 +25,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.redis]
 
 @pytest.fixture(autouse=True)
 def page_cache(settings):
-    url = os.environ.get("REDIS_URL")
-    if not url:
-        pytest.skip("the public pages' cache needs Redis (make test sets REDIS_URL)")
-    settings.PAGE_CACHE_ENABLED = True
-    settings.CACHES = {
-        **settings.CACHES,
-        "pages": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": url,
-            "KEY_PREFIX": f"test-pagecache-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}",
-        },
-    }
-    pagecache._bump()
+    use_page_cache(settings, "test-pagecache")
     with time_machine.travel(NOW, tick=False):
         yield
 

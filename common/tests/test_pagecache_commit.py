@@ -4,7 +4,6 @@ commits and a second connection reading while the write's transaction is open.""
 
 from __future__ import annotations
 
-import os
 import threading
 
 import pytest
@@ -13,26 +12,17 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from common import pagecache
+from common.tests.pagecache_support import use_page_cache
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.redis]
 
 
 @pytest.fixture(autouse=True)
 def committed_bumps_only(settings):
-    url = os.environ.get("REDIS_URL")
-    if not url or connection.vendor != "postgresql":
+    if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL and Redis (make test)")
-    settings.PAGE_CACHE_ENABLED = True
     settings.PAGE_CACHE_BUMP_IN_TRANSACTION = False
-    settings.CACHES = {
-        **settings.CACHES,
-        "pages": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": url,
-            "KEY_PREFIX": f"test-pagecache-commit-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}",
-        },
-    }
-    pagecache._bump()
+    use_page_cache(settings, "test-pagecache-commit")
 
 
 def stamp():
