@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,16 +20,16 @@ def test_a_visitor_filters_by_district_and_opens_geumcheon(live_server, page):
     page.set_viewport_size({"width": 390, "height": 844})  # a phone
     page.goto(f"{live_server.url}/anchors/")
     assert page.locator("html").get_attribute("lang") == "ko"
-    assert page.get_by_role("heading", name="앵커시설 10곳").is_visible()
+    expect(page.get_by_role("heading", name="앵커시설 10곳")).to_be_visible()
     page.get_by_label("자치구").select_option("geumcheon")
     page.get_by_role("button", name="조건 적용").click()
     page.wait_for_url("**/anchors/?*district=geumcheon*")
-    assert page.get_by_role("heading", name="앵커시설 1곳").is_visible()
+    expect(page.get_by_role("heading", name="앵커시설 1곳")).to_be_visible()
     page.screenshot(path=str(SHOTS / "anchor-list-filtered-phone.png"), full_page=True)
     page.get_by_role("link", name="금천 스마트솔루션앵커").click()
     page.wait_for_url("**/anchors/geumcheon/")
     assert page.get_by_role("heading", level=1).inner_text() == "금천 스마트솔루션앵커"
-    assert page.get_by_text("연면적 1,247㎡").is_visible()
+    expect(page.get_by_text("연면적 1,247㎡")).to_be_visible()
     page.get_by_role("button", name="English").click()
     page.wait_for_url("**/anchors/geumcheon/")
     assert page.get_by_role("heading", level=1).inner_text() == "Geumcheon Smart Solution Anchor"

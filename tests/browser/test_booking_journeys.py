@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from common.time import SEOUL
 
@@ -59,12 +60,12 @@ def test_a_maker_books_a_sewing_machine_and_finds_it_in_my_reservations(site, li
     page.wait_for_url("**/new/?start=*")
     page.get_by_label("목적").fill("샘플 봉제")
     page.get_by_role("button", name="확인하고 사용료 보기").click()
-    assert page.get_by_role("heading", name="예약 내용 확인").is_visible()
+    expect(page.get_by_role("heading", name="예약 내용 확인")).to_be_visible()
     assert "원" in page.locator("#confirm-fee tfoot").inner_text()
     assert Reservation.objects.count() == 0
     page.get_by_role("button", name="예약 확정").click()
     page.wait_for_url("**/reservations/*/")
-    assert page.locator(".qr svg").is_visible()
+    expect(page.locator(".qr svg")).to_be_visible()
     page.screenshot(path=str(SHOTS / "reservation-confirmed-phone.png"), full_page=True)
     page.goto(f"{live_server.url}/me/reservations/")
     upcoming = page.locator("#upcoming-heading + ul")
@@ -91,9 +92,11 @@ def test_the_desk_books_a_walk_in_group_and_checks_them_in(site, live_server, pa
     page.get_by_label("소속 단체").fill("시흥동 봉제협회")
     page.get_by_label("인원").fill("5")
     page.get_by_role("button", name="확인하고 사용료 보기").click()
-    if not page.get_by_role("button", name="예약 확정").count():
+    try:
+        expect(page.get_by_role("button", name="예약 확정")).to_be_visible()
+    except AssertionError as refused:
         page.screenshot(path=str(SHOTS / "desk-booking-refused.png"), full_page=True)
-        raise AssertionError(page.locator("main").inner_text()[:2000])
+        raise AssertionError(page.locator("main").inner_text()[:2000]) from refused
     page.get_by_role("button", name="예약 확정").click()
     page.wait_for_url("**/reservations/*/")
     page.goto(f"{live_server.url}/desk/geumcheon/")

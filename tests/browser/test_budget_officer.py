@@ -7,6 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
@@ -31,7 +32,7 @@ def test_a_district_officer_reviews_execution_and_downloads_the_tables(live_serv
     page.get_by_label("비밀번호").fill("correct-horse-battery")
     page.get_by_role("button", name="로그인").click()
     page.wait_for_url("**/dashboard/")
-    assert page.get_by_role("link", name="개봉 메이커스페이스").first.is_visible()
+    expect(page.get_by_role("link", name="개봉 메이커스페이스").first).to_be_visible()
     page.get_by_role("link", name="예산서").first.click()
     page.get_by_role("link", name="집행").first.click()
     page.wait_for_url("**/budgets/2021/execution/")
@@ -42,7 +43,7 @@ def test_a_district_officer_reviews_execution_and_downloads_the_tables(live_serv
     page.screenshot(path=str(SHOTS / "budget-execution.png"), full_page=True)
     page.get_by_role("link", name="자산및물품취득비").click()
     page.get_by_role("link", name="개봉 메이커스페이스 물품구매").click()
-    assert page.get_by_text("장비 공급업체 (예시)").is_visible()
+    expect(page.get_by_text("장비 공급업체 (예시)")).to_be_visible()
     page.goto(f"{live_server.url}/budgets/2021/execution/")
     with page.expect_download() as info:
         page.get_by_role("link", name="XLSX 내려받기").click()

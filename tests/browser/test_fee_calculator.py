@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,7 +24,7 @@ def test_the_fee_calculator_shows_an_itemised_quote(live_server, browser, with_j
     context = browser.new_context(java_script_enabled=with_js, viewport={"width": 1280, "height": 1000})
     page = context.new_page()
     page.goto(f"{live_server.url}/anchors/geumcheon/facilities/")
-    assert page.get_by_role("heading", name="재단실").is_visible()
+    expect(page.get_by_role("heading", name="재단실")).to_be_visible()
     page.get_by_role("link", name="사용료").click()
     page.wait_for_url("**/anchors/geumcheon/rates/")
     page.get_by_label("공간 또는 장비").select_option(label="재단실")

@@ -18,6 +18,7 @@ import pytest
 import time_machine
 from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from common.time import SEOUL
 
@@ -119,7 +120,9 @@ def start(page, live_server, size: str, lang: str, email: str | None = None) -> 
 
 
 def submit(page, form: str = "main form") -> None:
-    page.locator(f"{form} [type=submit]").first.click()
+    # Waits for the page the form leads to: a check right after a bare click() would still read the old page.
+    with page.expect_navigation():
+        page.locator(f"{form} [type=submit]").first.click()
     page.wait_for_load_state("networkidle")
 
 
@@ -165,7 +168,7 @@ def test_a_maker_books_moves_cancels_and_asks_for_a_training(site, live_server, 
     page.fill("input[name=purpose]", "샘플 봉제")
     look("form")
     submit(page)
-    assert page.locator("#confirm-fee").is_visible()
+    expect(page.locator("#confirm-fee")).to_be_visible()
     look("confirm")
     page.locator("main button[name=step][value=confirm]").click()
     page.wait_for_url("**/reservations/*/")

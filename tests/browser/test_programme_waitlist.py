@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from common.time import SEOUL
 
@@ -63,7 +64,7 @@ def test_a_waitlisted_maker_is_promoted_when_a_participant_cancels(live_server, 
         page.goto(f"{live_server.url}/programmes/")
         page.get_by_role("link", name="오버록 기초 교실").click()
         page.get_by_role("button", name="대기자 명단에 등록").click()
-        assert "대기 1번" in page.locator("#my-status").inner_text()
+        expect(page.locator("#my-status")).to_contain_text("대기 1번")
         page.screenshot(path=str(SHOTS / "programme-waitlisted-phone.png"), full_page=True)
 
         first_ctx = browser.new_context()
@@ -71,10 +72,10 @@ def test_a_waitlisted_maker_is_promoted_when_a_participant_cancels(live_server, 
         login(other, live_server.url, "first@example.com")
         other.goto(f"{live_server.url}{p.get_absolute_url()}")
         other.get_by_role("button", name="등록 취소").click()
-        other.wait_for_load_state()
+        expect(other.get_by_role("button", name="등록 취소")).to_have_count(0)
 
         page.reload()
-        assert "등록되었습니다" in page.locator("#my-status").inner_text()
+        expect(page.locator("#my-status")).to_contain_text("등록되었습니다")
         assert Registration.objects.get(user__email="second@example.com").status == "registered"
         second_ctx.close()
         first_ctx.close()
