@@ -295,6 +295,8 @@ def profile(clients: dict[str, Client], all_pages: list[Page]) -> None:
 
 
 def print_profile(profiler: cProfile.Profile, title: str) -> None:
+    if os.environ.get("BENCH_PSTATS"):  # the raw profile, for pstats or snakeviz
+        profiler.dump_stats(os.environ["BENCH_PSTATS"])
     stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
     areas: dict[str, float] = {}
     total = sum(tt for (_cc, _nc, tt, _ct, _callers) in stats.values()) or 1.0

@@ -26,6 +26,10 @@ A served entry costs one Redis round trip and no database query. Responses carry
 conditional GET answers 304. The cost of the stamp is that any write retires every page: the cache pays off while
 pages are read more often than the portal is written to, and bench/pages.py reports the pages rendered as well.
 
+A second counter, the catalogue stamp, moves only with writes to the reference data (anchors, facilities, rate
+tables, booking policies, quotas): common/catalogue.py keeps those reads in each process while it stands still, so
+bookings, which move the data stamp, do not make every booking re-read the rules' data.
+
 The cache is the "pages" cache: Redis (PAGE_CACHE_URL, else REDIS_URL) shared by every web process and worker.
 Without Redis (the embedded default) it is Django's dummy cache, so nothing is cached and nothing can go stale
 between processes. A cache that fails (Redis down or slow) is left alone for a few seconds per process: pages are
@@ -55,6 +59,11 @@ from common.language import request_language
 log = logging.getLogger(__name__)
 
 STAMP_KEY = "stamp"
+# The second counter: moved only by writes to the reference data the booking rules and the week grids read on every
+# request (common/catalogue.py keeps those reads in each process while it stands still).
+CATALOGUE_KEY = "catalogue"
+CATALOGUE_APPS = frozenset({"anchors", "facilities"})
+CATALOGUE_MODELS = frozenset({"reservations.bookingpolicy", "reservations.quota"})
 # The apps whose models pages show: a write to any of their models retires every cached page.
 # Besides the project's own apps (those whose code lives in this repository, see watched_apps): a logout (its
 # session deleted) retires the pages kept for that session, and roles are groups.
@@ -87,25 +96,29 @@ def _failed(what: str) -> None:
     _state["down_until"] = time.monotonic() + OUTAGE_PAUSE_SECONDS
 
 
-def _bump() -> bool:
-    """Move the data stamp on; False when the cache could not be told (the pages then wait for the next bump)."""
+def _bump(catalogue: bool = True) -> bool:
+    """Move the data stamp on, and the catalogue's with it unless `catalogue` is False (a write to other data);
+    False when the cache could not be told (the pages then wait for the next bump, which moves both)."""
     if time.monotonic() < _state["down_until"]:
         _state["missed"] = True
         return False
     cache = _cache()
+    names = (STAMP_KEY, CATALOGUE_KEY) if catalogue or _state["missed"] else (STAMP_KEY,)
     try:
         client = getattr(getattr(cache, "_cache", None), "get_client", None)
         if client is not None:  # Redis: SET NX and INCR in one round trip
-            key = cache.make_and_validate_key(STAMP_KEY)
-            pipe = client(key, write=True).pipeline(transaction=False)
-            # A missing stamp (a new or flushed Redis) starts from the clock, so it never repeats a stamp pages
-            # were stored under before.
-            pipe.set(key, time.time_ns(), nx=True)
-            pipe.incr(key)
+            keys = [cache.make_and_validate_key(name) for name in names]
+            pipe = client(keys[0], write=True).pipeline(transaction=False)
+            for key in keys:
+                # A missing stamp (a new or flushed Redis) starts from the clock, so it never repeats a stamp pages
+                # were stored under before.
+                pipe.set(key, time.time_ns(), nx=True)
+                pipe.incr(key)
             pipe.execute()
         else:
-            cache.add(STAMP_KEY, time.time_ns(), None)
-            cache.incr(STAMP_KEY)
+            for name in names:
+                cache.add(name, time.time_ns(), None)
+                cache.incr(name)
     except Exception:
         _state["missed"] = True
         _failed("bumping the data stamp")
@@ -124,8 +137,17 @@ def _bump_on_commit() -> None:
     _bump()
 
 
-def touch(using: str = DEFAULT_DB_ALIAS) -> None:
-    """Retire every cached page when the current transaction commits (at once outside a transaction).
+def _bump_pages_on_commit() -> None:
+    _bump(catalogue=False)
+
+
+def _registered(conn: Any, callback: Callable[[], None]) -> bool:
+    return any(entry[1] is callback for entry in conn.run_on_commit)
+
+
+def touch(using: str = DEFAULT_DB_ALIAS, catalogue: bool = True) -> None:
+    """Retire every cached page when the current transaction commits (at once outside a transaction), and the
+    catalogue kept by common/catalogue.py unless `catalogue` is False (the write touched none of its models).
 
     A page rendered while the transaction is open shows the data from before it and was stored under the stamp
     from before the commit, which the commit's bump retires. Tests, whose transactions never commit, set
@@ -133,16 +155,53 @@ def touch(using: str = DEFAULT_DB_ALIAS) -> None:
     """
     if not enabled():
         return
+    if catalogue:
+        from common.catalogue import forget_request_stamp  # a cycle: the catalogue reads its stamp from here
+
+        forget_request_stamp()  # this request reads the stamp again: its writes may have moved it
     conn = connections[using]
     if not conn.in_atomic_block:
-        _bump()
+        _bump(catalogue)
         return
     if getattr(settings, "PAGE_CACHE_BUMP_IN_TRANSACTION", False):
-        _bump()
+        _bump(catalogue)
     # One commit bump per transaction however many rows it writes (a rolled-back savepoint drops it, and the next
-    # write registers it again).
-    if not any(entry[1] is _bump_on_commit for entry in conn.run_on_commit):
+    # write registers it again); a transaction that wrote to the catalogue moves both stamps.
+    if _registered(conn, _bump_on_commit):
+        return
+    if catalogue:
         transaction.on_commit(_bump_on_commit, using=using)
+    elif not _registered(conn, _bump_pages_on_commit):
+        transaction.on_commit(_bump_pages_on_commit, using=using)
+
+
+def catalogue_reusable(using: str = DEFAULT_DB_ALIAS) -> bool:
+    """False when what was read before may not be reused: no shared cache (the embedded default), or a transaction
+    that has itself written to the catalogue and not yet committed (its own reads must see its writes)."""
+    if not enabled():
+        return False
+    conn = connections[using]
+    return not (
+        conn.in_atomic_block
+        and not getattr(settings, "PAGE_CACHE_BUMP_IN_TRANSACTION", False)
+        and _registered(conn, _bump_on_commit)
+    )
+
+
+def catalogue_stamp() -> int | None:
+    """The catalogue's stamp now, from the shared cache; None when the cache fails."""
+    if not _available():
+        return None
+    cache = _cache()
+    try:
+        stamp = cache.get(CATALOGUE_KEY)
+        if stamp is None:  # a new or flushed cache: start a stamp nothing was kept under
+            cache.add(CATALOGUE_KEY, time.time_ns(), None)
+            stamp = cache.get(CATALOGUE_KEY)
+    except Exception:
+        _failed("reading the catalogue stamp")
+        return None
+    return int(stamp) if stamp is not None else None
 
 
 def watched_apps() -> frozenset[str]:
@@ -156,9 +215,14 @@ def watched_apps() -> frozenset[str]:
     return frozenset(own) | ALSO_WATCHED
 
 
+def in_catalogue(model: Any) -> bool:
+    meta = model._meta
+    return meta.app_label in CATALOGUE_APPS or meta.label_lower in CATALOGUE_MODELS
+
+
 def on_write(sender: Any, **kwargs: Any) -> None:
     """Signal receiver (connected in common.apps for the watched apps' models)."""
-    touch(kwargs.get("using") or DEFAULT_DB_ALIAS)
+    touch(kwargs.get("using") or DEFAULT_DB_ALIAS, catalogue=in_catalogue(sender))
 
 
 def _scope(request: HttpRequest) -> str | None:

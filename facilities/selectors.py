@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anchors.models import Anchor
+from common import catalogue
 from common.time import SEOUL
 
 from .models import (
@@ -100,15 +101,22 @@ def _days(start: date, end: date) -> Iterator[date]:
 
 def anchor_hours(*, anchor: Anchor, start: date, end: date, language: str = "ko") -> list[DayHours]:
     """The opening hours of each day from start to end (inclusive), in two queries."""
-    regular = {h.weekday: h for h in OpeningHours.objects.filter(anchor=anchor)}
-    exceptions = {e.date: e for e in OpeningHoursException.objects.filter(anchor=anchor, date__range=(start, end))}
+    regular = catalogue.kept(
+        ("opening_hours", anchor.pk), lambda: {h.weekday: h for h in OpeningHours.objects.filter(anchor=anchor)}
+    )
+    exceptions = catalogue.kept(
+        ("opening_exceptions", anchor.pk, start, end),
+        lambda: {e.date: e for e in OpeningHoursException.objects.filter(anchor=anchor, date__range=(start, end))},
+    )
     hols = public_holidays(start, end, language)
     return [_day_hours(day, regular, exceptions, hols) for day in _days(start, end)]
 
 
 def hours_are_example(*, anchor: Anchor) -> bool:
     """The anchor's regular opening hours are example data (any weekday's row flagged)."""
-    return OpeningHours.objects.filter(anchor=anchor, is_example=True).exists()
+    return catalogue.kept(
+        ("hours_are_example", anchor.pk), lambda: OpeningHours.objects.filter(anchor=anchor, is_example=True).exists()
+    )
 
 
 def closures_overlapping(
@@ -172,7 +180,14 @@ def user_is_certified(*, user: User | AnonymousUser | None, kind: EquipmentKind,
 
 def rate_versions(*, anchor: Anchor, include_drafts: bool = False) -> list[RateTableVersion]:
     """Every published version of the anchor's rate table (drafts too, for the admin's comparison) with its rules
-    and discounts, oldest first (3 queries). Fees and the public rate page use only published ones."""
+    and discounts, oldest first (3 queries, kept while the catalogue stands still: read them, never change them).
+    Fees and the public rate page use only published ones."""
+    return list(
+        catalogue.kept(("rate_versions", anchor.pk, include_drafts), lambda: _rate_versions(anchor, include_drafts))
+    )
+
+
+def _rate_versions(anchor: Anchor, include_drafts: bool) -> list[RateTableVersion]:
     qs = RateTableVersion.objects.filter(table__anchor=anchor)
     if not include_drafts:
         qs = qs.filter(is_draft=False)

@@ -1,15 +1,18 @@
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from anchors.models import Anchor
 from anchors.policy import may
+from common import catalogue
 from common.time import SEOUL, start_of_day
 from facilities import selectors as facility_selectors
 from facilities.models import Closure, Equipment, EquipmentStatus, Resource, Space
@@ -24,12 +27,23 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
+POLICY_FIELDS = [f.attname for f in BookingPolicy._meta.concrete_fields]
+
+
 def policy_for(anchor: Anchor) -> BookingPolicy:
-    """The anchor's booking policy; an anchor without one gets the defaults (not saved)."""
-    try:
-        return anchor.booking_policy
-    except BookingPolicy.DoesNotExist:
+    """The anchor's booking policy; an anchor without one gets the defaults (not saved). A fresh instance each
+    call, built from the row kept in the process while the catalogue stands still (common/catalogue.py)."""
+
+    def load() -> tuple[Any, ...] | None:
+        row = BookingPolicy.objects.filter(anchor_id=anchor.pk).values_list(*POLICY_FIELDS).first()
+        return tuple(row) if row is not None else None
+
+    row = catalogue.kept(("booking_policy", anchor.pk), load)
+    if row is None:
         return BookingPolicy(anchor=anchor)
+    policy = BookingPolicy.from_db(DEFAULT_DB_ALIAS, POLICY_FIELDS, copy.deepcopy(row))
+    policy.anchor = anchor
+    return policy
 
 
 def resource_filter(resource: Resource) -> Q:
@@ -299,11 +313,16 @@ GRID_STATES = {
 
 
 def quota_for(resource: Resource) -> Quota | None:
-    """The anchor's weekly quota on this kind of space or machine, if it has one."""
-    quotas = Quota.objects.filter(anchor=resource.anchor)
-    if isinstance(resource, Space):
-        return quotas.filter(space_kind=resource.kind).first()
-    return quotas.filter(equipment_kind=resource.kind).first()
+    """The anchor's weekly quota on this kind of space or machine, if it has one (kept while the catalogue stands
+    still: read it, never change it)."""
+    anchor_id = resource.space.anchor_id if isinstance(resource, Equipment) else resource.anchor_id
+    of_kind: dict[str, object] = (
+        {"space_kind": resource.kind} if isinstance(resource, Space) else {"equipment_kind_id": resource.kind_id}
+    )
+    return catalogue.kept(
+        ("quota", anchor_id, *of_kind.items()),
+        lambda: Quota.objects.filter(anchor_id=anchor_id, **of_kind).first(),
+    )
 
 
 def quota_left(
