@@ -8,13 +8,13 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, cast
 
 import holidays as holidays_lib
-from django.db.models import Field, Model, Prefetch, Q, QuerySet
+from django.db.models import Field, Model, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anchors.models import Anchor
 from common import catalogue
-from common.time import SEOUL
+from common.time import SEOUL, start_of_day
 
 from .models import (
     CategoryDiscount,
@@ -121,12 +121,26 @@ def hours_are_example(*, anchor: Anchor) -> bool:
 
 def closures_overlapping(
     *, anchor: Anchor, start: datetime, end: datetime, space: Space | None = None
-) -> QuerySet[Closure]:
-    """Closures of the whole anchor, or of the given space, that overlap [start, end)."""
-    qs = Closure.objects.filter(anchor=anchor, starts_at__lt=end, ends_at__gt=start).select_related("space")
-    if space is not None:
-        qs = qs.filter(Q(space__isnull=True) | Q(space=space))
-    return qs.order_by("starts_at")
+) -> list[Closure]:
+    """Closures of the whole anchor, or of the given space, that overlap [start, end), by start. The anchor's
+    closures of the days concerned are read once and kept while the catalogue stands still (read them, never
+    change them)."""
+    first = start.astimezone(SEOUL).date()
+    last = max(first, (end - timedelta(microseconds=1)).astimezone(SEOUL).date())
+    from_, until = start_of_day(first), start_of_day(last + timedelta(days=1))
+    of_days = catalogue.kept(
+        ("closures", anchor.pk, first, last),
+        lambda: list(
+            Closure.objects.filter(anchor=anchor, starts_at__lt=until, ends_at__gt=from_)
+            .select_related("space")
+            .order_by("starts_at", "pk")
+        ),
+    )
+    return [
+        c
+        for c in of_days
+        if c.starts_at < end and c.ends_at > start and (space is None or c.space_id in (None, space.pk))
+    ]
 
 
 # --- spaces, equipment, certifications -----------------------------------------------------------

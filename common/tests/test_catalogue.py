@@ -205,3 +205,19 @@ def test_a_request_reads_the_stamp_once_and_again_after_its_own_change(kept, cli
         assert selectors.policy_for(anchor).lead_time_minutes == lead + 15
     finally:
         catalogue.request_finished()
+
+
+def test_a_machine_taken_out_of_service_is_refused_on_the_next_request(kept, client, world, maker, geumcheon_staff):
+    from facilities.services import equipment_set_status
+
+    client.force_login(maker)
+    overlock = world["overlock"]
+    url = f"/book/equipment/{overlock.pk}/new/"
+    data = {"date": "2026-12-03", "start": "10:00", "end": "11:00", "purpose": "샘플", "step": "preview"}
+    assert client.post(url, data).status_code == 200
+    assert client.post(url, data).status_code == 200  # the machine kept in the process
+    equipment_set_status(
+        equipment=overlock, status="maintenance", changed_by=geumcheon_staff, note="벨트 교체", now=at(2, 9)
+    )
+    refused = client.post(url, data)
+    assert refused.status_code == 400 and "점검 중" in refused.content.decode()

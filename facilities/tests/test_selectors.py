@@ -72,21 +72,27 @@ def test_closures_of_the_anchor_or_of_the_space_overlap_a_period(facilities):
         now=start - timedelta(days=1),
     )
     assert (
-        selectors.closures_overlapping(
-            anchor=g, start=start + timedelta(hours=10), end=start + timedelta(hours=12), space=mask
-        ).count()
+        len(
+            selectors.closures_overlapping(
+                anchor=g, start=start + timedelta(hours=10), end=start + timedelta(hours=12), space=mask
+            )
+        )
         == 1
     )
     assert (
-        selectors.closures_overlapping(
-            anchor=g, start=start + timedelta(hours=10), end=start + timedelta(hours=12), space=cutting
-        ).count()
+        len(
+            selectors.closures_overlapping(
+                anchor=g, start=start + timedelta(hours=10), end=start + timedelta(hours=12), space=cutting
+            )
+        )
         == 0
     )
     assert (
-        selectors.closures_overlapping(
-            anchor=g, start=start + timedelta(days=1), end=start + timedelta(days=2), space=mask
-        ).count()
+        len(
+            selectors.closures_overlapping(
+                anchor=g, start=start + timedelta(days=1), end=start + timedelta(days=2), space=mask
+            )
+        )
         == 0
     )
 

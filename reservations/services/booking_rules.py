@@ -194,11 +194,10 @@ def rule_opening_hours(r: BookingRequest) -> BookingRefused | None:
 def rule_closure(r: BookingRequest) -> BookingRefused | None:
     resource = r.resource
     space = resource if isinstance(resource, Space) else resource.space
-    closure = facility_selectors.closures_overlapping(
-        anchor=resource.anchor, start=r.start, end=r.end, space=space
-    ).first()
-    if closure is None:
+    closures = facility_selectors.closures_overlapping(anchor=resource.anchor, start=r.start, end=r.end, space=space)
+    if not closures:
         return None
+    closure = closures[0]
     return BookingRefused(
         _("%(what)s is closed from %(start)s to %(end)s: %(reason)s.")
         % {

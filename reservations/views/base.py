@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -9,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from anchors.policy import may
+from common import catalogue
 from common.time import SEOUL
 from facilities.models import Equipment, Space
 
@@ -48,16 +50,22 @@ class ResourceMixin:
     """Views about one space or equipment unit, addressed as /book/<space|equipment>/<pk>/."""
 
     def get_resource(self) -> Space | Equipment:
+        """The space or unit of the URL with its anchor (and kind), read once per process while the catalogue stands
+        still (common/catalogue.py); each request gets its own copy of the instance."""
         if not hasattr(self, "_resource"):
-            kind = self.kwargs["kind"]
+            kind, pk = self.kwargs["kind"], self.kwargs["pk"]
             if kind == "space":
-                self._resource = get_object_or_404(Space.objects.select_related("anchor"), pk=self.kwargs["pk"])
+                found = catalogue.kept(
+                    ("space", pk), lambda: get_object_or_404(Space.objects.select_related("anchor"), pk=pk)
+                )
             elif kind == "equipment":
-                self._resource = get_object_or_404(
-                    Equipment.objects.select_related("space__anchor", "kind"), pk=self.kwargs["pk"]
+                found = catalogue.kept(
+                    ("equipment", pk),
+                    lambda: get_object_or_404(Equipment.objects.select_related("space__anchor", "kind"), pk=pk),
                 )
             else:
                 raise Http404
+            self._resource = copy.copy(found)
         return self._resource
 
 
