@@ -78,7 +78,9 @@ def _serialise_resource(resource: Resource) -> None:
     one slot queue here and the later ones see the first and are refused with what is free instead. Without it
     they all insert, wait on each other's rows in the exclusion constraint, and PostgreSQL breaks the knot with a
     deadlock error (a 500 for all but one). Lock order everywhere: the maker, the resource, the reservation."""
-    type(resource).objects.select_for_update().filter(pk=resource.pk).values_list("pk", flat=True).first()
+    # No ordering: the default one joins the space, the anchor and the kind, and FOR UPDATE would lock their rows
+    # as well, making every booking at an anchor wait for every other one.
+    list(type(resource).objects.select_for_update().filter(pk=resource.pk).order_by().values_list("pk", flat=True))
 
 
 def _locked(reservation: Reservation) -> Reservation:

@@ -151,3 +151,43 @@ def _race(*calls):
     for t in threads:
         t.join(timeout=60)
     return sorted(outcomes)
+
+
+def test_a_booking_in_progress_does_not_hold_up_another_machine_of_the_same_anchor(world, maker, other_maker):
+    """The resource lock takes the machine's row only: not its space, anchor or kind (the default ordering would
+    have joined them into FOR UPDATE), so makers booking different machines at one anchor never wait on each
+    other. A second connection books the sewing machine while the first holds the overlock's lock."""
+    _postgres_only()
+    from reservations.services.lifecycle import _serialise_resource
+
+    holding, done = threading.Event(), threading.Event()
+    outcome: dict[str, object] = {}
+
+    def hold_the_overlock():
+        try:
+            with transaction.atomic():
+                _serialise_resource(world["overlock"])
+                holding.set()
+                done.wait(timeout=30)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold_the_overlock)
+    holder.start()
+    assert holding.wait(timeout=30)
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '2s'")
+            outcome["booked"] = services.reservation_create(
+                resource=world["sewing"],
+                start=at(3, 10),
+                end=at(3, 11),
+                booked_by=other_maker,
+                user=other_maker,
+                now=NOW,
+            )
+    finally:
+        done.set()
+        holder.join()
+    assert outcome["booked"].pk is not None
