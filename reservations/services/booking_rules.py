@@ -279,10 +279,14 @@ def clash_refusal(
 
 def rule_free(r: BookingRequest) -> BookingRefused | None:
     buffer = timedelta(minutes=r.resource.buffer_minutes)
-    clash = selectors.holding_overlapping(
+    holding = selectors.holding_overlapping(
         resource=r.resource, start=r.start, until=r.end + buffer, exclude_pk=r.exclude_pk
-    ).first()
-    if clash is None:
+    )
+    # The usual answer is "free": asked with the key alone, the whole row is read only to say what is in the way.
+    if holding.values_list("pk", flat=True).first() is None:
+        return None
+    clash = holding.first()
+    if clash is None:  # freed in between
         return None
     return clash_refusal(r.resource, r.start, r.end, clash, exclude_pk=r.exclude_pk, now=r.now, request=r)
 
