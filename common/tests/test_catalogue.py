@@ -221,3 +221,33 @@ def test_a_machine_taken_out_of_service_is_refused_on_the_next_request(kept, cli
     )
     refused = client.post(url, data)
     assert refused.status_code == 400 and "점검 중" in refused.content.decode()
+
+
+def test_a_closure_refuses_the_next_booking_of_its_day(kept, world, maker, geumcheon_staff):
+    from facilities.services import closure_create
+    from reservations.services import BookingRefused, check_booking
+
+    overlock = world["overlock"]
+
+    def check():
+        return check_booking(resource=overlock, start=at(3, 10), end=at(3, 11), user=maker, now=at(1, 9))
+
+    check()
+    assert (
+        queries(
+            lambda: facility_selectors.closures_overlapping(anchor=world["geumcheon"], start=at(3, 10), end=at(3, 11))
+        )[1]
+        == []
+    )  # the day's closures are kept
+    closure_create(
+        anchor=world["geumcheon"],
+        space=None,
+        starts_at=at(3, 9),
+        ends_at=at(3, 12),
+        reason="정전 점검",
+        created_by=geumcheon_staff,
+        now=at(1, 9),
+    )
+    with pytest.raises(BookingRefused) as refused:
+        check()
+    assert refused.value.code == "closure" and "정전 점검" in refused.value.messages[0]
