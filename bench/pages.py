@@ -387,6 +387,10 @@ def main() -> None:
                 cookies[who] = f"sessionid={c.cookies['sessionid'].value}; csrftoken={c.cookies['csrftoken'].value}"
         results: dict[tuple[int, str], dict[str, tuple[float, float, int, int]]] = {}
         baselines: dict[tuple[int, str], dict[str, tuple[float, float, int]]] = {}
+        if os.environ.get("BENCH_ONLY") == "writes":  # the section under writes alone, at the first size
+            quiet = {p.label: (0.0, 0.0, 0, 0) for p in all_pages}
+            under_writes(test_db, anchor, day, all_pages, cookies, quiet, SIZES[0])
+            return
         for size in SIZES:
             if size != SIZES[0]:
                 add_past(anchor, users, day, size)
@@ -414,12 +418,12 @@ def main() -> None:
                     server.terminate()
                     server.wait(timeout=20)
         report(all_pages, results, baselines)
-        under_writes(test_db, anchor, day, all_pages, cookies, results[SIZES[-1], "cached"])
+        under_writes(test_db, anchor, day, all_pages, cookies, results[SIZES[-1], "cached"], SIZES[-1])
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
-def under_writes(test_db, anchor, day, all_pages, cookies, quiet) -> None:
+def under_writes(test_db, anchor, day, all_pages, cookies, quiet, size: int) -> None:
     """The cache's weak spot: every write retires every page. The same pages while a maker books through the form
     at WRITES_PER_SECOND (default 1 and 5), beside the numbers without writes."""
     import threading
@@ -440,19 +444,22 @@ def under_writes(test_db, anchor, day, all_pages, cookies, quiet) -> None:
     chosen = [
         p for p in all_pages if p.label in ("home /", "anchor facilities", "booking week (maker)", "desk day (staff)")
     ]
-    # Half-hour slots from the day after the measured one, within the 30 days makers may book ahead (a slot taken
-    # by the seeded bookings is refused at its preview and writes nothing; the count booked is printed).
+    # Slots of the machine's shortest booking from the day after the measured one, within the 30 days makers may
+    # book ahead (a slot taken by the seeded bookings is refused at its preview and writes nothing; the count booked
+    # and the reasons for the rest are printed).
+    length = max(machine.min_duration_minutes, machine.booking_unit_minutes)
     free = (
-        (d, (datetime.min + timedelta(minutes=m)).time(), (datetime.min + timedelta(minutes=m + 30)).time())
+        (d, (datetime.min + timedelta(minutes=m)).time(), (datetime.min + timedelta(minutes=m + length)).time())
         for d in (day.date() + timedelta(days=k) for k in range(1, 30))
         if d.weekday() < 5
-        for m in range(9 * 60, 18 * 60, 30)
+        for m in range(9 * 60, 18 * 60 - length + 1, length)
     )
     rates = [float(r) for r in os.environ.get("WRITES_PER_SECOND", "1,5").split(",")]
     server, port = serve(test_db, cached=True)
     base = f"http://127.0.0.1:{port}"
     measured: dict[float, dict[str, float]] = {}
     booked = 0
+    refused: dict[str, int] = {}
     try:
         for rate in rates:
             stop = threading.Event()
@@ -465,7 +472,10 @@ def under_writes(test_db, anchor, day, all_pages, cookies, quiet) -> None:
                     if d is None:
                         return
                     form = {"date": d.isoformat(), "start": a.strftime("%H:%M"), "end": b.strftime("%H:%M")}
-                    booked += book(port, path, cookie, token, form)[0]
+                    ok, why = book(port, path, cookie, token, form)
+                    booked += ok
+                    if not ok:
+                        refused[why] = refused.get(why, 0) + 1
                     stop.wait(max(0.0, 1 / rate - (time.perf_counter() - t0)))
 
             thread = threading.Thread(target=writer)
@@ -479,9 +489,11 @@ def under_writes(test_db, anchor, day, all_pages, cookies, quiet) -> None:
         server.terminate()
         server.wait(timeout=20)
     print(
-        f"\nThe cache under writes (100k reservations; a maker books through the form meanwhile, {booked} booked; "
+        f"\nThe cache under writes ({size:,} reservations; a maker books through the form meanwhile, {booked} booked; "
         "every booking retires every cached page)"
     )
+    if refused:
+        print(f"  not booked: {refused}")
     head = "".join(f" | req/s, {r:g} bookings/s" for r in rates)
     print(f"| page | req/s, no writes{head} |")
     print("|---|--:" + "|--:" * len(rates) + "|")
