@@ -31,6 +31,21 @@ def quote_won(world) -> int:
     return facility_selectors.quote_for(resource=world["overlock"], start=at(3, 10), end=at(3, 12)).total_won
 
 
+def a_booking(world, maker, code: str) -> Reservation:
+    """A confirmed booking written straight to the table: a write that is not to the catalogue."""
+    return Reservation.objects.create(
+        anchor=world["geumcheon"],
+        equipment=world["overlock"],
+        user=maker,
+        booked_by=maker,
+        start_at=at(4, 10),
+        end_at=at(4, 11),
+        blocked_until=at(4, 11),
+        status=Status.CONFIRMED,
+        checkin_code=code,
+    )
+
+
 @pytest.fixture
 def kept(settings):
     use_page_cache(settings, "test-catalogue")
@@ -42,17 +57,7 @@ def test_the_rules_data_is_read_once_and_again_after_each_change(kept, world, ma
     again, sql = queries(lambda: quote_won(world))
     assert again == fee and sql == []  # the rate tables are kept
     # A booking is not a change to the catalogue: what is kept stays.
-    Reservation.objects.create(
-        anchor=anchor,
-        equipment=overlock,
-        user=maker,
-        booked_by=maker,
-        start_at=at(4, 10),
-        end_at=at(4, 11),
-        blocked_until=at(4, 11),
-        status=Status.CONFIRMED,
-        checkin_code="kept-1",
-    )
+    a_booking(world, maker, "kept-1")
     assert queries(lambda: quote_won(world))[1] == []
     # A change to a rate is seen by the next quote.
     for rule in RateRule.objects.filter(version__table__anchor=anchor, equipment_kind=overlock.kind):
@@ -101,20 +106,10 @@ def test_a_transaction_that_changed_the_catalogue_reads_its_own_writes(settings,
     """Production bumps the stamp only at commit: until then, the writing transaction must not reuse what was kept,
     while a transaction that wrote only bookings still does."""
     settings.PAGE_CACHE_BUMP_IN_TRANSACTION = False
-    anchor, overlock = world["geumcheon"], world["overlock"]
+    anchor = world["geumcheon"]
     lead = selectors.policy_for(anchor).lead_time_minutes
     with transaction.atomic():
-        Reservation.objects.create(
-            anchor=anchor,
-            equipment=overlock,
-            user=maker,
-            booked_by=maker,
-            start_at=at(4, 10),
-            end_at=at(4, 11),
-            blocked_until=at(4, 11),
-            status=Status.CONFIRMED,
-            checkin_code="own-writes-1",
-        )
+        a_booking(world, maker, "own-writes-1")
         assert queries(lambda: selectors.policy_for(anchor))[1] == []
         policy = BookingPolicy.objects.get(anchor=anchor)
         policy.lead_time_minutes = lead + 45
