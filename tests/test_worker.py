@@ -86,7 +86,7 @@ def mails(b) -> list[Path]:
     return sorted(b["mail"].glob("*.log")) if b["mail"].exists() else []
 
 
-def wait_for(condition, seconds=40, step=0.25):
+def wait_for(condition, seconds=90, step=0.25):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if condition():
@@ -173,7 +173,7 @@ def test_two_workers_running_the_delivery_job_at_the_same_time_send_each_message
     time.sleep(3)  # both workers up
     outbox_deliver_due_task.delay()
     outbox_deliver_due_task.delay()
-    assert wait_for(lambda: Outbox.objects.filter(kind="reminder", status="sent").count() == len(units), seconds=60)
+    assert wait_for(lambda: Outbox.objects.filter(kind="reminder", status="sent").count() == len(units), seconds=90)
     time.sleep(3)  # give a duplicate the chance to arrive
     assert len(mails(broker)) == len(units)
     sends = [line.split() for line in log.read_text().splitlines()]
