@@ -8,7 +8,17 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from anchors.models import Anchor
+from common.examples import mark
+from facilities.models import Resource
+
 from .models import Reservation, Status
+
+
+def resource_title(resource: Resource, anchor: Anchor) -> str:
+    """ "Overlock 1 (example) · Geumcheon …": a calendar names the space or machine, marked when it is example data
+    (every machine; rooms the sources do not describe), as the pages mark it."""
+    return f"{mark(resource.name, resource.is_example)} · {anchor.name}"
 
 
 def reservation_event(reservation: Reservation, *, now: datetime, private: bool = True) -> Event:
@@ -19,7 +29,7 @@ def reservation_event(reservation: Reservation, *, now: datetime, private: bool 
     event.add("dtstart", reservation.start_at)
     event.add("dtend", reservation.end_at)
     if private:
-        event.add("summary", f"{reservation.resource.name} · {reservation.anchor.name}")
+        event.add("summary", resource_title(reservation.resource, reservation.anchor))
         location = reservation.anchor.address or reservation.anchor.lot_address
         if location:
             event.add("location", location)

@@ -63,7 +63,9 @@ def test_a_maker_sees_the_fee_confirms_and_finds_the_booking_in_my_reservations(
     assert message.to == [maker.email] and "Overlock 1" in message.subject
     name, body, mimetype = message.attachments[0]
     assert name == f"reservation-{r.pk}.ics" and mimetype == "text/calendar"
-    assert "BEGIN:VEVENT" in (body.decode() if isinstance(body, bytes) else body)
+    ics = body.decode() if isinstance(body, bytes) else body
+    # The machine is example data (the sources list none): the calendar says so, as the pages do.
+    assert "BEGIN:VEVENT" in ics and "SUMMARY:Overlock 1 (example) ·" in ics
 
 
 def test_the_confirmation_email_is_in_the_makers_language(client, world, maker, django_capture_on_commit_callbacks):
@@ -122,6 +124,7 @@ def test_the_week_view_shows_busy_slots_without_names(client, world, maker, othe
     assert "busy" in html and other_maker.full_name not in html and "비밀 프로젝트" not in html
     feed = client.get(f"/calendar/equipment/{world['overlock'].pk}.ics").content.decode()
     assert "BEGIN:VEVENT" in feed and other_maker.full_name not in feed and "비밀" not in feed
+    assert "X-WR-CALNAME:Overlock 1 (example) ·" in feed  # the client chose English above
 
 
 def test_another_maker_guessing_a_reservation_id_gets_404(client, world, maker, other_maker, changsin_staff):
@@ -215,7 +218,8 @@ def test_the_private_feed_works_with_its_token_until_replaced(client, world, mak
     token = maker.calendar_feed.token
     client.logout()
     feed = client.get(f"/calendar/feed/{token}.ics")
-    assert feed.status_code == 200 and "오버록 1" in feed.content.decode() and "BEGIN:VEVENT" in feed.content.decode()
+    text = feed.content.decode()
+    assert feed.status_code == 200 and "SUMMARY:오버록 1 (예시) ·" in text and "BEGIN:VEVENT" in text
     client.force_login(maker)
     client.post("/me/calendar/reset/")
     client.logout()

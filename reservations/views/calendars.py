@@ -52,7 +52,7 @@ class ResourceFeedView(ResourceMixin, View):
         qs = selectors.holding_overlapping(resource=resource, start=start, until=start + timedelta(days=120))
         events = [calendars.reservation_event(r, now=now, private=False) for r in qs.select_related("anchor")]
         return _ics_response(
-            calendars.calendar_of(events, name=f"{resource.name} · {resource.anchor.name}"), f"{kind}-{pk}.ics"
+            calendars.calendar_of(events, name=calendars.resource_title(resource, resource.anchor)), f"{kind}-{pk}.ics"
         )
 
 
