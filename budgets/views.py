@@ -145,10 +145,10 @@ def summary_tables(project: Project, year: int) -> list[Table]:
     )
     lines = selectors.lines_with_execution(project, year)
     basis_rows, basis_links, previous_item = [], [], None
+    example = _("example allocation")  # outside the f-string, where makemessages finds it
     for line in lines:
         shares = " · ".join(
-            f"{s.anchor.name} {_won_text(to_unit(s.amount_won, unit))}"
-            + (f" ({_('example allocation')})" if s.is_example else "")
+            f"{s.anchor.name} {_won_text(to_unit(s.amount_won, unit))}" + (f" ({example})" if s.is_example else "")
             for s in line.shares.all()
         )
         basis_rows.append(

@@ -186,6 +186,9 @@ def test_the_2021_calculation_basis_and_schedule_on_the_page_and_in_the_export(c
     tables = page_tables(client, "/budgets/2021/")
     basis = table(tables, "2021년 산출근거")
     assert [(r[0], r[1], r[2]) for r in basis[1:]] == [(i, f"{b} {won}", k) for i, b, won, k in BASIS_2021]
+    # A line shared among anchors by floor area is an example allocation, said in the page's language (it was English).
+    shares = [r[3] for r in basis[1:] if r[3]]
+    assert any("(예시 배분)" in cell for cell in shares) and not any("example" in cell for cell in shares)
     schedule = table(tables, "2021년 추진일정")
     assert schedule[0] == ["사업추진절차", "추진기간", "예산집행금액", "추진세부내용"]
     assert [tuple(r) for r in schedule[1:]] == SCHEDULE_2021
