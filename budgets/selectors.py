@@ -282,7 +282,7 @@ def plan_problems(total: PlanRow | None, rows: list[PlanRow]) -> list[Problem]:
         for attr, label in zip(PlanRow.FIGURES, plan_headers(total)[1:], strict=True):
             column = sum(getattr(r, attr) or 0 for r in rows)
             if column != (getattr(total, attr) or 0):
-                problems.append(Problem(f"{_('Total')} / {label}", column, getattr(total, attr)))
+                problems.append(Problem(_("Total") + f" / {label}", column, getattr(total, attr)))
     return problems
 
 
@@ -342,7 +342,7 @@ def plan_against_budget(p: Project, total: PlanRow | None, rows: list[PlanRow]) 
             if (_to_million(getattr(total, attr)) or 0) != _to_million(budget):
                 problems.append(
                     Problem(
-                        f"{year} · {pgettext('budget', 'Total')}",
+                        f"{year} · " + pgettext("budget", "Total"),
                         _to_million(budget),
                         _to_million(getattr(total, attr)),
                     )

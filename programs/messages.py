@@ -88,7 +88,7 @@ def render_training_scheduled(row, now: datetime) -> Message | None:
     first = p.sessions.filter(ends_at__gt=now).select_related("space").order_by("starts_at").first()
     title = _("A safety training for %(kind)s is scheduled") % {"kind": p.certifies.name}
     line = _session_line(first) if first is not None else p.title
-    example = f" ({_('example data')})" if p.is_example else ""
+    example = " ({})".format(_("example data")) if p.is_example else ""
     return Message(
         subject=f"[{p.anchor.name}] {title}",
         text=_("You asked to be told: %(line)s%(example)s. Register on its page:") % {"line": line, "example": example}

@@ -109,3 +109,26 @@ def test_every_write_without_signals_retires_the_cached_pages():
                     if model not in UNCACHED_MODELS and not touches:
                         missing.append(f"{rel}:{node.lineno} {receiver}.{node.func.attr}() in {func.name}()")
     assert not missing, missing
+
+
+def test_no_translated_text_is_written_inside_an_f_string():
+    """makemessages cannot read a call inside an f-string: `f"({_('example allocation')})"` was never extracted,
+    so Korean pages showed it in English. Translated text is named outside the f-string and used in it."""
+    translating = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "ngettext", "ngettext_lazy"}
+    found = []
+    for app in [*APP_ORDER, "config"]:
+        for path in (ROOT / app).rglob("*.py"):
+            rel = path.relative_to(ROOT).as_posix()
+            if "/tests/" in rel or "/migrations/" in rel:
+                continue
+            for node in ast.walk(ast.parse(path.read_text())):
+                if not isinstance(node, ast.JoinedStr):
+                    continue
+                for inner in ast.walk(node):
+                    if (
+                        isinstance(inner, ast.Call)
+                        and isinstance(inner.func, ast.Name)
+                        and inner.func.id in translating
+                    ):
+                        found.append(f"{rel}:{inner.lineno} {ast.unparse(inner)}")
+    assert not found, found
