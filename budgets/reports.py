@@ -321,7 +321,7 @@ def recipients(anchor: Anchor | None) -> list[User]:
 def _report_set(pk: int, **fields: object) -> None:
     """Progress and status of a report as it is built: a plain UPDATE (no signal), so the cached pages are told."""
     MonthlyReport.objects.filter(pk=pk).update(**fields)
-    pagecache.touch()
+    pagecache.touch(catalogue=False)  # reports are not the catalogue
 
 
 def report_failed(*, report_id: int, error: str) -> None:
@@ -363,7 +363,7 @@ def report_mail(*, report: MonthlyReport, now: datetime) -> int:
         != 1
     ):
         return 0
-    pagecache.touch()  # update() sends no signal
+    pagecache.touch(catalogue=False)  # update() sends no signal; reports are not the catalogue
     people = recipients(report.anchor)
     for user in people:
         outbox_enqueue(

@@ -13,12 +13,17 @@ retired by it. A request that writes to the catalogue reads the stamp again afte
 a command) the stamp is read at every use. Nothing is kept without the shared cache (the embedded default), while
 it fails, or inside a transaction that has itself written to the catalogue (its reads must see its own writes).
 
+Each value is also read again after MAX_AGE_SECONDS, so a change whose bump never reached Redis (a Redis outage
+at that moment, in a process that then exits) is seen within a minute all the same. A booking reads the stamp again
+once it holds its locks, so the rules under the lock see a change committed while the request was starting.
+
 What is kept is shared by the requests of a process: callers read it and never change it.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
@@ -26,7 +31,8 @@ from common import pagecache
 
 T = TypeVar("T")
 MAX_ENTRIES = 4096  # a process that has read this many keeps starts again (dated keys: hours of many weeks)
-_kept: dict[Hashable, tuple[int, object]] = {}
+MAX_AGE_SECONDS = 60.0
+_kept: dict[Hashable, tuple[int, float, object]] = {}
 _request = threading.local()  # .open: inside a request; .stamp: the stamp it read, if any
 
 
@@ -42,12 +48,13 @@ def kept(key: Hashable, load: Callable[[], T]) -> T:
         if getattr(_request, "open", False):
             _request.stamp = stamp
     found = _kept.get(key)
-    if found is not None and found[0] == stamp:
-        return found[1]  # type: ignore[return-value]
+    now = time.monotonic()
+    if found is not None and found[0] == stamp and now - found[1] < MAX_AGE_SECONDS:
+        return found[2]  # type: ignore[return-value]
     value = load()
     if len(_kept) >= MAX_ENTRIES:
         _kept.clear()
-    _kept[key] = (stamp, value)
+    _kept[key] = (stamp, now, value)
     return value
 
 

@@ -103,7 +103,8 @@ def _bump(catalogue: bool = True) -> bool:
         _state["missed"] = True
         return False
     cache = _cache()
-    names = (STAMP_KEY, CATALOGUE_KEY) if catalogue or _state["missed"] else (STAMP_KEY,)
+    # The catalogue's stamp first: a page rendered between the two is then stored under the pages' old stamp.
+    names = (CATALOGUE_KEY, STAMP_KEY) if catalogue or _state["missed"] else (STAMP_KEY,)
     try:
         client = getattr(getattr(cache, "_cache", None), "get_client", None)
         if client is not None:  # Redis: SET NX and INCR in one round trip

@@ -180,5 +180,5 @@ def outbox_deliver_due(*, now: datetime) -> dict[str, int]:
 
 @transaction.atomic
 def notifications_mark_read(*, user: User, now: datetime) -> int:
-    pagecache.touch()  # update() sends no signal
+    pagecache.touch(catalogue=False)  # update() sends no signal; notifications are not the catalogue
     return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=now)

@@ -450,5 +450,5 @@ def training_alerts_notify(*, programme: Programme, now: datetime) -> int:
         )
         alert.notified_at, alert.programme = now, programme
     TrainingAlert.objects.bulk_update(waiting, ["notified_at", "programme"])
-    pagecache.touch()  # bulk_update() sends no signal
+    pagecache.touch(catalogue=False)  # bulk_update() sends no signal; alerts are not the catalogue
     return len(waiting)

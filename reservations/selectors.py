@@ -40,9 +40,12 @@ def policy_for(anchor: Anchor) -> BookingPolicy:
 
     row = catalogue.kept(("booking_policy", anchor.pk), load)
     if row is None:
-        return BookingPolicy(anchor=anchor)
-    policy = BookingPolicy.from_db(DEFAULT_DB_ALIAS, POLICY_FIELDS, copy.deepcopy(row))
-    policy.anchor = anchor
+        policy = BookingPolicy(anchor_id=anchor.pk)
+    else:
+        policy = BookingPolicy.from_db(DEFAULT_DB_ALIAS, POLICY_FIELDS, copy.deepcopy(row))
+    # The forward cache only: assigning `policy.anchor` would also write the policy onto the anchor's reverse
+    # cache, and the anchor may be one several requests share (a kept resource's).
+    BookingPolicy.anchor.field.set_cached_value(policy, anchor)
     return policy
 
 

@@ -246,3 +246,44 @@ def test_a_closure_refuses_the_next_booking_of_its_day(kept, world, maker, geumc
     with pytest.raises(BookingRefused) as refused:
         check()
     assert refused.value.code == "closure" and "정전 점검" in refused.value.messages[0]
+
+
+def test_a_change_whose_bump_was_lost_is_read_within_a_minute(kept, world, monkeypatch):
+    anchor = world["geumcheon"]
+    lead = selectors.policy_for(anchor).lead_time_minutes
+    # As if the bump never reached Redis (an outage at that moment, in a process that then exited).
+    BookingPolicy.objects.filter(anchor=anchor).update(lead_time_minutes=lead + 5)  # noqa: touch left out on purpose
+    assert selectors.policy_for(anchor).lead_time_minutes == lead  # kept, under a stamp that did not move
+    later = time.monotonic() + catalogue.MAX_AGE_SECONDS + 1
+    monkeypatch.setattr(catalogue.time, "monotonic", lambda: later)
+    assert selectors.policy_for(anchor).lead_time_minutes == lead + 5
+
+
+def test_the_rules_under_the_lock_see_a_closure_committed_while_the_request_started(kept, world, maker):
+    """Another process commits a closure after this request read the stamp: the booking, checked again under its
+    locks, reads the stamp again and is refused."""
+    from facilities.models import Closure
+    from reservations import services
+    from reservations.services import BookingRefused
+
+    anchor, overlock = world["geumcheon"], world["overlock"]
+    catalogue.request_started()
+    try:
+        assert facility_selectors.closures_overlapping(anchor=anchor, start=at(3, 10), end=at(3, 11)) == []
+        Closure.objects.bulk_create(  # written elsewhere: no signal in this process
+            [Closure(anchor=anchor, starts_at=at(3, 9), ends_at=at(3, 12), reason="누수 점검")]
+        )
+        pagecache._bump()  # that process's commit moves the stamps
+        with pytest.raises(BookingRefused) as refused:
+            services.reservation_create(
+                resource=overlock, start=at(3, 10), end=at(3, 11), booked_by=maker, user=maker, now=at(1, 9)
+            )
+        assert refused.value.code == "closure"
+    finally:
+        catalogue.request_finished()
+
+
+def test_a_policy_is_not_written_onto_the_anchor_it_was_asked_for(kept, world):
+    anchor = world["geumcheon"]
+    policy = selectors.policy_for(anchor)
+    assert policy.anchor is anchor and "booking_policy" not in anchor._state.fields_cache

@@ -28,7 +28,7 @@ def reservations_expire_requests(*, now: datetime) -> int:
                 )
                 == 1
             ):
-                pagecache.touch()  # update() sends no signal
+                pagecache.touch(catalogue=False)  # update() sends no signal; bookings are not the catalogue
                 event = ReservationEvent.objects.create(
                     reservation_id=pk,
                     at=now,

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from anchors import selectors as anchor_selectors
+from common import catalogue
 from common.db import is_exclusion_violation
 from common.examples import refusal
 from facilities.models import Equipment, Resource, Space
@@ -81,6 +82,9 @@ def _serialise_resource(resource: Resource) -> None:
     # No ordering: the default one joins the space, the anchor and the kind, and FOR UPDATE would lock their rows
     # as well, making every booking at an anchor wait for every other one.
     list(type(resource).objects.select_for_update().filter(pk=resource.pk).order_by().values_list("pk", flat=True))
+    # The rules run under this lock: they read the catalogue's stamp again, so a closure or a new rate committed
+    # while the request was starting is seen (common/catalogue.py).
+    catalogue.forget_request_stamp()
 
 
 def _locked(reservation: Reservation) -> Reservation:

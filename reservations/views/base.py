@@ -51,7 +51,7 @@ class ResourceMixin:
 
     def get_resource(self) -> Space | Equipment:
         """The space or unit of the URL with its anchor (and kind), read once per process while the catalogue stands
-        still (common/catalogue.py); each request gets its own copy of the instance."""
+        still (common/catalogue.py); each request gets its own copy of it and of its related rows."""
         if not hasattr(self, "_resource"):
             kind, pk = self.kwargs["kind"], self.kwargs["pk"]
             if kind == "space":
@@ -65,7 +65,7 @@ class ResourceMixin:
                 )
             else:
                 raise Http404
-            self._resource = copy.copy(found)
+            self._resource = copy.deepcopy(found)  # its space, anchor and kind too: nothing shared between requests
         return self._resource
 
 
