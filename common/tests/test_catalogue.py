@@ -287,3 +287,17 @@ def test_a_policy_is_not_written_onto_the_anchor_it_was_asked_for(kept, world):
     anchor = world["geumcheon"]
     policy = selectors.policy_for(anchor)
     assert policy.anchor is anchor and "booking_policy" not in anchor._state.fields_cache
+
+
+def test_each_request_gets_its_own_resource_and_related_rows(kept, world):
+    from reservations.views.base import ResourceMixin
+
+    def resource():
+        view = ResourceMixin()
+        view.kwargs = {"kind": "equipment", "pk": world["overlock"].pk}
+        return view.get_resource()
+
+    first, (second, sql) = resource(), queries(resource)
+    assert sql == [] and second == first and second is not first
+    assert second.space is not first.space and second.space.anchor is not first.space.anchor
+    assert second.kind is not first.kind and second.space.anchor.name == first.space.anchor.name
