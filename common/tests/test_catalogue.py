@@ -7,6 +7,7 @@ import threading
 import time
 
 import pytest
+import time_machine
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
@@ -16,7 +17,7 @@ from facilities import selectors as facility_selectors
 from facilities.models import OpeningHours, RateRule
 from reservations import selectors
 from reservations.models import BookingPolicy, Quota, Reservation, Status
-from reservations.tests.conftest import at
+from reservations.tests.conftest import NOW, at
 
 pytestmark = pytest.mark.redis
 
@@ -46,9 +47,20 @@ def a_booking(world, maker, code: str) -> Reservation:
     )
 
 
+# A booking of the overlock's on the test day's Thursday, previewed through the form.
+PREVIEW = {"date": "2026-12-03", "start": "10:00", "end": "11:00", "purpose": "샘플", "step": "preview"}
+
+
 @pytest.fixture
 def kept(settings):
     use_page_cache(settings, "test-catalogue")
+
+
+@pytest.fixture
+def on_the_test_day():
+    """The views read the wall clock: the form's dates are in the future on the test day, whatever today is."""
+    with time_machine.travel(NOW, tick=False):
+        yield
 
 
 def test_the_rules_data_is_read_once_and_again_after_each_change(kept, world, maker):
@@ -175,7 +187,9 @@ def test_a_value_read_during_a_change_is_retired_by_its_commit(settings, world):
     assert selectors.policy_for(anchor).lead_time_minutes == lead + 60
 
 
-def test_a_request_reads_the_stamp_once_and_again_after_its_own_change(kept, client, world, maker, monkeypatch):
+def test_a_request_reads_the_stamp_once_and_again_after_its_own_change(
+    kept, client, world, maker, monkeypatch, on_the_test_day
+):
     reads = []
     real = pagecache.catalogue_stamp
 
@@ -186,8 +200,7 @@ def test_a_request_reads_the_stamp_once_and_again_after_its_own_change(kept, cli
     monkeypatch.setattr(pagecache, "catalogue_stamp", counted)
     client.force_login(maker)
     url = f"/book/equipment/{world['overlock'].pk}/new/"
-    data = {"date": "2026-12-03", "start": "10:00", "end": "11:00", "purpose": "샘플", "step": "preview"}
-    assert client.post(url, data).status_code == 200
+    assert client.post(url, PREVIEW).status_code == 200
     assert len(reads) == 1  # the policy, hours, quota and rates: one read of the stamp for all
 
     anchor = world["geumcheon"]
@@ -202,19 +215,20 @@ def test_a_request_reads_the_stamp_once_and_again_after_its_own_change(kept, cli
         catalogue.request_finished()
 
 
-def test_a_machine_taken_out_of_service_is_refused_on_the_next_request(kept, client, world, maker, geumcheon_staff):
+def test_a_machine_taken_out_of_service_is_refused_on_the_next_request(
+    kept, client, world, maker, geumcheon_staff, on_the_test_day
+):
     from facilities.services import equipment_set_status
 
     client.force_login(maker)
     overlock = world["overlock"]
     url = f"/book/equipment/{overlock.pk}/new/"
-    data = {"date": "2026-12-03", "start": "10:00", "end": "11:00", "purpose": "샘플", "step": "preview"}
-    assert client.post(url, data).status_code == 200
-    assert client.post(url, data).status_code == 200  # the machine kept in the process
+    assert client.post(url, PREVIEW).status_code == 200
+    assert client.post(url, PREVIEW).status_code == 200  # the machine kept in the process
     equipment_set_status(
         equipment=overlock, status="maintenance", changed_by=geumcheon_staff, note="벨트 교체", now=at(2, 9)
     )
-    refused = client.post(url, data)
+    refused = client.post(url, PREVIEW)
     assert refused.status_code == 400 and "점검 중" in refused.content.decode()
 
 
