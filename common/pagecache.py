@@ -189,6 +189,13 @@ def catalogue_reusable(using: str = DEFAULT_DB_ALIAS) -> bool:
     )
 
 
+def _start(name: str) -> Any:
+    """A stamp missing from a new or flushed cache, started from the clock: never one anything was stored under."""
+    cache = _cache()
+    cache.add(name, time.time_ns(), None)
+    return cache.get(name)
+
+
 def catalogue_stamp() -> int | None:
     """The catalogue's stamp now, from the shared cache; None when the cache fails."""
     if not _available():
@@ -196,9 +203,8 @@ def catalogue_stamp() -> int | None:
     cache = _cache()
     try:
         stamp = cache.get(CATALOGUE_KEY)
-        if stamp is None:  # a new or flushed cache: start a stamp nothing was kept under
-            cache.add(CATALOGUE_KEY, time.time_ns(), None)
-            stamp = cache.get(CATALOGUE_KEY)
+        if stamp is None:
+            stamp = _start(CATALOGUE_KEY)
     except Exception:
         _failed("reading the catalogue stamp")
         return None
@@ -302,9 +308,8 @@ class PageCacheMiddleware:
         try:
             found = _cache().get_many([STAMP_KEY, key])
             stamp, entry = found.get(STAMP_KEY), found.get(key)
-            if stamp is None:  # a new or flushed cache: start a stamp no page was stored under
-                _cache().add(STAMP_KEY, time.time_ns(), None)
-                stamp = _cache().get(STAMP_KEY)
+            if stamp is None:
+                stamp = _start(STAMP_KEY)
         except Exception:
             _failed("the lookup")
             return self.get_response(request)

@@ -100,7 +100,8 @@ def _days(start: date, end: date) -> Iterator[date]:
 
 
 def anchor_hours(*, anchor: Anchor, start: date, end: date, language: str = "ko") -> list[DayHours]:
-    """The opening hours of each day from start to end (inclusive), in two queries."""
+    """The opening hours of each day from start to end (inclusive), in two queries at most (kept while the
+    catalogue stands still: common/catalogue.py)."""
     regular = catalogue.kept(
         ("opening_hours", anchor.pk), lambda: {h.weekday: h for h in OpeningHours.objects.filter(anchor=anchor)}
     )
