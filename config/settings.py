@@ -215,7 +215,7 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pages": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "common.rediscache.RedisCache",
             "LOCATION": PAGE_CACHE_URL,
             "KEY_PREFIX": env.str("PAGE_CACHE_PREFIX", default="pages"),
             # A Redis that does not answer costs a request at most this long before the page is rendered uncached.

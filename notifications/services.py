@@ -22,12 +22,13 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import translation
 
 from common import pagecache
 from common.broker import hand_over
+from common.db import insert_unless_taken
 
 from . import registry
 from .models import Notification, Outbox, OutboxStatus
@@ -73,19 +74,17 @@ def outbox_enqueue(
     A message due now is handed to a worker when the surrounding transaction commits, so a refused
     action (rolled back) never sends anything.
     """
-    try:
-        with transaction.atomic():
-            row = Outbox.objects.create(
-                key=key,
-                kind=kind,
-                user_id=user_id,
-                object_id=object_id,
-                due_at=due_at or now,
-                anchor_id=anchor_id,
-                offset_minutes=offset_minutes,
-                created_at=now,
-            )
-    except IntegrityError:
+    row = Outbox(
+        key=key,
+        kind=kind,
+        user_id=user_id,
+        object_id=object_id,
+        due_at=due_at or now,
+        anchor_id=anchor_id,
+        offset_minutes=offset_minutes,
+        created_at=now,
+    )
+    if not insert_unless_taken(row, unique_field="key"):
         return None
     if row.due_at <= now:
         transaction.on_commit(lambda: _kick(row.pk))

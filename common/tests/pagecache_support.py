@@ -17,7 +17,7 @@ def use_page_cache(settings, prefix: str) -> None:
     settings.CACHES = {
         **settings.CACHES,
         "pages": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "common.rediscache.RedisCache",
             "LOCATION": url,
             "KEY_PREFIX": f"{prefix}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}",
         },

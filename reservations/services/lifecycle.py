@@ -5,8 +5,10 @@ booking (on SQLite an IMMEDIATE transaction around the same check)."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ParamSpec
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -29,6 +31,9 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
+P = ParamSpec("P")
+
+
 def _log(
     reservation: Reservation,
     *,
@@ -44,6 +49,21 @@ def _log(
     )
 
 
+def _clash_refusal_after(
+    err: IntegrityError, resource: Resource, start: datetime, end: datetime, *, exclude_pk: int | None, now: datetime
+) -> Exception:
+    """The exclusion constraint's refusal as the clash message, with what is free instead; the error itself when it
+    is another constraint's. Asked once the failed statement is rolled back (the lookup is a query)."""
+    if not is_exclusion_violation(err):
+        return err
+    clash = selectors.holding_overlapping(
+        resource=resource, start=start, until=end + timedelta(minutes=resource.buffer_minutes), exclude_pk=exclude_pk
+    ).first()
+    if clash is not None:
+        return clash_refusal(resource, start, end, clash, exclude_pk=exclude_pk, now=now)
+    return BookingRefused(_("This slot was just booked by someone else."), "clash")
+
+
 def _save_guarded(
     reservation: Reservation, resource: Resource, *, now: datetime, update_fields: list[str] | None = None
 ) -> None:
@@ -52,19 +72,12 @@ def _save_guarded(
         with transaction.atomic():
             reservation.save(update_fields=update_fields)
     except IntegrityError as err:
-        if is_exclusion_violation(err):
-            clash = selectors.holding_overlapping(
-                resource=resource,
-                start=reservation.start_at,
-                until=reservation.blocked_until,
-                exclude_pk=reservation.pk,
-            ).first()
-            if clash is not None:
-                raise clash_refusal(
-                    resource, reservation.start_at, reservation.end_at, clash, exclude_pk=reservation.pk, now=now
-                ) from err
-            raise BookingRefused(_("This slot was just booked by someone else."), "clash") from err
-        raise
+        refusal_ = _clash_refusal_after(
+            err, resource, reservation.start_at, reservation.end_at, exclude_pk=reservation.pk, now=now
+        )
+        if refusal_ is err:
+            raise
+        raise refusal_ from err
 
 
 def _serialise_maker(user: User | None) -> None:
@@ -101,6 +114,27 @@ def _refuse_unless(reason: str | None) -> None:
         raise ValidationError(reason)
 
 
+def _clashes_refused_after_rollback(create: Callable[P, Reservation]) -> Callable[P, Reservation]:
+    """A clash only the database's exclusion constraint saw (a race the resource lock did not cover, such as a
+    hold inserted by other code) is refused with the clash message once the booking's transaction (or savepoint,
+    when it runs inside another) is rolled back: no savepoint of its own around the insert, two statements fewer
+    on every booking."""
+
+    @functools.wraps(create)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> Reservation:
+        try:
+            return create(*args, **kwargs)
+        except IntegrityError as err:
+            resource, start, end, now = (kwargs[k] for k in ("resource", "start", "end", "now"))
+            refusal_ = _clash_refusal_after(err, resource, start, end, exclude_pk=None, now=now)  # type: ignore[arg-type]
+            if refusal_ is err:
+                raise
+            raise refusal_ from err
+
+    return wrapper
+
+
+@_clashes_refused_after_rollback
 @transaction.atomic
 def reservation_create(
     *,
@@ -185,7 +219,7 @@ def reservation_create(
         exclude=["checkin_code", "anchor", "space", "equipment", "user", "booked_by", "series"],
         validate_constraints=False,
     )
-    _save_guarded(reservation, resource, now=now)
+    reservation.save()  # a clash only the exclusion constraint sees is translated by reservation_create
     event = _log(reservation, to=reservation.status, by=booked_by, at=now, detail={"fee_won": reservation.fee_won})
     if notify:
         notify_maker(reservation, "requested" if reservation.status == Status.REQUESTED else "confirmed", event, now)

@@ -88,6 +88,37 @@ def test_the_exclusion_constraint_refuses_an_overlapping_row_written_past_the_se
     Reservation.objects.create(**{**clone, "start_at": at(3, 12)})
 
 
+def test_a_clash_only_the_constraint_sees_is_refused_with_the_clash_message_and_leaves_nothing(
+    world, maker, monkeypatch
+):
+    """reservation_create has no savepoint of its own around the insert: the constraint's refusal is translated
+    once its transaction is rolled back, both alone and inside a caller's transaction, which stays usable."""
+    _postgres_only()
+    from reservations.services import booking_rules
+
+    first = services.reservation_create(
+        resource=world["cutting"], start=at(3, 10), end=at(3, 12), booked_by=maker, user=maker, now=NOW
+    )
+    # The clash rule looks away (as if the first booking had been inserted past the resource lock).
+    monkeypatch.setattr(booking_rules, "RULES", [r for r in booking_rules.RULES if r is not booking_rules.rule_free])
+    other = UserFactory(roles=[Role.MAKER])
+
+    def book():
+        return services.reservation_create(
+            resource=world["cutting"], start=at(3, 11), end=at(3, 13), booked_by=other, user=other, now=NOW
+        )
+
+    with pytest.raises(BookingRefused) as refused:
+        book()
+    assert refused.value.code == "clash" and isinstance(refused.value.__cause__, IntegrityError)
+    with transaction.atomic():  # a caller's transaction (a series, a programme) carries on after the refusal
+        with pytest.raises(BookingRefused):
+            book()
+        assert Reservation.objects.filter(user=other).count() == 0
+    assert list(Reservation.objects.values_list("pk", flat=True)) == [first.pk]
+    assert not first.events.exclude(to_status=Status.CONFIRMED).exists()
+
+
 def test_two_parallel_bookings_by_one_maker_on_two_machines_cannot_exceed_the_weekly_quota(world, maker):
     """Each booking alone fits the 3-hour quota; together they do not. The maker's row lock serialises the sum and
     the insert, so in every round exactly one of the two goes through."""

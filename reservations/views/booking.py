@@ -80,7 +80,9 @@ class BookingView(LoginRequiredMixin, ResourceMixin, TemplateView):
     template_name = "reservations/reservation_form.html"
 
     def is_staff_desk(self) -> bool:
-        return may(self.request.user, "reservations.manage_anchor", self.get_resource().anchor)
+        if not hasattr(self, "_staff_desk"):  # asked by the form and by the page: once per request
+            self._staff_desk = may(self.request.user, "reservations.manage_anchor", self.get_resource().anchor)
+        return self._staff_desk
 
     def get_form(self, data=None) -> BookingForm:
         resource = self.get_resource()
@@ -97,7 +99,8 @@ class BookingView(LoginRequiredMixin, ResourceMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         resource = self.get_resource()
-        ctx.setdefault("form", self.get_form())
+        if "form" not in ctx:  # not setdefault: its argument would build a second form when one is given
+            ctx["form"] = self.get_form()
         ctx.update(
             resource=resource,
             anchor=resource.anchor,
