@@ -182,3 +182,28 @@ def test_a_bad_profile_category_re_renders_and_changes_nothing(client):
     assert response.status_code == 200 and "is-invalid" in response.content.decode()
     user.refresh_from_db()
     assert user.full_name == "원래 이름"
+
+
+@pytest.mark.django_db
+def test_roles_are_read_once_per_request_and_a_revoked_role_ends_at_the_next_request(client):
+    """accounts.roles reads a user's groups in plain SQL once per request; nothing is kept between requests, so a
+    role taken away in the admin stops working at once, and groups that are not roles are no roles."""
+    from django.contrib.auth.models import Group
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.roles import user_roles
+
+    staff = UserFactory(roles=[Role.FACILITY_STAFF, Role.MAKER])
+    staff.groups.add(Group.objects.create(name="newsletter"))
+    fresh = User.objects.get(pk=staff.pk)
+    with CaptureQueriesContext(connection) as read:
+        assert user_roles(fresh) == {Role.FACILITY_STAFF, Role.MAKER}
+        assert user_roles(fresh) == {Role.FACILITY_STAFF, Role.MAKER}
+    assert len(read.captured_queries) == 1
+    assert user_roles(UserFactory(is_superuser=True)) == {Role.CITY_ADMIN}
+
+    client.force_login(staff, backend="accounts.backends.EmailBackend")
+    assert client.get("/certifications/").status_code == 200
+    staff.groups.remove(Group.objects.get(name=Role.FACILITY_STAFF))
+    assert client.get("/certifications/").status_code == 403
