@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 from django.db import IntegrityError, connections, router
 from django.db.models import Model
+
+M = TypeVar("M", bound=Model)
 
 
 def is_exclusion_violation(err: IntegrityError) -> bool:
@@ -38,3 +42,38 @@ def insert_unless_taken(obj: Model, *, unique_field: str) -> bool:
     obj.pk = row[0]
     obj._state.adding, obj._state.db = False, connection.alias
     return True
+
+
+_BY_PK: dict[tuple[str, str], tuple[str, list[str], list[tuple[Any, list[Any]]]]] = {}
+
+
+def fetch_by_pk(model: type[M], pk: Any) -> M | None:
+    """One row by its primary key as a model instance, or None: the query's SQL and its columns' converters made
+    once per model and database, then one `SELECT` per call. For a read made on every request (the session's
+    user): through `objects.get()` the query is compiled anew each time, about a thousand Python function calls.
+    The instance is the one the ORM would build (`from_db`, with the backend's and the fields' converters)."""
+    connection = connections[router.db_for_read(model)]
+    plan = _BY_PK.get((model._meta.label, connection.alias))
+    if plan is None:
+        meta = model._meta
+        fields = meta.concrete_fields
+        quote = connection.ops.quote_name
+        sql = (
+            f"SELECT {', '.join(quote(f.column) for f in fields)} FROM {quote(meta.db_table)} "
+            f"WHERE {quote(meta.pk.column)} = %s"
+        )
+        columns = [f.get_col(meta.db_table) for f in fields]
+        converters = [(c, connection.ops.get_db_converters(c) + c.get_db_converters(connection)) for c in columns]
+        plan = _BY_PK[(meta.label, connection.alias)] = (sql, [f.attname for f in fields], converters)
+    sql, names, converters = plan
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [model._meta.pk.get_db_prep_value(pk, connection)])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = []
+    for value, (column, functions) in zip(row, converters, strict=True):
+        for convert in functions:
+            value = convert(value, column, connection)
+        values.append(value)
+    return model.from_db(connection.alias, names, values)

@@ -38,3 +38,46 @@ def test_a_new_row_is_inserted_with_its_defaults_and_a_taken_key_changes_nothing
         assert not insert_unless_taken(again, unique_field="key") and again.pk is None
         # The transaction is still usable after the duplicate (no IntegrityError aborted it).
         assert Outbox.objects.filter(key="k-1").values_list("kind", "object_id").get() == ("notice:confirmed", 7)
+
+
+@pytest.mark.django_db
+def test_fetch_by_pk_builds_the_instance_the_orm_builds_in_one_query():
+    from accounts.models import User
+    from common.db import fetch_by_pk
+
+    user = UserFactory(full_name="김 메이커", phone="010-0000-0000", is_staff=True)
+    User.objects.filter(pk=user.pk).update(category_verified_at=AT)
+    fetch_by_pk(User, user.pk)  # the first call per model and database makes the query's plan
+    with CaptureQueriesContext(connection) as read:
+        fetched = fetch_by_pk(User, user.pk)
+    assert len(read.captured_queries) == 1
+    expected = User.objects.get(pk=user.pk)
+    fields = [f.attname for f in User._meta.concrete_fields]
+    assert [getattr(fetched, f) for f in fields] == [getattr(expected, f) for f in fields]
+    assert fetched.category_verified_at == AT and fetched.category_verified_at.tzinfo is not None
+    assert not fetched._state.adding and fetched._state.db == "default"
+    assert fetch_by_pk(User, 10**9) is None
+    assert fetch_by_pk(User, str(user.pk)).pk == user.pk  # the session keeps the id as text
+
+    from anchors.tests.factories import AnchorFactory
+    from reservations.models import BookingPolicy  # a JSON field and a foreign key
+
+    policy = BookingPolicy.objects.create(anchor=AnchorFactory(), reminder_offsets=[1440, 120])
+    loaded = fetch_by_pk(BookingPolicy, policy.pk)
+    fields = [f.attname for f in BookingPolicy._meta.concrete_fields]
+    assert [getattr(loaded, f) for f in fields] == [getattr(policy, f) for f in fields]
+    assert loaded.reminder_offsets == [1440, 120]
+
+
+@pytest.mark.django_db
+def test_the_sessions_user_is_loaded_by_one_select_and_an_inactive_account_is_none():
+    from accounts.backends import EmailBackend
+
+    user = UserFactory()
+    with CaptureQueriesContext(connection) as read:
+        assert EmailBackend().get_user(user.pk) == user
+    assert len(read.captured_queries) == 1
+    user.is_active = False
+    user.save()
+    assert EmailBackend().get_user(user.pk) is None
+    assert EmailBackend().get_user(10**9) is None
