@@ -8,7 +8,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: prod-local worker beat install install-dev lock run test test-pg test-later test-smoke test-browser lint bench migrations-check clean messages
+.PHONY: prod-local worker beat install install-dev lock api-schema run test test-pg test-later test-smoke test-browser lint bench migrations-check clean messages
 
 # Installs exactly the locked versions, each checked against its hash (requirements*.lock; `make lock` refreshes them).
 PIP_INSTALL = $(BIN)/python -m pip install -q --disable-pip-version-check --require-hashes
@@ -94,6 +94,12 @@ test-pg:
 test-later:
 	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" DJANGO_ALLOW_ASYNC_UNSAFE=true TEST_CLOCK_SHIFT_DAYS=400 \
 		$(BIN)/pytest -n $(TEST_WORKERS) -q -m "not browser and not redis" $(PYTEST_ARGS)
+
+## make api-schema: rewrite docs/api/openapi.yaml, the API's committed schema (api/tests/test_api.py fails when it
+## drifts from what the code serves). Made on PostgreSQL, the deployed database (its integer ranges are in it).
+api-schema: install-dev
+	DJANGO_SETTINGS_MODULE=config.settings_test DATABASE_URL="$(TEST_DATABASE_URL)" \
+		$(BIN)/python manage.py spectacular --lang ko --validate --fail-on-warn --file docs/api/openapi.yaml
 
 test-smoke:
 	rm -f var/smoke.sqlite3

@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # ours, in dependency order (tests/test_architecture.py): each imports only from those above it. The outbox
     # (notifications) needs only accounts and anchors, and every app below it writes through it.
     "common",
@@ -60,6 +63,7 @@ INSTALLED_APPS = [
     "reservations",
     "programs",
     "budgets",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -224,6 +228,17 @@ CACHES = {
         if PAGE_CACHE_URL and PAGE_CACHE_ENABLED
         else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     ),
+    # The API's request counts (api/throttles.py): shared by every worker through Redis; per process without it.
+    "throttle": (
+        {
+            "BACKEND": "common.rediscache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env.str("THROTTLE_PREFIX", default="throttle"),
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"}
+    ),
 }
 # Nothing reads a task's result: without a result backend a request never waits on Redis for one (with one, a
 # Redis outage made every booking wait ~19 s while the backend retried).
@@ -243,6 +258,40 @@ BROKER_PAUSE_SECONDS = env.int("BROKER_PAUSE_SECONDS", default=30)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# The API (api/, issue 17): Django REST framework with an OpenAPI 3 schema (drf-spectacular). Errors are problem
+# details (api/problems.py); throttling counts in the "throttle" cache, Redis when there is one, so every worker
+# counts together (a per-process count would let each of them allow the rate).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.handle",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.AddressThrottle", "api.throttles.UserThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "address": env.str("API_RATE_ADDRESS", default="120/min"),
+        "user": env.str("API_RATE_USER", default="600/min"),
+    },
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "NUM_PROXIES": env.int("PROXY_COUNT", default=0),  # as django-axes: X-Forwarded-For is trusted only behind proxies
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Seoul anchor facilities API",
+    "DESCRIPTION": (
+        "Anchors, their bookable spaces and machines, a week of free and busy slots for the one asking, and fee "
+        "quotes, through the same rules as the portal's pages. Errors are RFC 9457 problem details carrying the "
+        "rule code a page shows. Korean first: send Accept-Language: en for English."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 # Forms
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

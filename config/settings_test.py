@@ -32,3 +32,7 @@ if CACHES["pages"]["BACKEND"].endswith("RedisCache"):  # noqa: F405
 # The tests' transactions are rolled back, never committed, so the commit's bump of the pages' data stamp never
 # comes: they bump at every write as well (common/pagecache.py; tests/test_pagecache_commit.py runs the real path).
 PAGE_CACHE_BUMP_IN_TRANSACTION = env.bool("PAGE_CACHE_BUMP_IN_TRANSACTION", default=True)  # noqa: F405
+if CACHES["throttle"]["BACKEND"].endswith("RedisCache"):  # noqa: F405
+    CACHES["throttle"]["KEY_PREFIX"] = f"test-throttle-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"  # noqa: F405
+# The suite sends many API requests from one address; the throttling tests set their own low rates.
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"address": "100000/min", "user": "100000/min"}  # noqa: F405

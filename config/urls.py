@@ -27,6 +27,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("admin/examples/", admin.site.admin_view(examples_view), name="admin_examples"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("api.urls")),
     path("healthz", healthz, name="healthz"),
     path("livez", livez, name="livez"),
 ]

@@ -67,6 +67,15 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "dashboard": ("/dashboard/", LOGGED_IN),
     "healthz": ("/healthz", EVERYONE),
     "livez": ("/livez", EVERYONE),
+    # The API (issue 17): public reads; a quote without its start and end is a 400 problem for everyone.
+    "api:anchors": ("/api/v1/anchors/", EVERYONE),
+    "api:anchor": ("/api/v1/anchors/geumcheon/", EVERYONE),
+    "api:anchor_resources": ("/api/v1/anchors/geumcheon/resources/", EVERYONE),
+    "api:resource_week": ("/api/v1/resources/equipment:{equipment}/week/", EVERYONE),
+    "api:resource_quote": ("/api/v1/resources/equipment:{equipment}/quote/", {r: 400 for r in ROLES}),
+    "api:problems": ("/api/v1/problems/", EVERYONE),
+    "api:schema": ("/api/v1/schema/", EVERYONE),
+    "api:docs": ("/api/v1/docs/", EVERYONE),
     "anchors:list": ("/anchors/", EVERYONE),
     "anchors:detail": ("/anchors/geumcheon/", EVERYONE),
     "anchors:update": (

@@ -1,0 +1,116 @@
+"""Every API error in one shape: RFC 9457 problem details (`application/problem+json`).
+
+    {"type": "https://…/api/v1/problems/clash", "title": "…", "status": 409, "detail": "…", "code": "clash",
+     "errors": {"start": ["…"]}}
+
+`code` is the same rule code a page's refusal carries (`clash`, `quota`, `untrained`, `not_found`, …) and
+`detail` the same message, in the request's language. Nothing here decides a rule: the services and selectors
+refuse, this only says it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+def problem_type(request: Any, code: str) -> str:
+    base = reverse("api:problems")
+    return request.build_absolute_uri(f"{base}#{code}") if request is not None else f"{base}#{code}"
+
+
+def problem(
+    request: Any,
+    *,
+    status_code: int,
+    code: str,
+    title: str,
+    detail: str = "",
+    errors: dict[str, list[str]] | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Response:
+    body: dict[str, Any] = {
+        "type": problem_type(request, code),
+        "title": title,
+        "status": status_code,
+        "detail": detail or title,
+        "code": code,
+    }
+    if errors:
+        body["errors"] = errors
+    body.update(extra)
+    return Response(body, status=status_code, headers=headers, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def _messages(detail: Any) -> list[str]:
+    if isinstance(detail, list):
+        return [str(x) for x in detail]
+    if isinstance(detail, dict):
+        return [f"{k}: {m}" for k, v in detail.items() for m in _messages(v)]
+    return [str(detail)]
+
+
+def handle(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's exception handler, answering in problem details. Django's own Http404, PermissionDenied and
+    ValidationError (what the selectors and services raise) become 404, 403 and 400 like DRF's."""
+    request = context.get("request")
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    elif isinstance(exc, ValidationError):
+        code = getattr(exc, "code", None) or "invalid"
+        messages = list(exc.messages)
+        return problem(
+            request,
+            status_code=status.HTTP_400_BAD_REQUEST,
+            code=code,
+            title=_("The request was refused."),
+            detail=" ".join(messages),
+            **({"suggestions": exc.suggestions} if getattr(exc, "suggestions", None) else {}),  # type: ignore[attr-defined]
+        )
+    response = exception_handler(exc, context)
+    if response is None:
+        return None  # a 500: Django's handler, logged with its request id
+    headers = {k: v for k, v in response.items() if k in ("Retry-After", "WWW-Authenticate", "Allow")}
+    if isinstance(exc, exceptions.ValidationError):
+        detail = exc.detail
+        errors = {k: _messages(v) for k, v in detail.items()} if isinstance(detail, dict) else {"": _messages(detail)}
+        return problem(
+            request,
+            status_code=response.status_code,
+            code="invalid",
+            title=_("Some of what was sent is not valid."),
+            detail=" ".join(m for msgs in errors.values() for m in msgs),
+            errors=errors,
+            headers=headers,
+        )
+    if isinstance(exc, exceptions.Throttled):
+        wait = int(exc.wait or 1)
+        return problem(
+            request,
+            status_code=response.status_code,
+            code="throttled",
+            title=_("Too many requests."),
+            detail=_("Try again in %(seconds)s seconds.") % {"seconds": wait},
+            headers=headers,
+        )
+    code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
+    detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
+    return problem(
+        request,
+        status_code=response.status_code,
+        code=code if isinstance(code, str) else "error",
+        title=str(detail),
+        headers=headers,
+    )

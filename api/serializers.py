@@ -1,0 +1,155 @@
+"""What the API says about anchors, spaces, machines, their week and a quote: the pages' figures, read through the
+same selectors, blanks as null (never a made-up value), example data flagged (`is_example`)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from anchors.models import Anchor
+from facilities.models import Equipment, Space
+from reservations import selectors as reservation_selectors
+
+
+class AnchorSerializer(serializers.ModelSerializer):
+    district = serializers.CharField(source="district.name_ko", help_text="The district, in Korean.")
+    district_en = serializers.CharField(source="district.name_en")
+    name = serializers.CharField(help_text="In the request's language.")
+    url = serializers.SerializerMethodField(help_text="The anchor's page on the portal.")
+
+    class Meta:
+        model = Anchor
+        fields = [
+            "slug",
+            "name",
+            "name_ko",
+            "name_en",
+            "official_name_ko",
+            "official_name_en",
+            "kind",
+            "status",
+            "district",
+            "district_en",
+            "industry",
+            "address_ko",
+            "address_en",
+            "floor_area_m2",
+            "site_area_m2",
+            "floors_above",
+            "floors_below",
+            "cost_won",
+            "lease_deposit_won",
+            "opened_on",
+            "phone",
+            "email",
+            "website",
+            "url",
+        ]
+
+    def get_url(self, obj: Anchor) -> str:
+        request = self.context.get("request")
+        path = obj.get_absolute_url()
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+class ResourceSerializer(serializers.Serializer):
+    """A bookable space or machine."""
+
+    key = serializers.SerializerMethodField(help_text='"space:<id>" or "equipment:<id>": the key of its week.')
+    type = serializers.SerializerMethodField()
+    name = serializers.CharField(help_text="In the request's language.")
+    name_ko = serializers.CharField()
+    name_en = serializers.CharField()
+    kind = serializers.SerializerMethodField(help_text="A space's kind, or a machine's kind in the request's language.")
+    space = serializers.SerializerMethodField(help_text="A machine's room (its key); null for a space.")
+    capacity = serializers.SerializerMethodField(help_text="People, for a space; null when not known.")
+    status = serializers.SerializerMethodField(help_text="A machine's status; null for a space.")
+    requires_training = serializers.SerializerMethodField()
+    requires_approval = serializers.BooleanField()
+    booking_unit_minutes = serializers.IntegerField()
+    min_duration_minutes = serializers.IntegerField()
+    max_duration_minutes = serializers.IntegerField()
+    buffer_minutes = serializers.IntegerField()
+    is_example = serializers.BooleanField(help_text="True for example data the source documents do not give.")
+
+    def get_key(self, obj: Any) -> str:
+        return reservation_selectors.resource_key(obj)
+
+    def get_type(self, obj: Any) -> str:
+        return "space" if isinstance(obj, Space) else "equipment"
+
+    def get_kind(self, obj: Any) -> str:
+        return obj.kind if isinstance(obj, Space) else str(obj.kind)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_space(self, obj: Any) -> str | None:
+        return reservation_selectors.resource_key(obj.space) if isinstance(obj, Equipment) else None
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_capacity(self, obj: Any) -> int | None:
+        return obj.capacity if isinstance(obj, Space) else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_status(self, obj: Any) -> str | None:
+        return obj.status if isinstance(obj, Equipment) else None
+
+    def get_requires_training(self, obj: Any) -> bool:
+        return isinstance(obj, Equipment) and obj.kind.requires_certification
+
+
+class WeekCellSerializer(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField(help_text="For a free cell, the end of the shortest booking it offers.")
+    state = serializers.ChoiceField(
+        choices=list(reservation_selectors.GRID_STATES),
+        help_text="free: bookable by the one asking; the other states say which rule stops a booking there.",
+    )
+    label = serializers.SerializerMethodField(help_text="The state as the page says it, in the request's language.")
+    fee_won = serializers.IntegerField(allow_null=True, help_text="For a free cell: the fee of that booking, in won.")
+    fee_is_example = serializers.BooleanField(help_text="The fee comes from example prices.")
+
+    def get_label(self, obj: Any) -> str:
+        return str(reservation_selectors.GRID_STATES[obj.state])
+
+
+class WeekSerializer(serializers.Serializer):
+    resource = ResourceSerializer()
+    days = serializers.ListField(child=serializers.DateField())
+    length_minutes = serializers.IntegerField()
+    cells = WeekCellSerializer(many=True, help_text="Day by day, then by time of day.")
+
+
+class QuoteLineSerializer(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    unit = serializers.CharField(help_text='"hour", "half_day", "day" or "month".')
+    unit_price_won = serializers.IntegerField()
+    surcharge_pct = serializers.IntegerField()
+    gross_won = serializers.IntegerField(help_text="The price with surcharges, before the discount.")
+    discount_pct = serializers.IntegerField()
+    discount_won = serializers.IntegerField()
+    vat_won = serializers.IntegerField(help_text="VAT added when the rate table's prices exclude it, else 0.")
+    amount_won = serializers.IntegerField()
+
+
+class QuoteSerializer(serializers.Serializer):
+    total_won = serializers.IntegerField()
+    deposit_won = serializers.IntegerField()
+    is_example = serializers.BooleanField(help_text="Computed from example prices (not yet confirmed by the anchor).")
+    lines = QuoteLineSerializer(many=True)
+
+
+class QuoteQuerySerializer(serializers.Serializer):
+    start = serializers.DateTimeField(help_text="ISO 8601 with an offset, e.g. 2027-01-05T10:00:00+09:00.")
+    end = serializers.DateTimeField()
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["end"] <= attrs["start"]:
+            raise serializers.ValidationError({"end": [_("The end must be after the start.")]})
+        if attrs["end"] - attrs["start"] > timedelta(days=31):
+            raise serializers.ValidationError({"end": [_("A quote covers at most 31 days.")]})
+        return attrs

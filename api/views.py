@@ -1,0 +1,176 @@
+"""The API's views: thin, as the pages' are. Each reads through the selectors the pages use (one source of every
+figure and rule) and answers in the request's language (`Accept-Language: ko` or `en`; otherwise the portal's
+choice, Korean first)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, pagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from anchors import selectors as anchor_selectors
+from anchors.models import Anchor
+from anchors.policy import may
+from facilities import selectors as facility_selectors
+from facilities.pricing import QuoteError
+from reservations import selectors as reservation_selectors
+from reservations.views.base import parse_day
+
+from . import serializers
+from .problems import problem
+
+LANGUAGES = ("ko", "en")
+
+
+def header_language(request: Any) -> str | None:
+    """The first of Korean or English the client asks for in Accept-Language, if any."""
+    for part in request.META.get("HTTP_ACCEPT_LANGUAGE", "").split(","):
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in LANGUAGES:
+            return code
+    return None
+
+
+class LanguageMixin:
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        language = header_language(request)
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+
+    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        response.headers["Content-Language"] = translation.get_language()
+        return response
+
+
+class AnchorPagination(pagination.CursorPagination):
+    ordering = ("sort_order", "id")
+    page_size = 50
+
+
+class AnchorList(LanguageMixin, generics.ListAPIView):
+    """The anchor facilities, in the portal's order."""
+
+    serializer_class = serializers.AnchorSerializer
+    pagination_class = AnchorPagination
+
+    def get_queryset(self):
+        return anchor_selectors.anchor_list()
+
+
+class AnchorDetail(LanguageMixin, generics.RetrieveAPIView):
+    """One anchor facility, by its slug (as in its page's address)."""
+
+    serializer_class = serializers.AnchorSerializer
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return anchor_selectors.anchor_list()
+
+
+class AnchorResources(LanguageMixin, APIView):
+    """The spaces and machines of an anchor that can be booked online."""
+
+    @extend_schema(responses=serializers.ResourceSerializer(many=True))
+    def get(self, request: Request, slug: str) -> Response:
+        anchor = get_object_or_404(Anchor, slug=slug)
+        resources = reservation_selectors.anchor_resources(anchor=anchor)
+        return Response(serializers.ResourceSerializer(resources, many=True).data)
+
+
+def _resource(key: str):
+    return reservation_selectors.resource_by_key(key)  # Http404 for an unknown or malformed key
+
+
+class ResourceWeek(LanguageMixin, APIView):
+    """A space's or machine's week, for the one asking: a cell is "free" only when a booking of the shortest
+    allowed length starting there passes every booking rule for them (the same selector as the booking page)."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("week", OpenApiTypes.DATE, description="Any day of the week asked; today by default."),
+        ],
+        responses=serializers.WeekSerializer,
+    )
+    def get(self, request: Request, key: str) -> Response:
+        resource = _resource(key)
+        now = timezone.now()
+        week_of = parse_day(request.query_params.get("week"), timezone.localdate(now))
+        user = request.user if request.user.is_authenticated else None
+        desk = may(request.user, "reservations.manage_anchor", resource.anchor)
+        length = reservation_selectors.booking_length(resource)
+        days, rows = reservation_selectors.resource_week(
+            resource=resource, week_of=week_of, now=now, user=user, as_staff=desk, length=length
+        )
+        reservation_selectors.price_free_cells(
+            resource=resource,
+            rows=rows,
+            categories=[] if desk else reservation_selectors.discount_categories(user=request.user),
+        )
+        cells = [row.cells[i] for i in range(len(days)) for row in rows]
+        data = {
+            "resource": resource,
+            "days": days,
+            "length_minutes": int(length / timedelta(minutes=1)),
+            "cells": cells,
+        }
+        return Response(serializers.WeekSerializer(data).data)
+
+
+class ResourceQuote(LanguageMixin, APIView):
+    """The fee of a booking of a space or machine from `start` to `end`, itemised, from the anchor's rate table:
+    the quote the rates page and the booking's confirmation show (for the one asking: their verified category's
+    discount applies)."""
+
+    @extend_schema(parameters=[serializers.QuoteQuerySerializer], responses=serializers.QuoteSerializer)
+    def get(self, request: Request, key: str) -> Response:
+        resource = _resource(key)
+        query = serializers.QuoteQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        try:
+            quote = facility_selectors.quote_for(
+                resource=resource,
+                start=query.validated_data["start"],
+                end=query.validated_data["end"],
+                categories=reservation_selectors.discount_categories(user=request.user),
+            )
+        except QuoteError as err:
+            return problem(
+                request,
+                status_code=422,
+                code="no_price",
+                title=_("This booking cannot be priced."),
+                detail=facility_selectors.quote_error_message(err),
+            )
+        return Response(serializers.QuoteSerializer(quote).data)
+
+
+class Problems(LanguageMixin, APIView):
+    """What each problem `code` means (the `type` of every error points here)."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request) -> Response:
+        return Response({code: str(text) for code, text in PROBLEM_CODES.items()})
+
+
+PROBLEM_CODES = {
+    "invalid": gettext_lazy("Some of what was sent is not valid; `errors` names the fields."),
+    "not_found": gettext_lazy("No such object, or not one you may see."),
+    "not_authenticated": gettext_lazy("Log in first."),
+    "permission_denied": gettext_lazy("Your role does not allow this."),
+    "throttled": gettext_lazy("Too many requests: wait the seconds `Retry-After` gives."),
+    "no_price": gettext_lazy("The rate table gives no price for this booking."),
+    "method_not_allowed": gettext_lazy("This address does not take that method."),
+}
