@@ -72,6 +72,12 @@ def test_the_week_says_free_only_where_the_booking_page_would_book(client, world
     )
     page = {c.start.isoformat(): c.state for row in rows for c in row.cells}
     assert {k: v["state"] for k, v in cells.items()} == page
+    # The cells are built without a serializer per cell: what the documented WeekCellSerializer says, exactly.
+    from api.serializers import WeekCellSerializer
+
+    reservation_selectors.price_free_cells(resource=overlock, rows=rows, categories=[])
+    documented = [dict(WeekCellSerializer(c).data) for i in range(len(days)) for row in rows for c in (row.cells[i],)]
+    assert body["cells"] == documented
     # Who booked is never said.
     assert maker.email not in str(body) and "user" not in body["cells"][0]
 
