@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
@@ -25,7 +26,7 @@ from anchors.policy import may
 from facilities import selectors as facility_selectors
 from facilities.pricing import QuoteError
 from reservations import selectors as reservation_selectors
-from reservations.views.base import parse_day
+from reservations.views.base import kept_resource, parse_day
 
 from . import serializers
 from .problems import problem
@@ -93,7 +94,11 @@ class AnchorResources(LanguageMixin, APIView):
 
 
 def _resource(key: str):
-    return reservation_selectors.resource_by_key(key)  # Http404 for an unknown or malformed key
+    """A resource by its key ("space:<id>", "equipment:<id>"), as the booking pages find it; 404 for any other."""
+    kind, _sep, pk = key.partition(":")
+    if not (pk.isdigit() and len(pk) <= 18):
+        raise Http404
+    return kept_resource(kind, int(pk))
 
 
 class ResourceWeek(LanguageMixin, APIView):

@@ -58,26 +58,28 @@ def _own_copy(instance: Any) -> Any:
     return clone
 
 
+def kept_resource(kind: str, pk: int) -> Space | Equipment:
+    """The space or unit `kind`/`pk` with its anchor (and kind), read once per process while the catalogue stands
+    still (common/catalogue.py); each call gets its own copy of it and of its related rows. Http404 when there is
+    no such one. The booking pages and the API (api/views.py) both look resources up here."""
+    if kind == "space":
+        found = catalogue.kept(("space", pk), lambda: get_object_or_404(Space.objects.select_related("anchor"), pk=pk))
+    elif kind == "equipment":
+        found = catalogue.kept(
+            ("equipment", pk),
+            lambda: get_object_or_404(Equipment.objects.select_related("space__anchor", "kind"), pk=pk),
+        )
+    else:
+        raise Http404
+    return _own_copy(found)  # its space, anchor and kind too: nothing shared between requests
+
+
 class ResourceMixin:
     """Views about one space or equipment unit, addressed as /book/<space|equipment>/<pk>/."""
 
     def get_resource(self) -> Space | Equipment:
-        """The space or unit of the URL with its anchor (and kind), read once per process while the catalogue stands
-        still (common/catalogue.py); each request gets its own copy of it and of its related rows."""
         if not hasattr(self, "_resource"):
-            kind, pk = self.kwargs["kind"], self.kwargs["pk"]
-            if kind == "space":
-                found = catalogue.kept(
-                    ("space", pk), lambda: get_object_or_404(Space.objects.select_related("anchor"), pk=pk)
-                )
-            elif kind == "equipment":
-                found = catalogue.kept(
-                    ("equipment", pk),
-                    lambda: get_object_or_404(Equipment.objects.select_related("space__anchor", "kind"), pk=pk),
-                )
-            else:
-                raise Http404
-            self._resource = _own_copy(found)  # its space, anchor and kind too: nothing shared between requests
+            self._resource = kept_resource(self.kwargs["kind"], self.kwargs["pk"])
         return self._resource
 
 
