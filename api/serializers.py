@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -143,9 +144,25 @@ class QuoteSerializer(serializers.Serializer):
     lines = QuoteLineSerializer(many=True)
 
 
+class PortalDateTimeField(serializers.DateTimeField):
+    """A date and time between the years 2000 and 2100, as the booking form takes (DRF's own field fails with an
+    OverflowError, a 500, on a time near year 1 or 9999 when it checks the time zone)."""
+
+    default_error_messages = {"out_of_range": gettext_lazy("Choose a date between 2000 and 2100.")}
+
+    def to_internal_value(self, value: Any) -> Any:
+        try:
+            parsed = super().to_internal_value(value)
+        except OverflowError:
+            self.fail("out_of_range")
+        if not 2000 <= parsed.year <= 2100:
+            self.fail("out_of_range")
+        return parsed
+
+
 class QuoteQuerySerializer(serializers.Serializer):
-    start = serializers.DateTimeField(help_text="ISO 8601 with an offset, e.g. 2027-01-05T10:00:00+09:00.")
-    end = serializers.DateTimeField()
+    start = PortalDateTimeField(help_text="ISO 8601 with an offset, e.g. 2027-01-05T10:00:00+09:00.")
+    end = PortalDateTimeField()
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs["end"] <= attrs["start"]:

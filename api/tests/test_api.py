@@ -96,7 +96,10 @@ def test_the_weeks_query_count_does_not_grow_with_the_bookings(client, world, ma
     client.get(url)  # both counts with the catalogue's reference data kept (common/catalogue.py)
     with CaptureQueriesContext(connection) as many:
         client.get(url)
-    assert len(many.captured_queries) == len(few.captured_queries), ([q["sql"][:90] for q in few.captured_queries], [q["sql"][:90] for q in many.captured_queries])
+    assert len(many.captured_queries) == len(few.captured_queries), (
+        [q["sql"][:90] for q in few.captured_queries],
+        [q["sql"][:90] for q in many.captured_queries],
+    )
 
 
 def test_a_quote_is_the_rates_pages_quote(client, world):
@@ -137,6 +140,17 @@ def test_a_quote_is_the_rates_pages_quote(client, world):
             400,
             "invalid",
         ),
+        (
+            "/api/v1/resources/equipment:{overlock}/quote/?start=9999-12-31T23:00:00&end=0001-01-01T00:00:00",
+            400,
+            "invalid",
+        ),
+        (
+            "/api/v1/resources/equipment:{overlock}/quote/?start=1999-12-31T23:00:00%2B09:00&end=2000-01-01T01:00:00%2B09:00",
+            400,
+            "invalid",
+        ),
+        ("/api/v1/resources/equipment:{overlock}/week/?week=9999-12-31", 200, None),
         (
             "/api/v1/resources/equipment:{overlock}/week/?week=2026-13-45",
             200,
