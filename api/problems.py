@@ -1,7 +1,7 @@
 """Every API error in one shape: RFC 9457 problem details (`application/problem+json`).
 
-    {"type": "https://…/api/v1/problems/clash", "title": "…", "status": 409, "detail": "…", "code": "clash",
-     "errors": {"start": ["…"]}}
+    {"type": "https://…/api/v1/problems/#invalid", "title": "…", "status": 400, "detail": "…", "code": "invalid",
+     "errors": {"end": ["…"]}}
 
 `code` is the same rule code a page's refusal carries (`clash`, `quota`, `untrained`, `not_found`, …) and
 `detail` the same message, in the request's language. Nothing here decides a rule: the services and selectors

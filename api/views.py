@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
@@ -22,11 +21,10 @@ from rest_framework.views import APIView
 
 from anchors import selectors as anchor_selectors
 from anchors.models import Anchor
-from anchors.policy import may
 from facilities import selectors as facility_selectors
 from facilities.pricing import QuoteError
 from reservations import selectors as reservation_selectors
-from reservations.views.base import kept_resource, parse_day
+from reservations.views.base import parse_day
 
 from . import serializers
 from .problems import problem
@@ -93,14 +91,6 @@ class AnchorResources(LanguageMixin, APIView):
         return Response(serializers.ResourceSerializer(resources, many=True).data)
 
 
-def _resource(key: str):
-    """A resource by its key ("space:<id>", "equipment:<id>"), as the booking pages find it; 404 for any other."""
-    kind, _sep, pk = key.partition(":")
-    if not (pk.isdigit() and len(pk) <= 18):
-        raise Http404
-    return kept_resource(kind, int(pk))
-
-
 class ResourceWeek(LanguageMixin, APIView):
     """A space's or machine's week, for the one asking: a cell is "free" only when a booking of the shortest
     allowed length starting there passes every booking rule for them (the same selector as the booking page)."""
@@ -112,21 +102,13 @@ class ResourceWeek(LanguageMixin, APIView):
         responses=serializers.WeekSerializer,
     )
     def get(self, request: Request, key: str) -> Response:
-        resource = _resource(key)
+        resource = reservation_selectors.resource_by_key(key)
         now = timezone.now()
         week_of = parse_day(request.query_params.get("week"), timezone.localdate(now))
-        user = request.user if request.user.is_authenticated else None
-        desk = may(request.user, "reservations.manage_anchor", resource.anchor)
         length = reservation_selectors.booking_length(resource)
-        days, rows = reservation_selectors.resource_week(
-            resource=resource, week_of=week_of, now=now, user=user, as_staff=desk, length=length
+        days, rows = reservation_selectors.week_for_viewer(
+            resource=resource, week_of=week_of, now=now, viewer=request.user, length=length
         )
-        reservation_selectors.price_free_cells(
-            resource=resource,
-            rows=rows,
-            categories=[] if desk else reservation_selectors.discount_categories(user=request.user),
-        )
-        head = serializers.WeekSerializer({"resource": resource, "days": days, "length_minutes": 0, "cells": []}).data
         labels = {state: str(label) for state, label in reservation_selectors.GRID_STATES.items()}
         # The cells (a hundred and more) as WeekCellSerializer describes them, built directly: through a serializer
         # per cell they were two thirds of the request's time (bench/pages.py).
@@ -143,7 +125,14 @@ class ResourceWeek(LanguageMixin, APIView):
             for row in rows
             for cell in (row.cells[i],)
         ]
-        return Response({**head, "length_minutes": int(length / timedelta(minutes=1)), "cells": cells})
+        return Response(
+            {
+                "resource": serializers.ResourceSerializer(resource).data,
+                "days": [day.isoformat() for day in days],
+                "length_minutes": int(length / timedelta(minutes=1)),
+                "cells": cells,
+            }
+        )
 
 
 class ResourceQuote(LanguageMixin, APIView):
@@ -153,7 +142,7 @@ class ResourceQuote(LanguageMixin, APIView):
 
     @extend_schema(parameters=[serializers.QuoteQuerySerializer], responses=serializers.QuoteSerializer)
     def get(self, request: Request, key: str) -> Response:
-        resource = _resource(key)
+        resource = reservation_selectors.resource_by_key(key)
         query = serializers.QuoteQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         try:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from anchors.models import Anchor
@@ -85,21 +86,41 @@ def held_during(holds: list[Reservation], start: datetime, end: datetime, buffer
     return any(r.start_at < end + buffer and r.blocked_until > start for r in holds)
 
 
+def _own_copy(instance: Any) -> Any:
+    """A copy of a model instance and of the related instances it holds (select_related), field values shared: they
+    are immutable or never changed in place. Cheaper than deepcopy, which copies every value."""
+    clone = copy.copy(instance)  # Model.__getstate__ gives the copy its own _state and fields cache
+    cache = clone._state.fields_cache
+    for name, related in cache.items():
+        if related is not None:
+            cache[name] = _own_copy(related)
+    return clone
+
+
+def kept_resource(kind: str, pk: int) -> Space | Equipment:
+    """The space or unit `kind`/`pk` with its anchor (and kind), read once per process while the catalogue stands
+    still (common/catalogue.py); each call gets its own copy of it and of its related rows. Http404 when there is
+    no such one. The booking pages (by their URL's kind and id) and the API (by key, `resource_by_key`) look resources up here."""
+    found: Resource
+    if kind == "space":
+        found = catalogue.kept(("space", pk), lambda: get_object_or_404(Space.objects.select_related("anchor"), pk=pk))
+    elif kind == "equipment":
+        found = catalogue.kept(
+            ("equipment", pk),
+            lambda: get_object_or_404(Equipment.objects.select_related("space__anchor", "kind"), pk=pk),
+        )
+    else:
+        raise Http404
+    copied: Resource = _own_copy(found)  # its space, anchor and kind too: nothing shared between requests
+    return copied
+
+
 def resource_by_key(key: str) -> Resource:
-    kind, _, pk = key.partition(":")
-    models: dict[str, type[Space] | type[Equipment]] = {"space": Space, "equipment": Equipment}
-    model = models.get(kind)
-    if model is None or not pk.isdigit():
+    """A resource by its key ("space:<id>", "equipment:<id>", as `resource_key` writes it); Http404 for any other."""
+    kind, _sep, pk = key.partition(":")
+    if not (pk.isdigit() and len(pk) <= 18):
         raise Http404
-    qs = (
-        model.objects.select_related("anchor")
-        if issubclass(model, Space)
-        else model.objects.select_related("space__anchor", "kind")
-    )
-    obj = qs.filter(pk=int(pk)).first()
-    if obj is None:
-        raise Http404
-    return obj
+    return kept_resource(kind, int(pk))
 
 
 def resource_key(resource: Resource) -> str:
@@ -447,6 +468,25 @@ def resource_week(
         )
         for tm in times
     ]
+    return days, rows
+
+
+def week_for_viewer(
+    *, resource: Resource, week_of: date, now: datetime, viewer: Any, length: timedelta
+) -> tuple[list[date], list[WeekRow]]:
+    """A resource's week as the person looking sees it, on the booking page and through the API: at the desk
+    (their anchor's staff) with the desk's reach and list prices, otherwise with their own rules and their
+    verified category's discount on every free cell's fee."""
+    desk = may(viewer, "reservations.manage_anchor", resource.anchor)
+    days, rows = resource_week(
+        resource=resource,
+        week_of=week_of,
+        now=now,
+        user=viewer if viewer.is_authenticated else None,
+        as_staff=desk,
+        length=length,
+    )
+    price_free_cells(resource=resource, rows=rows, categories=[] if desk else discount_categories(user=viewer))
     return days, rows
 
 

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import copy
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 
 from anchors.policy import may
-from common import catalogue
 from common.time import SEOUL
 from facilities.models import Equipment, Space
 
@@ -47,39 +42,12 @@ def parse_length(value: str | None, offered: list[timedelta]) -> timedelta:
     return chosen if chosen in offered else offered[0]
 
 
-def _own_copy(instance: Any) -> Any:
-    """A copy of a model instance and of the related instances it holds (select_related), field values shared: they
-    are immutable or never changed in place. Cheaper than deepcopy, which copies every value."""
-    clone = copy.copy(instance)  # Model.__getstate__ gives the copy its own _state and fields cache
-    cache = clone._state.fields_cache
-    for name, related in cache.items():
-        if related is not None:
-            cache[name] = _own_copy(related)
-    return clone
-
-
-def kept_resource(kind: str, pk: int) -> Space | Equipment:
-    """The space or unit `kind`/`pk` with its anchor (and kind), read once per process while the catalogue stands
-    still (common/catalogue.py); each call gets its own copy of it and of its related rows. Http404 when there is
-    no such one. The booking pages and the API (api/views.py) both look resources up here."""
-    if kind == "space":
-        found = catalogue.kept(("space", pk), lambda: get_object_or_404(Space.objects.select_related("anchor"), pk=pk))
-    elif kind == "equipment":
-        found = catalogue.kept(
-            ("equipment", pk),
-            lambda: get_object_or_404(Equipment.objects.select_related("space__anchor", "kind"), pk=pk),
-        )
-    else:
-        raise Http404
-    return _own_copy(found)  # its space, anchor and kind too: nothing shared between requests
-
-
 class ResourceMixin:
     """Views about one space or equipment unit, addressed as /book/<space|equipment>/<pk>/."""
 
     def get_resource(self) -> Space | Equipment:
         if not hasattr(self, "_resource"):
-            self._resource = kept_resource(self.kwargs["kind"], self.kwargs["pk"])
+            self._resource = selectors.kept_resource(self.kwargs["kind"], self.kwargs["pk"])
         return self._resource
 
 

@@ -36,21 +36,10 @@ class ResourceWeekView(ResourceMixin, TemplateView):
         resource = self.get_resource()
         now = timezone.now()
         week_of = parse_day(self.request.GET.get("week"), timezone.localdate(now))
-        desk = may(self.request.user, "reservations.manage_anchor", resource.anchor)
         user = self.request.user
         lengths = selectors.booking_lengths(resource)
         length = parse_length(self.request.GET.get("length"), lengths)
-        days, rows = selectors.resource_week(
-            resource=resource,
-            week_of=week_of,
-            now=now,
-            user=user if user.is_authenticated else None,
-            as_staff=desk,
-            length=length,
-        )
-        selectors.price_free_cells(
-            resource=resource, rows=rows, categories=[] if desk else selectors.discount_categories(user=user)
-        )
+        days, rows = selectors.week_for_viewer(resource=resource, week_of=week_of, now=now, viewer=user, length=length)
         ctx.update(
             now=now,
             lengths=[(int(x.total_seconds()) // 60, x) for x in lengths],
