@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,6 +21,8 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+# Refusals because of the state of things rather than what was sent: 409 Conflict. The rest are 400.
+CONFLICTS = frozenset({"clash", "state", "fee_changed", "charge_changed"})
 
 
 def problem_type(request: Any, code: str) -> str:
@@ -64,6 +66,8 @@ def handle(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's exception handler, answering in problem details. Django's own Http404, PermissionDenied and
     ValidationError (what the selectors and services raise) become 404, 403 and 400 like DRF's."""
     request = context.get("request")
+    if isinstance(exc, RequestDataTooBig):
+        return problem(request, status_code=413, code="too_large", title=_("The request body is too large."))
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -71,13 +75,20 @@ def handle(exc: Exception, context: dict[str, Any]) -> Response | None:
     elif isinstance(exc, ValidationError):
         code = getattr(exc, "code", None) or "invalid"
         messages = list(exc.messages)
+        extra: dict[str, Any] = {}
+        if getattr(exc, "suggestions", None):  # a clash: the free times offered instead, as the page offers them
+            extra["suggestions"] = [{"start": s.isoformat(), "end": e.isoformat()} for s, e in exc.suggestions]  # type: ignore[attr-defined]
+        if hasattr(exc, "charge"):  # charge_changed: the charge to accept
+            extra["charge_won"] = exc.charge
+        if hasattr(exc, "error_dict"):
+            extra["errors"] = {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
         return problem(
             request,
-            status_code=status.HTTP_400_BAD_REQUEST,
+            status_code=status.HTTP_409_CONFLICT if code in CONFLICTS else status.HTTP_400_BAD_REQUEST,
             code=code,
             title=_("The request was refused."),
             detail=" ".join(messages),
-            **({"suggestions": exc.suggestions} if getattr(exc, "suggestions", None) else {}),  # type: ignore[attr-defined]
+            **extra,
         )
     response = exception_handler(exc, context)
     if response is None:

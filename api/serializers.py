@@ -170,3 +170,103 @@ class QuoteQuerySerializer(serializers.Serializer):
         if attrs["end"] - attrs["start"] > timedelta(days=31):
             raise serializers.ValidationError({"end": [_("A quote covers at most 31 days.")]})
         return attrs
+
+
+class StrictSerializer(serializers.Serializer):
+    """A request body: a JSON object with only the fields named here (an unknown field is refused, not ignored:
+    a misspelt `accepted_charge_won` must not silently mean 0)."""
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        unknown = sorted(set(self.initial_data) - set(self.fields)) if isinstance(self.initial_data, dict) else []
+        if unknown:
+            raise serializers.ValidationError({name: [_("This field is not known.")] for name in unknown})
+        return super().validate(attrs)
+
+
+class BookingRequestSerializer(StrictSerializer):
+    resource = serializers.CharField(max_length=40, help_text='The key of a space or machine, e.g. "equipment:3".')
+    start = PortalDateTimeField(help_text="ISO 8601 with an offset, e.g. 2027-01-05T10:00:00+09:00.")
+    end = PortalDateTimeField()
+    purpose = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    party_size = serializers.IntegerField(min_value=1, max_value=500, required=False, allow_null=True, default=None)
+    notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    fee_shown_won = serializers.IntegerField(
+        min_value=0,
+        max_value=10**12,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The fee the maker was shown (the quote's total): if it is different now, nothing is booked and "
+        "the problem `fee_changed` says the new fee.",
+    )
+
+
+class MoveRequestSerializer(StrictSerializer):
+    start = PortalDateTimeField()
+    end = PortalDateTimeField()
+
+
+class CancelRequestSerializer(StrictSerializer):
+    accepted_charge_won = serializers.IntegerField(
+        min_value=0,
+        max_value=10**12,
+        default=0,
+        help_text="The charge the maker accepts (the reservation's `cancellation_charge_won`): if cancelling costs "
+        "more now, nothing is cancelled and the problem `charge_changed` says the charge.",
+    )
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class ReasonRequestSerializer(StrictSerializer):
+    reason = serializers.CharField(max_length=300, help_text="Told to the maker.")
+
+
+class EmptyRequestSerializer(StrictSerializer):
+    pass
+
+
+class ReservationSerializer(serializers.Serializer):
+    """A reservation as its maker and its anchor's desk see it on its page."""
+
+    id = serializers.IntegerField(source="pk")
+    anchor = serializers.CharField(source="anchor.slug")
+    resource = serializers.SerializerMethodField(help_text="The key of the space or machine.")
+    resource_name = serializers.SerializerMethodField(help_text="In the request's language.")
+    start = serializers.DateTimeField(source="start_at")
+    end = serializers.DateTimeField(source="end_at")
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display", help_text="In the request's language.")
+    hold_expires_at = serializers.DateTimeField(allow_null=True, help_text="A request waits for the desk until then.")
+    holder_name = serializers.CharField(help_text="The maker, or the guest the desk booked for.")
+    purpose = serializers.CharField()
+    party_size = serializers.IntegerField(allow_null=True)
+    fee_won = serializers.IntegerField()
+    deposit_won = serializers.IntegerField()
+    fee_is_example = serializers.BooleanField(help_text="The fee comes from example prices.")
+    charge_won = serializers.IntegerField(help_text="A cancellation or no-show charge owed, else 0.")
+    charge_is_example = serializers.BooleanField()
+    page = serializers.SerializerMethodField(help_text="The reservation's page on the portal.")
+
+    def get_resource(self, obj: Any) -> str:
+        return reservation_selectors.resource_key(obj.resource)
+
+    def get_resource_name(self, obj: Any) -> str:
+        return str(obj.resource.name)
+
+    def get_page(self, obj: Any) -> str:
+        request = self.context.get("request")
+        path = obj.get_absolute_url()
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+class ReservationDetailSerializer(ReservationSerializer):
+    actions = serializers.DictField(
+        child=serializers.BooleanField(),
+        help_text="What the one asking may do now (the page's buttons): cancel, move, approve, reject, check_in, "
+        "no_show, complete, waive, cancel_series.",
+    )
+    cancellation_charge_won = serializers.IntegerField(
+        allow_null=True,
+        help_text="What cancelling now costs (send it as `accepted_charge_won`); null when it cannot be cancelled.",
+    )
+    ics = serializers.CharField(help_text="The reservation as an iCalendar file (the same authentication).")

@@ -1,4 +1,4 @@
-"""Throttling per address and per account, counted in the "throttle" cache (Redis when there is one, so every
+"""Throttling per address, per account and per personal token, counted in the "throttle" cache (Redis when there is one, so every
 worker counts together). An over-the-rate request gets 429 with Retry-After, as a problem (api/problems.py).
 
 The address is REMOTE_ADDR, or behind proxies the one PROXY_COUNT hops back in X-Forwarded-For (the setting
@@ -44,3 +44,15 @@ class UserThrottle(_Throttle):
         if not request.user or not request.user.is_authenticated:
             return None  # visitors are counted by address only
         return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
+
+
+class TokenThrottle(_Throttle):
+    """Each personal token has its own rate (a script gone wrong is stopped without stopping its owner's browser)."""
+
+    scope = "token"
+
+    def get_cache_key(self, request: Any, view: Any) -> str | None:
+        token = request.auth
+        if token is None or not hasattr(token, "digest"):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": token.pk}

@@ -27,6 +27,7 @@ from reservations import selectors as reservation_selectors
 from reservations.views.base import parse_day
 
 from . import serializers
+from .authentication import ScopePermission, request_now
 from .problems import problem
 
 LANGUAGES = ("ko", "en")
@@ -42,7 +43,11 @@ def header_language(request: Any) -> str | None:
 
 
 class LanguageMixin:
+    """The request's language (Accept-Language first) and its one clock reading (`request.now`, taken before
+    authentication, which records a token's last use, and used by everything the request does)."""
+
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        request.now = timezone.now()  # type: ignore[attr-defined]
         language = header_language(request)
         if language:
             translation.activate(language)
@@ -54,6 +59,12 @@ class LanguageMixin:
         response.headers["Content-Language"] = translation.get_language()
         patch_vary_headers(response, ("Accept-Language", "Cookie"))  # the language comes from either
         return response
+
+
+class ApiView(LanguageMixin, APIView):
+    """The base of the API's views."""
+
+    permission_classes = [ScopePermission]
 
 
 class AnchorPagination(pagination.CursorPagination):
@@ -81,7 +92,7 @@ class AnchorDetail(LanguageMixin, generics.RetrieveAPIView):
         return anchor_selectors.anchor_list()
 
 
-class AnchorResources(LanguageMixin, APIView):
+class AnchorResources(ApiView):
     """The spaces and machines of an anchor that can be booked online."""
 
     @extend_schema(responses=serializers.ResourceSerializer(many=True))
@@ -91,7 +102,7 @@ class AnchorResources(LanguageMixin, APIView):
         return Response(serializers.ResourceSerializer(resources, many=True).data)
 
 
-class ResourceWeek(LanguageMixin, APIView):
+class ResourceWeek(ApiView):
     """A space's or machine's week, for the one asking: a cell is "free" only when a booking of the shortest
     allowed length starting there passes every booking rule for them (the same selector as the booking page)."""
 
@@ -103,7 +114,7 @@ class ResourceWeek(LanguageMixin, APIView):
     )
     def get(self, request: Request, key: str) -> Response:
         resource = reservation_selectors.resource_by_key(key)
-        now = timezone.now()
+        now = request_now(request)
         week_of = parse_day(request.query_params.get("week"), timezone.localdate(now))
         length = reservation_selectors.booking_length(resource)
         days, rows = reservation_selectors.week_for_viewer(
@@ -135,7 +146,7 @@ class ResourceWeek(LanguageMixin, APIView):
         )
 
 
-class ResourceQuote(LanguageMixin, APIView):
+class ResourceQuote(ApiView):
     """The fee of a booking of a space or machine from `start` to `end`, itemised, from the anchor's rate table:
     the quote the rates page and the booking's confirmation show (for the one asking: their verified category's
     discount applies)."""
@@ -163,7 +174,7 @@ class ResourceQuote(LanguageMixin, APIView):
         return Response(serializers.QuoteSerializer(quote).data)
 
 
-class Problems(LanguageMixin, APIView):
+class Problems(ApiView):
     """What each problem `code` means (the `type` of every error points here)."""
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
@@ -179,4 +190,31 @@ PROBLEM_CODES = {
     "throttled": gettext_lazy("Too many requests: wait the seconds `Retry-After` gives."),
     "no_price": gettext_lazy("The rate table gives no price for this booking."),
     "method_not_allowed": gettext_lazy("This address does not take that method."),
+    "token_invalid": gettext_lazy("The API token is not one the portal knows."),
+    "token_revoked": gettext_lazy("The API token was revoked by its owner."),
+    "token_expired": gettext_lazy("The API token has expired: make a new one on your profile page."),
+    "token_scope": gettext_lazy("The API token is read only: make a token that may act."),
+    "idempotency_key_reused": gettext_lazy("The Idempotency-Key was already used for a different request."),
+    "too_large": gettext_lazy("The request body is too large."),
+    "unsupported_media_type": gettext_lazy("Send JSON (Content-Type: application/json)."),
+    "parse_error": gettext_lazy("The body is not valid JSON."),
+    "state": gettext_lazy("The reservation's status or the time does not allow this now."),
+    "charge_changed": gettext_lazy("Cancelling costs more than the charge accepted: accept the new charge."),
+    "fee_changed": gettext_lazy("The fee changed since it was shown: check the new fee and send it again."),
+    "clash": gettext_lazy("The time is taken; `suggestions` lists free times for you."),
+    "quota": gettext_lazy("The weekly hours allowed for this kind of space or machine are used up."),
+    "untrained": gettext_lazy("This machine needs a valid training certificate."),
+    "past": gettext_lazy("The time has already begun or passed."),
+    "lead_time": gettext_lazy("Too little notice: book further ahead."),
+    "window": gettext_lazy("Too far ahead: bookings open a set number of days in advance."),
+    "hours": gettext_lazy("Outside the opening hours."),
+    "closed_day": gettext_lazy("The anchor is closed that day."),
+    "unit": gettext_lazy("Times must fall on the booking unit (e.g. whole half hours)."),
+    "min_duration": gettext_lazy("Shorter than the shortest booking allowed."),
+    "max_duration": gettext_lazy("Longer than the longest booking allowed."),
+    "capacity": gettext_lazy("More people than the room holds."),
+    "maintenance": gettext_lazy("The machine is out of service then."),
+    "not_bookable": gettext_lazy("This space or machine is not booked online."),
+    "order": gettext_lazy("The end must be after the start."),
+    "who": gettext_lazy("Say who the booking is for."),
 }

@@ -15,8 +15,9 @@ def is_exclusion_violation(err: IntegrityError) -> bool:
     return getattr(getattr(err, "__cause__", None), "pgcode", None) == "23P01"
 
 
-def insert_unless_taken(obj: Model, *, unique_field: str) -> bool:
-    """Insert `obj` unless a row already holds its `unique_field`; True (and `obj.pk` set) when it was inserted.
+def insert_unless_taken(obj: Model, *, unique_field: str | tuple[str, ...]) -> bool:
+    """Insert `obj` unless a row already holds its `unique_field` (or the tuple of fields of a unique constraint);
+    True (and `obj.pk` set) when it was inserted.
 
     One statement, `INSERT … ON CONFLICT (…) DO NOTHING RETURNING pk` (PostgreSQL, and SQLite from 3.35): unlike
     `create()` in a savepoint, a duplicate neither aborts the surrounding transaction nor costs the savepoint's
@@ -28,10 +29,11 @@ def insert_unless_taken(obj: Model, *, unique_field: str) -> bool:
     fields = [f for f in meta.local_concrete_fields if not (f.primary_key and obj.pk is None)]
     values = [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields]
     quote = connection.ops.quote_name
+    unique = (unique_field,) if isinstance(unique_field, str) else unique_field
     sql = (
         f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
         f"VALUES ({', '.join(['%s'] * len(fields))}) "
-        f"ON CONFLICT ({quote(meta.get_field(unique_field).column)}) DO NOTHING "
+        f"ON CONFLICT ({', '.join(quote(meta.get_field(f).column) for f in unique)}) DO NOTHING "
         f"RETURNING {quote(meta.pk.column)}"
     )
     with connection.cursor() as cursor:

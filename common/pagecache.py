@@ -70,7 +70,7 @@ CATALOGUE_MODELS = frozenset({"reservations.bookingpolicy", "reservations.quota"
 ALSO_WATCHED = frozenset({"sessions", "auth"})
 # Models no cached page shows (the outbox is the staff's delivery log, never cached): their QuerySet.update() calls need no touch().
 # tests/test_architecture.py holds every other update(), bulk_update() and bulk_create() to a touch() in its module.
-UNCACHED_MODELS = frozenset({"Outbox"})
+UNCACHED_MODELS = frozenset({"Outbox", "ApiToken", "IdempotencyRecord"})  # the API tokens page is never cached
 # Response headers a stored page keeps; the outer middleware (request id, security, CSP) adds its own on every request.
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Content-Disposition", "Vary", "X-Frame-Options")
 MAX_QUERY_STRING = 300  # longer query strings are rendered, never stored (a flood of unique URLs fills nothing)

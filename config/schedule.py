@@ -14,6 +14,10 @@ SCHEDULE: dict[str, dict] = {
         "task": "facilities.tasks.certification_warnings",
         "crontab": {"minute": "0", "hour": "9"},
     },
+    "API: forget day-old idempotency keys": {
+        "task": "api.tasks.api_housekeeping",
+        "crontab": {"minute": "30", "hour": "4"},
+    },
     "Monthly reports": {
         "task": "budgets.tasks.monthly_reports",
         "crontab": {"minute": "0", "hour": "6", "day_of_month": "1"},

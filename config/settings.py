@@ -263,16 +263,25 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # details (api/problems.py); throttling counts in the "throttle" cache, Redis when there is one, so every worker
 # counts together (a per-process count would let each of them allow the rate).
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # A personal token first (its 401 names the Bearer scheme), else the browser's session (with its CSRF check).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.authentication.ScopePermission"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.problems.handle",
-    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.AddressThrottle", "api.throttles.UserThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttles.AddressThrottle",
+        "api.throttles.UserThrottle",
+        "api.throttles.TokenThrottle",
+    ],
     "DEFAULT_THROTTLE_RATES": {
         "address": env.str("API_RATE_ADDRESS", default="120/min"),
         "user": env.str("API_RATE_USER", default="600/min"),
+        "token": env.str("API_RATE_TOKEN", default="300/min"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "NUM_PROXIES": env.int("PROXY_COUNT", default=0),  # as django-axes: X-Forwarded-For is trusted only behind proxies

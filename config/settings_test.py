@@ -35,4 +35,4 @@ PAGE_CACHE_BUMP_IN_TRANSACTION = env.bool("PAGE_CACHE_BUMP_IN_TRANSACTION", defa
 if CACHES["throttle"]["BACKEND"].endswith("RedisCache"):  # noqa: F405
     CACHES["throttle"]["KEY_PREFIX"] = f"test-throttle-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"  # noqa: F405
 # The suite sends many API requests from one address; the throttling tests set their own low rates.
-REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"address": "100000/min", "user": "100000/min"}  # noqa: F405
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"address": "100000/min", "user": "100000/min", "token": "100000/min"}  # noqa: F405

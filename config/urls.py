@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("budgets/", include("budgets.urls")),
     path("anchors/", include("anchors.urls")),
+    path("accounts/api-tokens/", include("api.page_urls")),
     path("accounts/", include("accounts.urls")),
     path("admin/examples/", admin.site.admin_view(examples_view), name="admin_examples"),
     path("admin/", admin.site.urls),

@@ -586,17 +586,31 @@ def pending_requests(*, anchor: Anchor) -> QuerySet[Reservation]:
     )
 
 
+LIVE = (Status.REQUESTED, Status.CONFIRMED, Status.CHECKED_IN)
+
+
+def reservations_held_by(
+    *, user: User, now: datetime, upcoming: bool | None = None, status: str | None = None
+) -> QuerySet[Reservation]:
+    """A maker's reservations, in time order. `upcoming=True`: the coming ones that still hold their time;
+    `False`: the past and the cancelled ones (what the maker's page lists under each heading)."""
+    qs = Reservation.objects.filter(user=user).select_related(
+        "anchor", "user", "space__anchor", "equipment__kind", "equipment__space__anchor"
+    )
+    if upcoming is True:
+        qs = qs.filter(end_at__gte=now, status__in=LIVE)
+    elif upcoming is False:
+        qs = qs.filter(Q(end_at__lt=now) | ~Q(status__in=LIVE))
+    if status is not None:
+        qs = qs.filter(status=status)
+    return qs.order_by("start_at")
+
+
 def my_reservations(*, user: User, now: datetime) -> tuple[list[Reservation], QuerySet[Reservation]]:
     """A maker's coming bookings (all of them), and the past and cancelled ones, newest first (a query the page
     paginates)."""
-    qs = (
-        Reservation.objects.filter(user=user)
-        .select_related("anchor", "space__anchor", "equipment__kind", "equipment__space__anchor")
-        .order_by("start_at")
-    )
-    live = [Status.REQUESTED, Status.CONFIRMED, Status.CHECKED_IN]
-    upcoming = list(qs.filter(end_at__gte=now, status__in=live))
-    past = qs.filter(Q(end_at__lt=now) | ~Q(status__in=live)).order_by("-start_at", "-pk")
+    upcoming = list(reservations_held_by(user=user, now=now, upcoming=True))
+    past = reservations_held_by(user=user, now=now, upcoming=False).order_by("-start_at", "-pk")
     return upcoming, past
 
 

@@ -74,6 +74,20 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "api:resource_week": ("/api/v1/resources/equipment:{equipment}/week/", EVERYONE),
     "api:resource_quote": ("/api/v1/resources/equipment:{equipment}/quote/", {r: 400 for r in ROLES}),
     "api:problems": ("/api/v1/problems/", EVERYONE),
+    # A maker's own reservations and the desk's day: a visitor is asked to authenticate (401, Bearer or session).
+    "api:reservations": ("/api/v1/reservations/", {**EVERYONE, "anonymous": 401}),
+    "api:reservation": ("/api/v1/reservations/{reservation}/", {**OWNER_OR_DESK, "anonymous": 401}),
+    "api:reservation_ics": ("/api/v1/reservations/{reservation}/ics/", {**OWNER_OR_DESK, "anonymous": 401}),
+    "api:desk_day": ("/api/v1/anchors/geumcheon/reservations/", {**MANAGE_GEUMCHEON, "anonymous": 401}),
+    **{
+        f"api:reservation_{action}": (
+            f"/api/v1/reservations/{{reservation}}/{action.replace('_', '-')}/",
+            {**{r: 405 for r in ROLES}, "anonymous": 401},
+        )
+        for action in ("cancel", "move", "approve", "reject", "check_in", "no_show", "complete", "waive")
+    },
+    "api_tokens:list": ("/accounts/api-tokens/", LOGGED_IN),
+    "api_tokens:revoke": ("/accounts/api-tokens/1/revoke/", LOGGED_IN_POST),
     "api:schema": ("/api/v1/schema/", EVERYONE),
     "api:docs": ("/api/v1/docs/", EVERYONE),
     "anchors:list": ("/anchors/", EVERYONE),
@@ -224,6 +238,8 @@ OWNERS_RESERVATION = {
     "reservations:approve",
     "reservations:reject",
     "reservations:no_show",
+    "api:reservation",
+    "api:reservation_ics",
 }
 # Another maker sees what a maker sees, except the first maker's own reservation and registration.
 for _name, (_url, _expected) in MATRIX.items():

@@ -111,7 +111,7 @@ def _locked(reservation: Reservation) -> Reservation:
 
 def _refuse_unless(reason: str | None) -> None:
     if reason is not None:
-        raise ValidationError(reason)
+        raise ValidationError(reason, code="state")  # the state machine or the clock does not allow it now
 
 
 def _clashes_refused_after_rollback(create: Callable[P, Reservation]) -> Callable[P, Reservation]:
