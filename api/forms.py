@@ -22,11 +22,24 @@ class TokenForm(forms.Form):
         ),
     )
     lifetime = forms.ChoiceField(label=_("Valid for"), choices=LIFETIMES, initial="90", required=False)
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Asked again, so that a browser left logged in cannot be used to make a token."),
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Make a token")))
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if self.user is None or not self.user.check_password(password):
+            raise forms.ValidationError(_("That is not your password."))
+        return password
 
     @property
     def lifetime_days(self) -> int | None:

@@ -23,7 +23,7 @@ class TokensView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.setdefault("form", TokenForm())
+        ctx.setdefault("form", TokenForm(user=self.request.user))
         ctx["tokens"] = selectors.tokens_of(user=self.request.user)
         ctx["now"] = self.now
         ctx["limit"] = services.MAX_LIVE_TOKENS
@@ -34,7 +34,7 @@ class TokensView(LoginRequiredMixin, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def post(self, request):
-        form = TokenForm(request.POST)
+        form = TokenForm(request.POST, user=request.user)
         if form.is_valid():
             try:
                 token, secret = services.token_create(
@@ -49,7 +49,7 @@ class TokensView(LoginRequiredMixin, TemplateView):
             else:
                 # The token itself is on this page only: never stored, never put in a message or a redirect.
                 response = self.render_to_response(
-                    self.get_context_data(form=TokenForm(), new_token=token, secret=secret)
+                    self.get_context_data(form=TokenForm(user=request.user), new_token=token, secret=secret)
                 )
                 add_never_cache_headers(response)
                 return response

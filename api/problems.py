@@ -20,6 +20,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from common.korean import fix_particles
+
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 # Refusals because of the state of things rather than what was sent: 409 Conflict. The rest are 400.
 CONFLICTS = frozenset({"clash", "state", "fee_changed", "charge_changed"})
@@ -45,11 +47,13 @@ def problem(
         "type": problem_type(request, code),
         "title": title,
         "status": status_code,
-        "detail": detail or title,
+        # The page's message word for word: its Korean particles chosen once the names are in, as pages have them
+        # (common.korean); only the message, never the user's own text elsewhere in an answer.
+        "detail": fix_particles(detail or title),
         "code": code,
     }
     if errors:
-        body["errors"] = errors
+        body["errors"] = {field: [fix_particles(m) for m in messages] for field, messages in errors.items()}
     body.update(extra)
     return Response(body, status=status_code, headers=headers, content_type=PROBLEM_CONTENT_TYPE)
 

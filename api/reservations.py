@@ -172,7 +172,7 @@ class ReservationAction(ApiView):
             r = reservation_selectors.reservation_for_viewer(pk=pk, user=request.user)
             if not may(request.user, f"reservations.{self.action}", r):
                 raise PermissionDenied
-            body = self.body(data=request.data if request.data else {})
+            body = self.body(data=request.data)  # no body is {}; a JSON null, list or number is refused
             body.is_valid(raise_exception=True)
             self.perform(r, body.validated_data, request, now)
             return Response(

@@ -12,8 +12,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from anchors.models import Anchor
+from common.time import year_in_range
 from facilities.models import Equipment, Space
 from reservations import selectors as reservation_selectors
+from reservations.forms import BookingForm, ReasonForm
 
 
 class AnchorSerializer(serializers.ModelSerializer):
@@ -155,7 +157,7 @@ class PortalDateTimeField(serializers.DateTimeField):
             parsed = super().to_internal_value(value)
         except OverflowError:
             self.fail("out_of_range")
-        if not 2000 <= parsed.year <= 2100:
+        if not year_in_range(parsed.year):
             self.fail("out_of_range")
         return parsed
 
@@ -178,18 +180,33 @@ class StrictSerializer(serializers.Serializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         unknown = sorted(set(self.initial_data) - set(self.fields)) if isinstance(self.initial_data, dict) else []
-        if unknown:
-            raise serializers.ValidationError({name: [_("This field is not known.")] for name in unknown})
+        if unknown:  # named back as sent, with anything JSON cannot carry (a lone surrogate) escaped
+            raise serializers.ValidationError(
+                {name.encode("utf-8", "backslashreplace").decode(): [_("This field is not known.")] for name in unknown}
+            )
         return super().validate(attrs)
+
+
+_FORM = BookingForm.base_fields
+_REASON = ReasonForm.base_fields["reason"]
 
 
 class BookingRequestSerializer(StrictSerializer):
     resource = serializers.CharField(max_length=40, help_text='The key of a space or machine, e.g. "equipment:3".')
     start = PortalDateTimeField(help_text="ISO 8601 with an offset, e.g. 2027-01-05T10:00:00+09:00.")
     end = PortalDateTimeField()
-    purpose = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    party_size = serializers.IntegerField(min_value=1, max_value=500, required=False, allow_null=True, default=None)
-    notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    # The booking form's own limits (one place for both).
+    purpose = serializers.CharField(
+        max_length=_FORM["purpose"].max_length, required=False, allow_blank=True, default=""
+    )
+    party_size = serializers.IntegerField(
+        min_value=_FORM["party_size"].min_value,
+        max_value=_FORM["party_size"].max_value,
+        required=False,
+        allow_null=True,
+        default=None,
+    )
+    notes = serializers.CharField(max_length=_FORM["notes"].max_length, required=False, allow_blank=True, default="")
     fee_shown_won = serializers.IntegerField(
         min_value=0,
         max_value=10**12,
@@ -214,11 +231,11 @@ class CancelRequestSerializer(StrictSerializer):
         help_text="The charge the maker accepts (the reservation's `cancellation_charge_won`): if cancelling costs "
         "more now, nothing is cancelled and the problem `charge_changed` says the charge.",
     )
-    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=_REASON.max_length, required=False, allow_blank=True, default="")
 
 
 class ReasonRequestSerializer(StrictSerializer):
-    reason = serializers.CharField(max_length=300, help_text="Told to the maker.")
+    reason = serializers.CharField(max_length=_REASON.max_length, help_text="Told to the maker.")
 
 
 class EmptyRequestSerializer(StrictSerializer):

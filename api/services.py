@@ -67,6 +67,12 @@ def token_revoke(*, token: ApiToken, by: User, now: datetime) -> ApiToken:
     return locked
 
 
+def tokens_revoke_all(*, user: User, now: datetime) -> int:
+    """Revoke every live token of a user: their password changed (or was reset), so whoever took a token with a
+    stolen session or password loses it too."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
+
+
 def token_mark_used(*, token: ApiToken, now: datetime) -> None:
     """Record the token's last use, to the minute (one small UPDATE a minute per token, not one per request)."""
     if token.last_used_at is not None and now - token.last_used_at < LAST_USE_PRECISION:

@@ -4,9 +4,11 @@ choice, Korean first)."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 from typing import Any
 
+from django.http import HttpResponseNotModified
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
@@ -57,8 +59,27 @@ class LanguageMixin:
     def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
         response.headers["Content-Language"] = translation.get_language()
-        patch_vary_headers(response, ("Accept-Language", "Cookie"))  # the language comes from either
+        patch_vary_headers(response, ("Accept-Language", "Cookie", "Authorization"))  # who asks, in what language
+        return with_etag(request, response)
+
+
+def with_etag(request: Request, response: Any) -> Any:
+    """A successful GET carries an ETag (a hash of its body); asked again with `If-None-Match` and unchanged, it is
+    answered 304 without the body. The body is made either way: the ETag saves the transfer, not the work."""
+    if request.method not in ("GET", "HEAD") or response.status_code != 200 or getattr(response, "streaming", False):
         return response
+    if hasattr(response, "render"):
+        response.render()
+    etag = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
+    response["ETag"] = etag
+    asked = [tag.strip().removeprefix("W/") for tag in request.headers.get("If-None-Match", "").split(",")]
+    if etag in asked:
+        not_modified = HttpResponseNotModified()
+        for header in ("ETag", "Vary", "Content-Language", "Cache-Control"):
+            if header in response:
+                not_modified[header] = response[header]
+        return not_modified
+    return response
 
 
 class ApiView(LanguageMixin, APIView):

@@ -56,12 +56,8 @@ def fix_particles(text: str) -> str:
     return PATTERN.sub(_choose, text)
 
 
-FIXED_TYPES = ("text/html", "application/json", "application/problem+json")
-
-
 class KoreanParticlesMiddleware:
-    """Fixes the particles of a Korean HTML page, or of an API answer (JSON, problem details), once the names are in
-    (messages, refusals, labels): the API says what the page says, word for word."""
+    """Fixes the particles of a Korean HTML page once the names are in (messages, refusals, labels)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
@@ -70,7 +66,7 @@ class KoreanParticlesMiddleware:
         response = self.get_response(request)
         if (
             isinstance(response, HttpResponse)
-            and response.get("Content-Type", "").startswith(FIXED_TYPES)
+            and response.get("Content-Type", "").startswith("text/html")
             and response.status_code != 304
             and any(particle in response.content for particle in _PARTICLE_BYTES)  # most pages have none
         ):

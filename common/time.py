@@ -10,6 +10,13 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 SEOUL = ZoneInfo("Asia/Seoul")
+# The years a date typed into the portal (a form, an address, the API) may fall in: far dates would overflow the
+# week and slot arithmetic, and no booking or report needs them.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def year_in_range(year: int) -> bool:
+    return FIRST_YEAR <= year <= LAST_YEAR
 
 
 def start_of_day(day: date) -> datetime:

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from common.time import SEOUL
+from common.time import SEOUL, year_in_range
 from facilities.models import DiscountCategory
 
 from .models import Frequency
@@ -54,7 +54,7 @@ class BookingForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         day, start, end = cleaned.get("date"), cleaned.get("start"), cleaned.get("end")
-        if day and not 2000 <= day.year <= 2100:
+        if day and not year_in_range(day.year):
             self.add_error("date", _("Choose a date between 2000 and 2100."))
             return cleaned
         if day and start and end:

@@ -133,3 +133,14 @@ def test_no_translated_text_is_written_inside_an_f_string():
                     ):
                         found.append(f"{rel}:{inner.lineno} {ast.unparse(inner)}")
     assert not found, found
+
+
+def test_every_apps_tests_are_collected_by_the_suite():
+    """An app's tests/ folder outside pytest.ini's testpaths would never run in `make test` (the API's did not)."""
+    import configparser
+
+    parser = configparser.ConfigParser()
+    parser.read(ROOT / "pytest.ini")
+    collected = set(parser["pytest"]["testpaths"].split())
+    with_tests = {p.parent.name for p in ROOT.glob("*/tests") if p.is_dir() and p.parent.name != ".venv"}
+    assert with_tests - collected == set(), f"not collected: {with_tests - collected}"

@@ -25,6 +25,7 @@ from reservations.tests.conftest import NOW, at
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "correct-horse-battery"  # the factories' password
 
 
 @pytest.fixture(autouse=True)
@@ -64,7 +65,9 @@ def booking(world, day=3, start=10, end=12, resource="overlock", **more):
 def test_a_token_is_made_on_the_profile_page_shown_once_kept_hashed_used_and_revoked(client, maker):
     client.force_login(maker)
     assert "/accounts/api-tokens/" in client.get("/accounts/profile/").content.decode()
-    made = client.post("/accounts/api-tokens/", {"name": "내 달력", "scope": "write", "lifetime": "90"})
+    made = client.post(
+        "/accounts/api-tokens/", {"name": "내 달력", "scope": "write", "lifetime": "90", "password": PASSWORD}
+    )
     html = made.content.decode()
     secret = re.search(r'value="(apt_[^"]+)"', html).group(1)
     assert made.status_code == 200 and "no-store" in made["Cache-Control"]
@@ -113,17 +116,21 @@ def test_the_token_form_refuses_bad_input_clearly_and_makes_nothing(client, make
     token_for(maker)
     existing = ApiToken.objects.get(user=maker).name
     for data in (
-        {"name": "", "scope": "write", "lifetime": "90"},
-        {"name": "x", "scope": "admin", "lifetime": "90"},
-        {"name": "x", "scope": "read", "lifetime": "100000"},
-        {"name": existing, "scope": "read", "lifetime": ""},
+        {"name": "", "scope": "write", "lifetime": "90", "password": PASSWORD},
+        {"name": "x", "scope": "admin", "lifetime": "90", "password": PASSWORD},
+        {"name": "x", "scope": "read", "lifetime": "100000", "password": PASSWORD},
+        {"name": existing, "scope": "read", "lifetime": "", "password": PASSWORD},
+        {"name": "x", "scope": "read", "lifetime": "", "password": "not-it"},
+        {"name": "x", "scope": "read", "lifetime": ""},
     ):
         response = client.post("/accounts/api-tokens/", data)
         assert response.status_code == 400 and 'value="apt_' not in response.content.decode()
     assert ApiToken.objects.filter(user=maker).count() == 1
     for _ in range(api_services.MAX_LIVE_TOKENS - 1):
         token_for(maker)
-    response = client.post("/accounts/api-tokens/", {"name": "one too many", "scope": "read", "lifetime": ""})
+    response = client.post(
+        "/accounts/api-tokens/", {"name": "one too many", "scope": "read", "lifetime": "", "password": PASSWORD}
+    )
     assert response.status_code == 400 and "토큰" in response.content.decode()
     assert ApiToken.objects.filter(user=maker).count() == api_services.MAX_LIVE_TOKENS
 
@@ -454,3 +461,82 @@ def test_answers_kept_for_keys_are_forgotten_after_a_day(client, world, maker):
     assert api_services.idempotency_forget(now=NOW + timedelta(hours=23)) == 0
     assert api_services.idempotency_forget(now=NOW + timedelta(hours=24, seconds=1)) == 1
     assert not IdempotencyRecord.objects.exists()
+
+
+def test_a_get_carries_an_etag_and_an_unchanged_answer_is_a_304(client, world, maker):
+    token = token_for(maker)
+    first = client.get("/api/v1/reservations/", **api(client, token))
+    etag = first["ETag"]
+    assert first.status_code == 200 and etag.startswith('"')
+    same = client.get("/api/v1/reservations/", HTTP_IF_NONE_MATCH=etag, **api(client, token))
+    assert same.status_code == 304 and same.content == b"" and same["ETag"] == etag
+    post(client, "/api/v1/reservations/", booking(world), token)
+    changed = client.get("/api/v1/reservations/", HTTP_IF_NONE_MATCH=etag, **api(client, token))
+    assert changed.status_code == 200 and changed["ETag"] != etag and len(changed.json()["results"]) == 1
+    english = client.get("/api/v1/anchors/", HTTP_ACCEPT_LANGUAGE="en")
+    korean = client.get("/api/v1/anchors/", HTTP_ACCEPT_LANGUAGE="ko", HTTP_IF_NONE_MATCH=english["ETag"])
+    assert korean.status_code == 200  # another language is another body, never a 304
+
+
+def test_hostile_bodies_are_problems_never_500s(client, world, maker):
+    token = token_for(maker)
+    hostile = [
+        '{"resource": "x", "purpose": "\\ud800"}',  # a lone surrogate: valid JSON, not Unicode text
+        '{"\\udc80": 1}',
+        "[" * 5000 + "]" * 5000,  # nested past Python's recursion limit
+        "null",
+        "12",
+        '"text"',
+        '{"resource": "equipment:1", "start": 20261203, "end": true}',
+        '{"resource": "equipment:1", "party_size": 1e400}',
+        '{"resource": ["equipment:1"]}',
+    ]
+    for body in hostile:
+        for key in (None, "k-1"):
+            extra = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+            response = client.post(
+                "/api/v1/reservations/", body, content_type="application/json", **api(client, token), **extra
+            )
+            assert 400 <= response.status_code < 500, (body[:40], response.status_code)
+            assert response["Content-Type"] == "application/problem+json"
+            response.json()
+    r = services.reservation_create(
+        resource=world["overlock"], start=at(3, 10), end=at(3, 12), booked_by=maker, user=maker, now=NOW
+    )
+    for body in ("null", "[]", "0", '{"accepted_charge_won": -1}', '{"accepted_charge_won": "lots"}'):
+        response = client.post(
+            f"/api/v1/reservations/{r.pk}/cancel/", body, content_type="application/json", **api(client, token)
+        )
+        assert response.status_code == 400, body
+    assert Reservation.objects.get(pk=r.pk).status == Status.CONFIRMED
+    long_notes = booking(world, day=4) | {"notes": "가" * 1001}  # the booking form's limit, not another
+    assert post(client, "/api/v1/reservations/", long_notes, token).json()["code"] == "invalid"
+    assert Reservation.objects.count() == 1
+
+
+def test_a_changed_password_revokes_the_users_tokens(client, maker, other_maker):
+    mine, theirs = token_for(maker), token_for(other_maker)
+    maker.last_login = NOW
+    maker.save(update_fields=["last_login"])  # a login changes no password: the token stays
+    assert client.get("/api/v1/reservations/", **api(client, mine)).status_code == 200
+    client.force_login(maker)
+    changed = client.post(
+        "/accounts/password/change/",
+        {"old_password": PASSWORD, "new_password1": "another-long-phrase-9", "new_password2": "another-long-phrase-9"},
+    )
+    assert changed.status_code == 302
+    client.logout()
+    refused = client.get("/api/v1/reservations/", **api(client, mine))
+    assert refused.status_code == 401 and refused.json()["code"] == "token_revoked"
+    assert client.get("/api/v1/reservations/", **api(client, theirs)).status_code == 200
+
+
+def test_the_refusals_particles_are_the_pages(client, world, maker, other_maker):
+    services.reservation_create(
+        resource=world["overlock"], start=at(3, 10), end=at(3, 12), booked_by=maker, user=maker, now=NOW
+    )
+    problem = post(client, "/api/v1/reservations/", booking(world), token_for(other_maker)).json()
+    assert "오버록 1은 " in problem["detail"] and "은(는)" not in problem["detail"]
+    # The maker's own text comes back as they wrote it, particles and all.
+    made = post(client, "/api/v1/reservations/", booking(world, day=4, purpose="샘플 1은(는) 재단"), token_for(maker))
+    assert made.json()["purpose"] == "샘플 1은(는) 재단"

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from django.contrib.auth.mixins import LoginRequiredMixin
 
 from anchors.policy import may
-from common.time import SEOUL
+from common.time import SEOUL, year_in_range
 from facilities.models import Equipment, Space
 
 from .. import selectors
@@ -20,7 +20,7 @@ def parse_day(value: str | None, default: date) -> date:
         day = date.fromisoformat(value) if value else default
     except ValueError:
         return default
-    return day if 2000 <= day.year <= 2100 else default  # far dates would overflow the week arithmetic
+    return day if year_in_range(day.year) else default  # far dates would overflow the week arithmetic
 
 
 def parse_dt(value: str | None) -> datetime | None:
@@ -30,7 +30,7 @@ def parse_dt(value: str | None) -> datetime | None:
         dt = datetime.fromisoformat(value) if value else None
     except ValueError:
         return None
-    if dt is None or not 2000 <= dt.year <= 2100:
+    if dt is None or not year_in_range(dt.year):
         return None
     return dt.replace(tzinfo=SEOUL) if dt.tzinfo is None else dt
 

@@ -32,6 +32,7 @@ def test_a_maker_makes_uses_and_revokes_a_token_on_a_phone(live_server, page):
     expect(page.get_by_text("아직 토큰이 없습니다.")).to_be_visible()
     page.get_by_label("이름").fill("내 달력 스크립트")
     page.get_by_label("읽기와 변경").check()
+    page.get_by_label("비밀번호").fill("correct-horse-battery")
     page.get_by_role("button", name="토큰 만들기").click()
     secret = page.get_by_label("토큰", exact=True).input_value()
     assert secret.startswith("apt_")
