@@ -72,7 +72,14 @@ ALSO_WATCHED = frozenset({"sessions", "auth"})
 # tests/test_architecture.py holds every other update(), bulk_update() and bulk_create() to a touch() in its module.
 UNCACHED_MODELS = frozenset({"Outbox", "ApiToken", "IdempotencyRecord"})  # the API tokens page is never cached
 # Response headers a stored page keeps; the outer middleware (request id, security, CSP) adds its own on every request.
-KEPT_HEADERS = ("Content-Type", "Content-Language", "Content-Disposition", "Vary", "X-Frame-Options")
+KEPT_HEADERS = (
+    "Content-Type",
+    "Content-Language",
+    "Content-Disposition",
+    "Vary",
+    "X-Frame-Options",
+    "Access-Control-Allow-Origin",  # the open-data files may be read by any site's script
+)
 MAX_QUERY_STRING = 300  # longer query strings are rendered, never stored (a flood of unique URLs fills nothing)
 
 

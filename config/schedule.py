@@ -18,6 +18,10 @@ SCHEDULE: dict[str, dict] = {
         "task": "api.tasks.api_housekeeping",
         "crontab": {"minute": "30", "hour": "4"},
     },
+    "Open data: publish the month that has ended": {
+        "task": "opendata.tasks.publish_previous_month",
+        "crontab": {"minute": "30", "hour": "6", "day_of_month": "1"},
+    },
     "Monthly reports": {
         "task": "budgets.tasks.monthly_reports",
         "crontab": {"minute": "0", "hour": "6", "day_of_month": "1"},

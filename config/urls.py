@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("programs.urls")),
     path("", include("notifications.urls")),
     path("budgets/", include("budgets.urls")),
+    path("", include("opendata.urls")),
     path("anchors/", include("anchors.urls")),
     path("accounts/api-tokens/", include("api.page_urls")),
     path("accounts/", include("accounts.urls")),

@@ -159,3 +159,40 @@ def fee_revenue_by_category(qs: QuerySet[Reservation]) -> tuple[list[CategoryRev
 
 def count_by_status(qs: QuerySet[Reservation]) -> dict[str, int]:
     return dict(qs.values("status").annotate(n=Count("pk")).values_list("status", "n"))
+
+
+@dataclass(frozen=True)
+class KindUsage:
+    """A space kind's or machine kind's month at one anchor (the open-data file's kind rows)."""
+
+    reservations: int  # every reservation that starts in the period, whatever its status
+    booked_hours: Decimal
+    cancellations: int
+    no_shows: int
+    fees_won: int
+    charges_won: int
+
+    @property
+    def fee_revenue_won(self) -> int:
+        return self.fees_won + self.charges_won
+
+
+def usage_by_kind(qs: QuerySet[Reservation]) -> dict[tuple[int, str, str], KindUsage]:
+    """(anchor, "space" or "equipment", the space kind or the machine kind's id as text) → its usage, in one grouped
+    query, with the same rules as the anchor's figures (booked hours, fees and charges above)."""
+    out = {}
+    for r in qs.values("anchor_id", "space__kind", "equipment__kind_id").annotate(
+        n=Count("pk"),
+        booked=BOOKED_DURATION,
+        fees=FEES,
+        charges=CHARGES,
+        cancelled=Count("pk", filter=Q(status=Status.CANCELLED)),
+        no_show=Count("pk", filter=Q(status=Status.NO_SHOW)),
+    ):
+        key = (
+            (r["anchor_id"], "space", r["space__kind"])
+            if r["space__kind"]
+            else (r["anchor_id"], "equipment", str(r["equipment__kind_id"]))
+        )
+        out[key] = KindUsage(r["n"], hours(r["booked"]), r["cancelled"], r["no_show"], r["fees"], r["charges"])
+    return out

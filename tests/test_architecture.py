@@ -21,6 +21,7 @@ APP_ORDER = [
     "reservations",
     "programs",
     "budgets",
+    "opendata",
     "api",
 ]
 # The project package wires everything together; the scheduler commands in `common` read its schedule.

@@ -86,6 +86,14 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
         )
         for action in ("cancel", "move", "approve", "reject", "check_in", "no_show", "complete", "waive")
     },
+    # Open data: public pages and files; a month not published is a 404 for everyone.
+    "opendata:index": ("/open-data/", EVERYONE),
+    "opendata:month_csv": ("/open-data/anchor-utilisation-2026-10.csv", {r: 404 for r in ROLES}),
+    "opendata:month_json": ("/open-data/anchor-utilisation-2026-10.json", {r: 404 for r in ROLES}),
+    "opendata:series_csv": ("/open-data/anchor-utilisation.csv", EVERYONE),
+    "opendata:series_json": ("/open-data/anchor-utilisation.json", EVERYONE),
+    "opendata:metadata": ("/open-data/metadata.json", EVERYONE),
+    "opendata:columns": ("/open-data/columns.csv", EVERYONE),
     "api_tokens:list": ("/accounts/api-tokens/", LOGGED_IN),
     "api_tokens:revoke": ("/accounts/api-tokens/1/revoke/", LOGGED_IN_POST),
     "api:schema": ("/api/v1/schema/", EVERYONE),

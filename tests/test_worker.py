@@ -139,7 +139,9 @@ def test_a_reminder_goes_through_redis_and_a_worker_to_the_makers_mailbox(broker
     booking_housekeeping.delay()  # queues the reminder, which is handed to the worker at once
     assert wait_for(lambda: len(mails(broker)) == 1), "no reminder e-mail arrived"
     row = Outbox.objects.get(kind="reminder")
-    assert row.status == "sent" and row.offset_minutes == 120
+    # The worker writes the mail, then marks the row sent in its own commit: wait for that too.
+    assert wait_for(lambda: Outbox.objects.get(pk=row.pk).status == "sent"), "the reminder was not marked sent"
+    assert row.offset_minutes == 120
     assert "BEGIN:VCALENDAR" in mails(broker)[0].read_text(errors="replace")
 
 
