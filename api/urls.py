@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import reservations, views
+from . import budgets, programmes, reservations, views
 
 app_name = "api"
 
@@ -23,6 +23,18 @@ urlpatterns = [
         )
         for action in reservations.ACTION_BODIES
     ],
+    path("programmes/", programmes.ProgrammeList.as_view(), name="programmes"),
+    path("programmes/<int:pk>/", programmes.ProgrammeDetail.as_view(), name="programme"),
+    path("programmes/<int:pk>/register/", programmes.ProgrammeRegister.as_view(), name="programme_register"),
+    path(
+        "programmes/<int:pk>/cancel-registration/",
+        programmes.ProgrammeCancelRegistration.as_view(),
+        name="programme_cancel_registration",
+    ),
+    path("budgets/", budgets.BudgetYears.as_view(), name="budget_years"),
+    path("budgets/<int:year>/summary/", budgets.BudgetSummary.as_view(), name="budget_summary"),
+    path("budgets/<int:year>/execution/", budgets.BudgetExecution.as_view(), name="budget_execution"),
+    path("budgets/anchors/<slug:slug>/", budgets.AnchorBudget.as_view(), name="budget_anchor"),
     path("problems/", views.Problems.as_view(), name="problems"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),

@@ -19,6 +19,8 @@ from anchors.policy import may
 from anchors.seed_data import SEED_002
 from common.files import private_file_response
 from common.money import to_unit, unit_label
+from common.numbers import one_decimal
+from common.time import year_in_range
 
 from . import history, selectors
 from . import reports as report_service
@@ -402,90 +404,92 @@ class ExecutionView(ExportMixin, ProjectMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         year = _year_or_404(ctx["years"], self.kwargs["year"])
-        total, items = selectors.execution_table(self.project, year)
-        unit = "thousand"
-        rows, links, emphasis = [], [], {0}
+        ctx.update(execution_page(self.project, year))
+        return ctx
+
+
+def execution_page(project: Project, year: int) -> dict:
+    """Execution per item and per line and the monthly curve, as the page, its exports and the API show them."""
+    total, items = selectors.execution_table(project, year)
+    unit = "thousand"
+    rows, links, emphasis = [], [], {0}
+    rows.append(
+        [
+            _("Total"),
+            "",
+            to_unit(total.available, unit),
+            to_unit(total.executed, unit),
+            total.rate,
+            to_unit(total.remaining, unit),
+        ]
+    )
+    links.append(None)
+    for it in items:
+        emphasis.add(len(rows))
         rows.append(
             [
-                _("Total"),
-                "",
-                to_unit(total.available, unit),
-                to_unit(total.executed, unit),
-                total.rate,
-                to_unit(total.remaining, unit),
+                it.item.name,
+                it.item.code,
+                to_unit(it.available, unit),
+                to_unit(it.executed, unit),
+                it.rate,
+                to_unit(it.remaining, unit),
             ]
         )
-        links.append(None)
-        for it in items:
-            emphasis.add(len(rows))
+        links.append(f"/budgets/{year}/items/{it.item.code}/")
+        for ln in it.lines:
             rows.append(
                 [
-                    it.item.name,
-                    it.item.code,
-                    to_unit(it.available, unit),
-                    to_unit(it.executed, unit),
-                    it.rate,
-                    to_unit(it.remaining, unit),
+                    f"  · {ln.label}",
+                    "",
+                    to_unit(ln.available, unit),
+                    to_unit(ln.executed, unit),
+                    ln.rate,
+                    to_unit(ln.remaining, unit),
                 ]
             )
-            links.append(f"/budgets/{year}/items/{it.item.code}/")
-            for ln in it.lines:
-                rows.append(
-                    [
-                        f"  · {ln.label}",
-                        "",
-                        to_unit(ln.available, unit),
-                        to_unit(ln.executed, unit),
-                        ln.rate,
-                        to_unit(ln.remaining, unit),
-                    ]
-                )
-                links.append(ln.line.get_absolute_url())
-        has_examples = ExecutionRecord.objects.filter(
-            line__project=self.project, line__year=year, is_example=True
-        ).exists()
-        table = Table(
-            title=_("Budget execution %(year)s") % {"year": year},
-            unit=f"{unit_label(unit)}, %",
-            headers=[
-                _("Item or line"),
-                _("Portal code"),
-                _("Available"),
-                _("Executed to date"),
-                _("Execution rate %"),
-                _("Remaining"),
-            ],
-            rows=rows,
-            links=links,
-            emphasis=emphasis,
-            notes=[_("The budget book names the items but prints no codes; the codes are the portal's own.")]
-            + (
-                [_("The budget book has no execution records; the executed figures rest on example records.")]
-                if has_examples
-                else []
-            ),
-        )
-        curve = selectors.monthly_curve(self.project, year)
-        curve_table = Table(
-            title=_("Cumulative execution by month %(year)s") % {"year": year},
-            unit=unit_label(unit),
-            headers=[_("Month"), _("Executed (cumulative)"), _("Planned (cumulative)")],
-            rows=[[c["month"], to_unit(c["executed"], unit), to_unit(c["planned"], unit)] for c in curve],
-            notes=[_("The planned curve and the records behind the executed figures are example data.")]
+            links.append(ln.line.get_absolute_url())
+    has_examples = ExecutionRecord.objects.filter(line__project=project, line__year=year, is_example=True).exists()
+    table = Table(
+        title=_("Budget execution %(year)s") % {"year": year},
+        unit=f"{unit_label(unit)}, %",
+        headers=[
+            _("Item or line"),
+            _("Portal code"),
+            _("Available"),
+            _("Executed to date"),
+            _("Execution rate %"),
+            _("Remaining"),
+        ],
+        rows=rows,
+        links=links,
+        emphasis=emphasis,
+        notes=[_("The budget book names the items but prints no codes; the codes are the portal's own.")]
+        + (
+            [_("The budget book has no execution records; the executed figures rest on example records.")]
             if has_examples
-            or PlannedExecution.objects.filter(project=self.project, year=year, is_example=True).exists()
-            else [],
-        )
-        ctx.update(
-            year=year,
-            total=total,
-            items=items,
-            tables=[table, curve_table],
-            export_name=f"budget-execution-{year}",
-            chart=_chart(curve, total.available),
-            has_example_records=has_examples,
-        )
-        return ctx
+            else []
+        ),
+    )
+    curve = selectors.monthly_curve(project, year)
+    curve_table = Table(
+        title=_("Cumulative execution by month %(year)s") % {"year": year},
+        unit=unit_label(unit),
+        headers=[_("Month"), _("Executed (cumulative)"), _("Planned (cumulative)")],
+        rows=[[c["month"], to_unit(c["executed"], unit), to_unit(c["planned"], unit)] for c in curve],
+        notes=[_("The planned curve and the records behind the executed figures are example data.")]
+        if has_examples or PlannedExecution.objects.filter(project=project, year=year, is_example=True).exists()
+        else [],
+    )
+    return {
+        "year": year,
+        "total": total,
+        "items": items,
+        "tables": [table, curve_table],
+        "export_name": f"budget-execution-{year}",
+        "chart": _chart(curve, total.available),
+        "has_example_records": has_examples,
+    }
 
 
 def _chart(curve: list[dict], available: int) -> dict:
@@ -690,7 +694,7 @@ def delivery_tables(d: selectors.Delivery, when: str, anchor: Anchor) -> list[Ta
         unit=_("as named in each row"),
         headers=[_("Measure"), _("Value")],
         rows=[
-            [_("Booked hours"), None if d.booked_hours is None else float(round(d.booked_hours, 1))],
+            [_("Booked hours"), None if d.booked_hours is None else float(one_decimal(d.booked_hours))],
             [_("Utilisation %"), None if d.utilisation is None else float(d.utilisation)],
             [_("Fee revenue (won)"), d.fee_revenue],
             [_("Occupancy of start-up spaces %"), None if d.occupancy is None else float(d.occupancy)],
@@ -719,7 +723,7 @@ def delivery_tables(d: selectors.Delivery, when: str, anchor: Anchor) -> list[Ta
 def _year_month(request, default: int) -> tuple[int, int | None]:
     raw_year, raw_month = request.GET.get("year") or "", request.GET.get("month") or ""
     year = int(raw_year) if raw_year.isdigit() and len(raw_year) <= 4 else default
-    if not 2000 <= year <= 2100:
+    if not year_in_range(year):
         raise Http404
     month = int(raw_month) if raw_month.isdigit() and len(raw_month) <= 2 else None
     if month is not None and not 1 <= month <= 12:

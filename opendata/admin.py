@@ -28,7 +28,7 @@ class PublishForm(forms.ModelForm):
                 self.add_error("month", reason)
 
 
-@admin.action(description=_("Publish the selected months again"))
+@admin.action(description=_("Publish the selected months again"), permissions=["add"])
 def publish_again(modeladmin, request, queryset):
     now = timezone.now()
     done = 0

@@ -27,9 +27,9 @@ def _scale_top(values: list[float]) -> float:
     return max(10.0, float(-(-top // 10) * 10))
 
 
-def _frame(title: str, description: str, body: list[str], ident: str) -> str:
+def _frame(title: str, description: str, body: list[str], ident: str, height: int = HEIGHT) -> str:
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" '
         f'aria-labelledby="{ident}-title {ident}-desc" class="w-100 h-auto" font-family="sans-serif" font-size="12">'
         f'<title id="{ident}-title">{escape(title)}</title><desc id="{ident}-desc">{escape(description)}</desc>'
         + "".join(body)
@@ -64,7 +64,7 @@ def utilisation_by_month(series: dict[str, list[tuple[str, float | None]]], *, t
         return TOP + plot_h - plot_h * value / top
 
     body = _y_axis(top, "%")
-    every = max(1, -(-len(months) // 8))  # at most eight month labels: a long series stays readable on a phone
+    every = max(1, -(-len(months) // 5))  # at most five month labels: a long series stays readable on a phone
     for m in months[::-1][::every]:
         body.append(
             f'<text x="{x(m):.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle" fill="#333">{escape(m)}</text>'
@@ -86,11 +86,12 @@ def utilisation_by_month(series: dict[str, list[tuple[str, float | None]]], *, t
             )
         if len(run) > 1:
             body.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2.5" points="{" ".join(run)}"/>')
-        legend_x = 8 + (i % 2) * (WIDTH // 2)
-        legend_y = HEIGHT - 26 + (i // 2) * 16
+        legend_x = 8
+        legend_y = HEIGHT - BOTTOM + 40 + i * 18  # one anchor per line: long names never meet
         body.append(f'<rect x="{legend_x}" y="{legend_y - 10}" width="12" height="12" fill="{colour}"/>')
         body.append(f'<text x="{legend_x + 18}" y="{legend_y}" fill="#222">{escape(name)}</text>')
-    return Chart(title, description, _frame(title, description, body, "util-months"))
+    height = HEIGHT - BOTTOM + 40 + 18 * len(series)  # the plot, its month labels, one legend line per anchor
+    return Chart(title, description, _frame(title, description, body, "util-months", height))
 
 
 def utilisation_by_kind(

@@ -127,6 +127,25 @@ def metadata(*, months: list[OpenDataMonth], threshold: int, now: datetime, base
         for m in ordered
     ]
     return {
+        # The field names data.go.kr's file-data pages use, for readers who know them.
+        "labels_ko": {
+            "title": "목록명",
+            "description": "설명",
+            "provider": "제공기관",
+            "category": "분류체계",
+            "keywords": "키워드",
+            "update_cycle": "업데이트 주기",
+            "next_update": "차기 등록 예정일",
+            "licence": "이용허락범위",
+            "spatial_coverage": "공간 범위",
+            "temporal_coverage": "시간 범위",
+            "created": "등록일",
+            "modified": "수정일",
+            "formats": "확장자",
+            "encoding": "인코딩",
+            "suppression": "비공개 기준",
+            "columns": "컬럼 정의",
+        },
         "title": {"ko": TITLE_KO, "en": TITLE_EN},
         "description": {
             "ko": "서울시 앵커시설(도시제조업 공동 작업장)의 달마다 앵커시설별·공간/장비 종류별 운영 시간, 예약 시간, "

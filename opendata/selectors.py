@@ -1,20 +1,20 @@
 """The open-data rows of a month: per operating anchor and per space or machine kind, from the selectors the
 monthly report and the per-anchor pages use (budgets.selectors.delivery_by_anchor, reservations.figures): one
-source of every figure. No personal data is read into a row; small counts are then suppressed (`suppress`)."""
+source of every figure. No personal data is read into a row; the people behind each figure are counted (never
+named) so that `suppress` can leave blank what too few people stand behind."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 from django.utils import translation
 
 from anchors.models import Anchor, AnchorStatus
 from budgets import selectors as budget_selectors
-from common.numbers import percent
+from common.numbers import one_decimal, percent
 from facilities.models import DiscountCategory, Equipment, EquipmentKind, EquipmentStatus, Space, SpaceKind
 from reservations import figures
 from reservations.models import Status
@@ -23,15 +23,16 @@ from .columns import category_key, columns
 from .models import OpenDataMonth
 
 ANCHOR, SPACE_KIND, EQUIPMENT_KIND = "anchor", "space_kind", "equipment_kind"
-# The cells a kind's rows add up to on their anchor's row (a booking is of one space or one machine).
-ADDITIVE = ("booked_hours", "bookings", "cancellations", "no_shows", "fee_revenue_won")
+# The cells counted from people's bookings on a row; a kind's add up to its anchor's (a booking is of one space
+# or one machine, and every kind booked in the month has a row).
+BOOKING_CELLS = ("bookings", "booked_hours", "utilisation_pct", "cancellations", "no_shows", "fee_revenue_won")
+SPACE_KIND_NAMES = dict(SpaceKind.choices)
 
 
 def _number(value: Decimal | None) -> float | None:
-    """Hours and percentages with one decimal, as the pages print them."""
-    if value is None:
-        return None
-    return float(Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    """Hours and percentages with one decimal, as the pages print them (common.numbers.one_decimal)."""
+    rounded = one_decimal(value)
+    return None if rounded is None else float(rounded)
 
 
 def _label(choice: object, language: str) -> str:
@@ -48,34 +49,50 @@ def operating_anchors() -> list[Anchor]:
     return list(Anchor.objects.filter(status=AnchorStatus.OPERATING).select_related("district").order_by("sort_order"))
 
 
-def _kinds(anchor_ids: list[int]) -> tuple[dict[tuple[int, str], int], dict[tuple[int, str], int]]:
-    """Bookable spaces per (anchor, space kind) and machines (not retired) per (anchor, machine kind): 2 queries."""
-    spaces = {
-        (r["anchor_id"], r["kind"]): r["n"]
-        for r in Space.objects.filter(anchor_id__in=anchor_ids, bookable=True)
+def _bookable(anchor_ids: list[int]) -> dict[tuple[int, str, str], int]:
+    """Bookable spaces per (anchor, "space", kind) and machines (not retired) per (anchor, "equipment", kind id):
+    what `figures.bookable_resources` counts, by kind (2 queries)."""
+    out: dict[tuple[int, str, str], int] = {}
+    for r in (
+        Space.objects.filter(anchor_id__in=anchor_ids, bookable=True)
         .values("anchor_id", "kind")
         .annotate(n=Count("pk"))
-    }
-    machines = {
-        (r["space__anchor_id"], str(r["kind_id"])): r["n"]
-        for r in Equipment.objects.filter(space__anchor_id__in=anchor_ids, bookable=True)
+    ):
+        out[(r["anchor_id"], "space", r["kind"])] = r["n"]
+    for r in (
+        Equipment.objects.filter(space__anchor_id__in=anchor_ids, bookable=True)
         .exclude(status=EquipmentStatus.RETIRED)
         .values("space__anchor_id", "kind_id")
         .annotate(n=Count("pk"))
-    }
-    return spaces, machines
+    ):
+        out[(r["space__anchor_id"], "equipment", str(r["kind_id"]))] = r["n"]
+    return out
+
+
+def _kind_key(anchor_id: int, space_kind: str | None, equipment_kind_id: int | None) -> tuple[int, str, str]:
+    return (anchor_id, "space", space_kind) if space_kind else (anchor_id, "equipment", str(equipment_kind_id))
 
 
 def month_rows(*, year: int, month: int) -> list[dict[str, Any]]:
-    """Every row of the month, before suppression: each anchor's row, then its space kinds and machine kinds."""
+    """Every row of the month, before suppression: each anchor's row, then its space kinds and machine kinds (every
+    kind bookable now or booked in the month). `_people` holds how many people stand behind each figure."""
     first, last = budget_selectors.period(year, month)
     anchors = operating_anchors()
     ids = [a.pk for a in anchors]
     deliveries = budget_selectors.delivery_by_anchor(anchors=anchors, first=first, last=last)
     res = figures.reservations_in(anchor_ids=ids, first=first, last=last)
     by_kind = figures.usage_by_kind(res)
-    spaces, machines = _kinds(ids)
-    kind_names = {str(k.pk): k for k in EquipmentKind.objects.filter(pk__in={int(k) for _a, k in machines})}
+    bookable = _bookable(ids)
+    people = figures.people_by(res, "anchor_id")
+    people_by_status = figures.people_by(res, "anchor_id", "status")
+    people_by_kind = figures.people_by(res, "anchor_id", "space__kind", "equipment__kind_id")
+    people_by_kind_status = figures.people_by(res, "anchor_id", "space__kind", "equipment__kind_id", "status")
+    people_by_category = figures.people_by(res.filter(status__in=figures.BOOKED), "anchor_id", "discount_category")
+    people_charged = figures.people_by(res.filter(status__in=figures.CHARGED, charge_won__gt=0), "anchor_id")
+    kinds = set(bookable) | set(by_kind)
+    machines = {
+        str(k.pk): k for k in EquipmentKind.objects.filter(pk__in={int(k) for _a, t, k in kinds if t == "equipment"})
+    }
     label = f"{year}-{month:02d}"
     rows: list[dict[str, Any]] = []
     for a in anchors:
@@ -93,45 +110,55 @@ def month_rows(*, year: int, month: int) -> list[dict[str, Any]]:
         }
         # Blank, not 0, where the portal has nothing to count (docs/figures.md): Delivery says where.
         counted = d.takes_bookings
-        row = {
-            **common,
-            "level": ANCHOR,
-            "kind": "",
-            "kind_name_ko": "",
-            "kind_name_en": "",
-            "resources": d.usage.resources,
-            "open_hours": _number(d.open_hours),
-            "booked_hours": _number(d.booked_hours),
-            "utilisation_pct": _number(d.utilisation),
-            "bookings": d.usage.reservations if counted else None,
-            "cancellations": by_status.get(Status.CANCELLED, 0) if counted else None,
-            "no_shows": by_status.get(Status.NO_SHOW, 0) if counted else None,
-            "programme_sessions": d.programme_figures.sessions if d.programmes is not None else None,
-            "programme_participants": d.participants,
-            "fee_revenue_won": d.fee_revenue,
-            **{key: 0 if counted else None for key in category_keys()},  # a category nobody booked under took 0
-            **({category_key(c.category): c.fees_won for c in categories} if counted else {}),
-            "charges_won": charges if counted else None,
-            "example_data": ";".join(examples),
-            "_counts": {category_key(c.category): c.reservations for c in categories},
-        }
-        rows.append(row)
-        kind_rows = [
-            (SPACE_KIND, "space", kind, n) for (anchor_id, kind), n in sorted(spaces.items()) if anchor_id == a.pk
-        ]
-        kind_rows += [
-            (EQUIPMENT_KIND, "equipment", kind, n)
-            for (anchor_id, kind), n in sorted(machines.items(), key=lambda x: kind_names[x[0][1]].name_ko)
-            if anchor_id == a.pk
-        ]
-        for level, prefix, kind, count in kind_rows:
-            usage = by_kind.get((a.pk, prefix, kind)) or figures.KindUsage(0, Decimal(0), 0, 0, 0, 0)
+        rows.append(
+            {
+                **common,
+                "level": ANCHOR,
+                "kind": "",
+                "kind_name_ko": "",
+                "kind_name_en": "",
+                "resources": d.usage.resources,
+                "open_hours": _number(d.open_hours),
+                "booked_hours": _number(d.booked_hours),
+                "utilisation_pct": _number(d.utilisation),
+                "bookings": d.usage.reservations if counted else None,
+                "cancellations": by_status.get(Status.CANCELLED, 0) if counted else None,
+                "no_shows": by_status.get(Status.NO_SHOW, 0) if counted else None,
+                "programme_sessions": d.programme_figures.sessions if d.programmes is not None else None,
+                "programme_participants": d.participants,
+                "fee_revenue_won": d.fee_revenue,
+                **{key: 0 if counted else None for key in category_keys()},  # a category nobody booked under took 0
+                **({category_key(c.category): c.fees_won for c in categories} if counted else {}),
+                "charges_won": charges if counted else None,
+                "example_data": ";".join(examples),
+                "_people": {
+                    "bookings": people.get((a.pk,), 0),
+                    "cancellations": people_by_status.get((a.pk, Status.CANCELLED), 0),
+                    "no_shows": people_by_status.get((a.pk, Status.NO_SHOW), 0),
+                    "programme_participants": d.programme_figures.participants,
+                    "charges_won": people_charged.get((a.pk,), 0),
+                    **{category_key(c): people_by_category.get((a.pk, c), 0) for c in ["", *DiscountCategory.values]},
+                },
+            }
+        )
+        own = sorted(
+            (k for k in kinds if k[0] == a.pk),
+            key=lambda k: (
+                k[1] != "space",
+                SPACE_KIND_NAMES.get(k[2], k[2]) if k[1] == "space" else machines[k[2]].name_ko,
+            ),
+        )
+        for key in own:
+            _a, kind_type, kind = key
+            count = bookable.get(key, 0)  # 0: booked in the month, not bookable now (retired, or taken off the list)
+            usage = by_kind.get(key) or figures.KindUsage(0, Decimal(0), 0, 0, 0, 0)
             open_hours = d.usage.open_hours * count
-            if level == SPACE_KIND:
-                code, name_ko, name_en = kind, _label(SpaceKind(kind).label, "ko"), _label(SpaceKind(kind).label, "en")
+            if kind_type == "space":
+                name = SPACE_KIND_NAMES.get(kind, kind)  # a kind no longer offered keeps its code
+                level, code, name_ko, name_en = SPACE_KIND, kind, _label(name, "ko"), _label(name, "en")
             else:
-                machine = kind_names[kind]
-                code, name_ko, name_en = machine.slug, machine.name_ko, machine.name_en
+                machine = machines[kind]
+                level, code, name_ko, name_en = EQUIPMENT_KIND, machine.slug, machine.name_ko, machine.name_en
             figures_of_kind = {
                 "open_hours": _number(open_hours),
                 "booked_hours": _number(usage.booked_hours),
@@ -141,6 +168,7 @@ def month_rows(*, year: int, month: int) -> list[dict[str, Any]]:
                 "no_shows": usage.no_shows,
                 "fee_revenue_won": usage.fee_revenue_won,
             }
+            space_kind, machine_kind = (kind, None) if kind_type == "space" else (None, int(kind))
             rows.append(
                 {
                     **common,
@@ -151,61 +179,63 @@ def month_rows(*, year: int, month: int) -> list[dict[str, Any]]:
                     "resources": count,
                     **{k: v if counted else None for k, v in figures_of_kind.items()},
                     "example_data": ";".join(e for e in examples if e != "programmes"),
+                    "_people": {
+                        "bookings": people_by_kind.get((a.pk, space_kind, machine_kind), 0),
+                        "cancellations": people_by_kind_status.get(
+                            (a.pk, space_kind, machine_kind, Status.CANCELLED), 0
+                        ),
+                        "no_shows": people_by_kind_status.get((a.pk, space_kind, machine_kind, Status.NO_SHOW), 0),
+                    },
                 }
             )
     return rows
 
 
-@dataclass(frozen=True)
-class Suppression:
-    threshold: int
-
-    def small(self, value: Any) -> bool:
-        return isinstance(value, int | float) and 0 < value < self.threshold
-
-
 def suppress(rows: list[dict[str, Any]], *, threshold: int) -> list[dict[str, Any]]:
-    """The rows as published: every cell counted from fewer than `threshold` (but at least one) people's bookings
-    or attendances is left blank, with what it reveals, and, where a blank could be worked out from its row's
-    total, a second cell with it (complementary suppression). Cells that are 0 stay: they single no one out.
+    """The rows as published. A figure that 1 to threshold−1 people stand behind is left blank, so no maker can be
+    singled out; 0 stays (it singles no one out). The people are counted, never the bookings: six bookings by one
+    company are one company's figures.
 
-    - A row with 1 to threshold−1 bookings: its bookings, booked hours, utilisation and fee revenue (and its fee
-      categories) are blank. Cancellations, no-shows and programme participants likewise, each on its own count.
-    - A fee category paid by 1 to threshold−1 bookings is blank; the charges are blank when the cancellations and
-      no-shows they come from are.
-    - Within an anchor's month, a cell blanked on exactly one kind row is joined by the smallest other non-zero kind
-      cell of that column (or, when there is none, by the anchor's own cell), so the anchor's total minus the
-      other kinds cannot give it back; the same within an anchor row's fee categories.
+    - A row whose bookings come from too few people: every figure counted from bookings is blank (bookings, hours,
+      utilisation, cancellations, no-shows, fee revenue, and on an anchor's row its fee categories and charges).
+    - Cancellations and no-shows: blank when too few people cancelled, or did not come.
+    - Programme participants: blank when too few.
+    - An anchor's fee categories and charges add up to its fee revenue: one of them blank blanks them all.
+    - An anchor's kinds add up to the anchor (whose totals the budget pages show): a figure blank on one kind is
+      blank on every kind of that anchor and month, so no subtraction gives it back.
     """
-    s = Suppression(threshold)
+
+    def small(n: int) -> bool:
+        return 0 < n < threshold
+
     out = [dict(r) for r in rows]
     for row in out:
+        people = row.get("_people", {})
         blank: set[str] = set()
-        if s.small(row.get("bookings")):
-            blank |= {"bookings", "booked_hours", "utilisation_pct", "fee_revenue_won"}
-            blank |= set(category_keys()) | {"charges_won"}
+        if small(people.get("bookings", 0)):
+            blank |= set(BOOKING_CELLS)
+            if row["level"] == ANCHOR:
+                blank |= {*category_keys(), "charges_won"}
         for key in ("cancellations", "no_shows", "programme_participants"):
-            if s.small(row.get(key)):
+            if small(people.get(key, 0)):
                 blank.add(key)
-        counts = row.get("_counts", {})
-        blank |= {key for key, n in counts.items() if s.small(n)}
-        if row["level"] == ANCHOR and s.small((row.get("cancellations") or 0) + (row.get("no_shows") or 0)):
-            blank.add("charges_won")
+        if row["level"] == ANCHOR and any(small(people.get(k, 0)) for k in (*category_keys(), "charges_won")):
+            blank |= {*category_keys(), "charges_won"}
         row["_blank"] = blank
-    for anchor_rows in _by_anchor(out):
-        head, kinds = anchor_rows[0], anchor_rows[1:]
-        for key in ADDITIVE:
-            _complement(head, kinds, key)
-        _complement_within(head, [*category_keys(), "charges_won"])
+    for group in _by_anchor(out):
+        kinds = group[1:]
+        for key in BOOKING_CELLS:
+            if any(key in r["_blank"] for r in kinds):
+                for r in kinds:
+                    r["_blank"].add(key)
+    order = [c.key for c in columns()]
     for row in out:
         blank = row.pop("_blank")
-        if "booked_hours" in blank:
-            blank.add("utilisation_pct")  # booked hours ÷ the published open hours would give it back
+        row.pop("_people", None)
         for key in blank:
             if key in row:
                 row[key] = None
-        row.pop("_counts", None)
-        row["suppressed"] = ";".join(k for k in (c.key for c in columns()) if k in blank and k in row)
+        row["suppressed"] = ";".join(k for k in order if k in blank and k in row)
     return out
 
 
@@ -220,31 +250,8 @@ def _by_anchor(rows: list[dict[str, Any]]) -> Iterable[list[dict[str, Any]]]:
         yield group
 
 
-def _complement(head: dict[str, Any], kinds: list[dict[str, Any]], key: str) -> None:
-    hidden = [r for r in kinds if key in r["_blank"]]
-    if len(hidden) != 1 or key in head["_blank"]:
-        return
-    others = [r for r in kinds if key not in r["_blank"] and (r.get(key) or 0) > 0]
-    if others:
-        min(others, key=lambda r: r[key])["_blank"].add(key)
-    else:
-        head["_blank"].add(key)
-
-
-def _complement_within(row: dict[str, Any], keys: list[str]) -> None:
-    """One blank among cells that add up to a published total: blank the smallest other non-zero one too."""
-    hidden = [k for k in keys if k in row["_blank"]]
-    if len(hidden) != 1 or "fee_revenue_won" in row["_blank"]:
-        return
-    others = [k for k in keys if k not in row["_blank"] and (row.get(k) or 0) > 0]
-    if others:
-        row["_blank"].add(min(others, key=lambda k: row[k]))
-    else:
-        row["_blank"].add("fee_revenue_won")
-
-
-def published_months() -> QuerySet[OpenDataMonth]:
-    return OpenDataMonth.objects.order_by("-year", "-month")
+def published_months() -> list[OpenDataMonth]:
+    return list(OpenDataMonth.objects.order_by("-year", "-month"))
 
 
 def published_month(*, year: int, month: int) -> OpenDataMonth | None:
@@ -262,7 +269,7 @@ def utilisation_series() -> dict[str, list[tuple[str, float | None]]]:
     out: dict[str, list[tuple[str, float | None]]] = {}
     english = translation.get_language() == "en"
     for row in series_rows():
-        if row["level"] == ANCHOR:
-            name = row["anchor_name_en"] if english else row["anchor_name_ko"]
-            out.setdefault(name, []).append((row["month"], row["utilisation_pct"]))
+        if row.get("level") == ANCHOR:
+            name = row.get("anchor_name_en" if english else "anchor_name_ko") or row.get("anchor", "")
+            out.setdefault(name, []).append((row.get("month", ""), row.get("utilisation_pct")))
     return out

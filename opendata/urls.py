@@ -4,7 +4,7 @@ from . import views
 
 app_name = "opendata"
 
-MONTH = r"(?P<year>\d{4})-(?P<month>\d{2})"
+MONTH = r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})"  # ASCII digits only: one address per file
 
 urlpatterns = [
     path("open-data/", views.OpenDataView.as_view(), name="index"),

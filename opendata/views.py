@@ -62,21 +62,25 @@ class OpenDataView(TemplateView):
             name_key = "anchor_name_en" if english else "anchor_name_ko"
             kind_key = "kind_name_en" if english else "kind_name_ko"
             anchor_order = {name: i for i, name in enumerate(series)}
-            kinds = [r for r in latest.rows if r["level"] != ANCHOR]
+            kinds = [r for r in latest.rows if r.get("level") != ANCHOR]
             ctx["kind_charts"] = [
                 charts.utilisation_by_kind(
-                    [(r[kind_key], r["utilisation_pct"]) for r in kinds if r["anchor"] == head["anchor"]],
+                    [
+                        (r.get(kind_key, ""), r.get("utilisation_pct"))
+                        for r in kinds
+                        if r.get("anchor") == head.get("anchor")
+                    ],
                     title=_("%(anchor)s: utilisation by space and machine kind, %(month)s")
-                    % {"anchor": head[name_key], "month": latest.label},
+                    % {"anchor": head.get(name_key, ""), "month": latest.label},
                     description=_("Booked hours as a share of open hours for each kind of room and machine."),
-                    colour_index=anchor_order.get(head[name_key], 0),
-                    ident=f"util-kinds-{head['anchor']}",
+                    colour_index=anchor_order.get(head.get(name_key, ""), 0),
+                    ident=f"util-kinds-{i}",
                 )
-                for head in latest.rows
-                if head["level"] == ANCHOR
+                for i, head in enumerate(r for r in latest.rows if r.get("level") == ANCHOR)
             ]
+            ctx["has_examples"] = any(r.get("example_data") for r in latest.rows)
             ctx["kind_rows"] = kinds
-            ctx["anchor_rows"] = [r for r in latest.rows if r["level"] == ANCHOR]
+            ctx["anchor_rows"] = [r for r in latest.rows if r.get("level") == ANCHOR]
         return ctx
 
 

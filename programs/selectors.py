@@ -5,8 +5,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Min, Prefetch, Q, QuerySet, Sum
+from django.http import Http404
 
 from anchors.models import Anchor
+from anchors.policy import may
 from facilities.models import EquipmentKind
 
 from .models import Attendance, Outcome, Programme, Registration, RegistrationStatus, Session, TrainingAlert
@@ -48,6 +50,26 @@ def programme_detail(*, pk: int) -> Programme:
         .prefetch_related(Prefetch("sessions", queryset=Session.objects.select_related("space").order_by("starts_at")))
         .get(pk=pk)
     )
+
+
+def programme_for_viewer(*, pk: int, user: User | AnonymousUser) -> Programme:
+    """A programme as its page shows it: an unpublished one only to its anchor's staff (anyone else: 404)."""
+    try:
+        programme = programme_detail(pk=pk)
+    except Programme.DoesNotExist as err:
+        raise Http404 from err
+    if not programme.is_published and not may(user, "programs.manage_anchor", programme.anchor):
+        raise Http404
+    return programme
+
+
+def registration_counts(*, programme: Programme) -> tuple[int, int]:
+    """(registered, waiting) of a programme: its places taken and its waiting list (1 query)."""
+    counts = programme.registrations.aggregate(
+        registered=Count("pk", filter=Q(status=RegistrationStatus.REGISTERED)),
+        waiting=Count("pk", filter=Q(status=RegistrationStatus.WAITLISTED)),
+    )
+    return counts["registered"], counts["waiting"]
 
 
 def live_registration(*, programme: Programme, user: User | AnonymousUser) -> Registration | None:

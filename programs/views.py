@@ -87,11 +87,9 @@ class ProgrammeDetailView(ProgrammeMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        p = self.get_programme()
-        if not p.is_published and not may(self.request.user, "programs.manage_anchor", p.anchor):
-            raise Http404
+        p = selectors.programme_for_viewer(pk=self.kwargs["pk"], user=self.request.user)
         reg = selectors.live_registration(programme=p, user=self.request.user)
-        registered = p.registrations.filter(status=RegistrationStatus.REGISTERED).count()
+        registered, waitlisted = selectors.registration_counts(programme=p)
         ctx.update(
             p=p,
             anchor=p.anchor,
@@ -101,7 +99,7 @@ class ProgrammeDetailView(ProgrammeMixin, TemplateView):
             registered=registered,
             now=timezone.now(),
             can_manage=may(self.request.user, "programs.manage_anchor", p.anchor),
-            waitlisted=p.registrations.filter(status=RegistrationStatus.WAITLISTED).count(),
+            waitlisted=waitlisted,
         )
         return ctx
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
@@ -195,4 +196,16 @@ def usage_by_kind(qs: QuerySet[Reservation]) -> dict[tuple[int, str, str], KindU
             else (r["anchor_id"], "equipment", str(r["equipment__kind_id"]))
         )
         out[key] = KindUsage(r["n"], hours(r["booked"]), r["cancelled"], r["no_show"], r["fees"], r["charges"])
+    return out
+
+
+def people_by(qs: QuerySet[Reservation], *fields: str) -> dict[tuple[Any, ...], int]:
+    """The people behind reservations, grouped by `fields`: distinct makers, plus distinct guests (by name) the desk
+    booked for. What the open data counts before it publishes a figure (no one may be singled out)."""
+    out = {}
+    for r in qs.values(*fields).annotate(
+        makers=Count("user", distinct=True),
+        guests=Count("guest_name", distinct=True, filter=Q(user__isnull=True)),
+    ):
+        out[tuple(r[f] for f in fields)] = r["makers"] + r["guests"]
     return out

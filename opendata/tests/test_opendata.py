@@ -107,20 +107,57 @@ def test_small_counts_are_blank_and_cannot_be_worked_back(world, november):
     month = published()
     head = rows_by(month.rows, "anchor")[0]
     cutting = rows_by(month.rows, "space_kind", world["cutting"].kind)[0]
-    # One cutting-room booking: its count and everything counted from it are blank, and say so.
+    # One maker booked the cutting room: its figures are blank, and say so; its open hours are not about anyone.
     assert cutting["bookings"] is None and cutting["booked_hours"] is None and cutting["utilisation_pct"] is None
     assert cutting["fee_revenue_won"] is None and cutting["open_hours"] is not None
     assert set(cutting["suppressed"].split(";")) >= {"bookings", "booked_hours", "utilisation_pct", "fee_revenue_won"}
-    # The anchor's total stays, so another kind's cell is blanked too: the total minus the others gives nothing.
-    for key in ("bookings", "booked_hours", "fee_revenue_won"):
-        kinds = [r for r in month.rows if r["anchor"] == "geumcheon" and r["level"] != "anchor"]
-        hidden = [r for r in kinds if r[key] is None]
-        assert head[key] is None or len(hidden) != 1, key
-    # One cancellation and one no-show: blank, and so are the charges they brought.
+    # The anchor's total stays (four makers), so every kind of the anchor is blank: no subtraction gives it back.
+    kinds = [r for r in month.rows if r["anchor"] == "geumcheon" and r["level"] != "anchor"]
+    assert head["bookings"] == 12 and head["booked_hours"] is not None
+    assert all(r[key] is None for r in kinds for key in ("bookings", "booked_hours", "fee_revenue_won"))
+    # One maker cancelled and one did not come: blank; the charges they brought, and so the fee categories that
+    # add up with them to the fee revenue, are blank too.
     assert head["cancellations"] is None and head["no_shows"] is None and head["charges_won"] is None
+    assert head["fee_standard_won"] is None and head["fee_revenue_won"] is not None
+    assert {"charges_won", "fee_standard_won"} <= set(head["suppressed"].split(";"))
     # Zeros are published: they single no one out.
-    assert head["fee_social_enterprise_won"] == 0
+    assert head["programme_sessions"] == 0
     assert month.threshold == 3
+
+
+def test_people_are_counted_not_bookings(world):
+    """Six bookings by one maker are one maker's figures: blank, on the anchor and on its kinds."""
+    one = UserFactory(email="only@example.com")
+    for day in WEEKDAYS[:6]:
+        book(world["overlock"], day, 10, 12, one)
+    month = published()
+    head = rows_by(month.rows, "anchor")[0]
+    overlock = rows_by(month.rows, "equipment_kind", world["overlock"].kind.slug)[0]
+    for row in (head, overlock):
+        assert row["bookings"] is None and row["booked_hours"] is None and row["fee_revenue_won"] is None
+    assert head["open_hours"] is not None and head["resources"] > 0
+    # Three makers: published.
+    for i, day in enumerate(WEEKDAYS[6:8]):
+        book(world["overlock"], day, 10, 12, UserFactory(email=f"more{i}@example.com"))
+    again = services.publish_month(year=2026, month=11, now=NOW)
+    assert rows_by(again.rows, "anchor")[0]["bookings"] == 8
+
+
+def test_a_kind_booked_but_no_longer_offered_keeps_its_row_so_the_kinds_add_up(world):
+    from facilities.models import Equipment, EquipmentStatus
+
+    makers = [UserFactory(email=f"m{i}@example.com") for i in range(3)]
+    for i, day in enumerate(WEEKDAYS[:3]):
+        book(world["sewing"], day, 14, 16, makers[i])
+        book(world["overlock"], day, 10, 12, makers[i])
+    for unit in Equipment.objects.filter(kind=world["overlock"].kind, space__anchor=world["geumcheon"]):
+        unit.status = EquipmentStatus.RETIRED  # every overlock of the anchor retired after the month
+        unit.save()
+    rows = selectors.month_rows(year=2026, month=11)
+    head = rows_by(rows, "anchor")[0]
+    kinds = [r for r in rows if r["anchor"] == "geumcheon" and r["level"] != "anchor"]
+    assert sum(r["bookings"] for r in kinds) == head["bookings"] == 6
+    assert sum(r["fee_revenue_won"] for r in kinds) == head["fee_revenue_won"]
 
 
 def test_the_files_hold_no_personal_data(client, world, november):
