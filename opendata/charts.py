@@ -48,7 +48,9 @@ def _y_axis(top: float, unit: str) -> list[str]:
     return out
 
 
-def utilisation_by_month(series: dict[str, list[tuple[str, float | None]]], *, title: str, description: str) -> Chart:
+def utilisation_by_month(
+    series: dict[str, list[tuple[str, float | None]]], *, title: str, description: str, empty: str = ""
+) -> Chart:
     """One line per anchor over the published months; a month whose figure is blank (no bookings taken, or
     suppressed) breaks the line there."""
     months = sorted({m for points in series.values() for m, _v in points})
@@ -90,6 +92,10 @@ def utilisation_by_month(series: dict[str, list[tuple[str, float | None]]], *, t
         legend_y = HEIGHT - BOTTOM + 40 + i * 18  # one anchor per line: long names never meet
         body.append(f'<rect x="{legend_x}" y="{legend_y - 10}" width="12" height="12" fill="{colour}"/>')
         body.append(f'<text x="{legend_x + 18}" y="{legend_y}" fill="#222">{escape(name)}</text>')
+    if empty and all(v is None for points in series.values() for _m, v in points):
+        body.append(
+            f'<text x="{WIDTH / 2:.0f}" y="{TOP + plot_h / 2:.0f}" text-anchor="middle" fill="#333">{escape(empty)}</text>'
+        )
     height = HEIGHT - BOTTOM + 40 + 18 * len(series)  # the plot, its month labels, one legend line per anchor
     return Chart(title, description, _frame(title, description, body, "util-months", height))
 

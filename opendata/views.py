@@ -53,6 +53,7 @@ class OpenDataView(TemplateView):
                 series,
                 title=_("Utilisation by month"),
                 description=_("Booked hours as a share of open hours, per anchor, for each published month."),
+                empty=_("No figure yet: no bookings counted in these months."),
             )
             series_months = sorted({month for points in series.values() for month, _v in points})
             ctx["series_months"] = series_months
