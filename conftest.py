@@ -147,6 +147,19 @@ def jongno_officer(seeded):
 
 
 @pytest.fixture
+def people(world, maker, other_maker, geumcheon_staff, changsin_staff, guro_officer, city_admin):
+    return {
+        "anonymous": None,
+        "maker": maker,
+        "other_maker": other_maker,
+        "geumcheon_staff": geumcheon_staff,
+        "changsin_staff": changsin_staff,
+        "guro_officer": guro_officer,
+        "city_admin": city_admin,
+    }
+
+
+@pytest.fixture
 def city_admin(db):
     return UserFactory(roles=[Role.CITY_ADMIN], email="admin@example.com", is_staff=True, is_superuser=True)
 

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import permissions, serializers, status
+from rest_framework import generics, pagination, permissions, serializers, status
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,7 +22,7 @@ from programs.models import Programme
 from .authentication import request_now
 from .idempotency import respond_once
 from .serializers import EmptyRequestSerializer
-from .views import ApiView
+from .views import ApiView, LanguageMixin
 
 PROBLEM = OpenApiResponse(OpenApiTypes.OBJECT, description="A problem (RFC 9457) with the rule's `code`.")
 
@@ -83,8 +83,17 @@ def programme_data(request: Request, pk: int) -> dict[str, Any]:
     return ProgrammeDetailSerializer(p, context={"request": request}).data
 
 
-class ProgrammeList(ApiView):
+class ProgrammePagination(pagination.CursorPagination):
+    ordering = ("first_start", "id")
+    page_size = 50
+
+
+class ProgrammeList(LanguageMixin, generics.GenericAPIView):
     """Published programmes with a session still to come, soonest first (the programmes page's list)."""
+
+    permission_classes = ApiView.permission_classes
+    pagination_class = ProgrammePagination
+    serializer_class = ProgrammeListItemSerializer
 
     @extend_schema(
         parameters=[OpenApiParameter("anchor", OpenApiTypes.STR, description="An anchor's slug: its programmes only.")],
@@ -93,8 +102,8 @@ class ProgrammeList(ApiView):
     def get(self, request: Request) -> Response:
         slug = request.query_params.get("anchor")
         anchor = get_object_or_404(Anchor, slug=slug) if slug else None
-        rows = programme_selectors.upcoming_programmes(now=request_now(request), anchor=anchor)[:200]
-        return Response(ProgrammeListItemSerializer(rows, many=True, context={"request": request}).data)
+        page = self.paginate_queryset(programme_selectors.upcoming_programmes(now=request_now(request), anchor=anchor))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 class ProgrammeDetail(ApiView):

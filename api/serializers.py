@@ -287,3 +287,60 @@ class ReservationDetailSerializer(ReservationSerializer):
         help_text="What cancelling now costs (send it as `accepted_charge_won`); null when it cannot be cancelled.",
     )
     ics = serializers.CharField(help_text="The reservation as an iCalendar file (the same authentication).")
+
+
+class RateRuleSerializer(serializers.Serializer):
+    resource = serializers.SerializerMethodField(
+        help_text='"space:<id>" for a room, "equipment_kind:<slug>" for a machine kind.'
+    )
+    name = serializers.SerializerMethodField(help_text="In the request's language.")
+    unit = serializers.CharField(help_text='"hour", "half_day", "day" or "month".')
+    base_price_won = serializers.IntegerField()
+    evening_surcharge_pct = serializers.IntegerField()
+    weekend_surcharge_pct = serializers.IntegerField()
+    holiday_surcharge_pct = serializers.IntegerField()
+    deposit_won = serializers.IntegerField()
+    note = serializers.SerializerMethodField()
+
+    def get_resource(self, obj: Any) -> str:
+        return f"space:{obj.space_id}" if obj.space_id else f"equipment_kind:{obj.equipment_kind.slug}"
+
+    def get_name(self, obj: Any) -> str:
+        return str(obj.space.name if obj.space_id else obj.equipment_kind.name)
+
+    def get_note(self, obj: Any) -> str:
+        return str(obj.note_en if _english() and obj.note_en else obj.note_ko)
+
+
+class CategoryDiscountSerializer(serializers.Serializer):
+    category = serializers.CharField()
+    label = serializers.CharField(source="get_category_display", help_text="In the request's language.")
+    percent = serializers.IntegerField()
+
+
+class RateVersionSerializer(serializers.Serializer):
+    effective_from = serializers.DateField()
+    basis = serializers.SerializerMethodField()
+    evening_starts = serializers.TimeField()
+    discount_rule = serializers.CharField()
+    rounding_won = serializers.IntegerField()
+    vat_included = serializers.BooleanField()
+    is_example = serializers.BooleanField(
+        help_text="Example prices the sources do not give; the anchor has not confirmed them."
+    )
+    rules = RateRuleSerializer(many=True, source="rules.all")
+    discounts = CategoryDiscountSerializer(many=True, source="discounts.all")
+
+    def get_basis(self, obj: Any) -> str:
+        return str(obj.basis_en if _english() and obj.basis_en else obj.basis_ko)
+
+
+class RatesSerializer(serializers.Serializer):
+    current = RateVersionSerializer(allow_null=True)
+    next = RateVersionSerializer(allow_null=True, help_text="A published version that takes effect later, if any.")
+
+
+def _english() -> bool:
+    from django.utils import translation
+
+    return translation.get_language() == "en"

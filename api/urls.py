@@ -11,6 +11,7 @@ urlpatterns = [
     path("anchors/<slug:slug>/resources/", views.AnchorResources.as_view(), name="anchor_resources"),
     path("resources/<str:key>/week/", views.ResourceWeek.as_view(), name="resource_week"),
     path("resources/<str:key>/quote/", views.ResourceQuote.as_view(), name="resource_quote"),
+    path("anchors/<slug:slug>/rates/", views.AnchorRates.as_view(), name="anchor_rates"),
     path("anchors/<slug:slug>/reservations/", reservations.DeskDay.as_view(), name="desk_day"),
     path("reservations/", reservations.MyReservations.as_view(), name="reservations"),
     path("reservations/<int:pk>/", reservations.ReservationDetail.as_view(), name="reservation"),

@@ -167,6 +167,19 @@ class ResourceWeek(ApiView):
         )
 
 
+class AnchorRates(ApiView):
+    """An anchor's rate table as its rates page shows it: the version in force today and the next published one."""
+
+    @extend_schema(responses=serializers.RatesSerializer)
+    def get(self, request: Request, slug: str) -> Response:
+        anchor = get_object_or_404(Anchor, slug=slug)
+        versions = facility_selectors.rate_versions(anchor=anchor)
+        current, upcoming = facility_selectors.current_and_next_version(
+            versions, timezone.localdate(request_now(request))
+        )
+        return Response(serializers.RatesSerializer({"current": current, "next": upcoming}).data)
+
+
 class ResourceQuote(ApiView):
     """The fee of a booking of a space or machine from `start` to `end`, itemised, from the anchor's rate table:
     the quote the rates page and the booking's confirmation show (for the one asking: their verified category's

@@ -201,6 +201,12 @@ def pages(anchor, day: datetime) -> list[Page]:
         Page("machine iCal feed", f"/calendar/equipment/{unit.pk}.ics", "public"),
         Page("API: anchors", "/api/v1/anchors/", "public"),
         Page("API: a machine's week", f"/api/v1/resources/equipment:{unit.pk}/week/?week={iso}", "public"),
+        Page("API: rates", "/api/v1/anchors/geumcheon/rates/", "public"),
+        Page("API: programmes", "/api/v1/programmes/", "public"),
+        Page("API: my reservations (~50)", "/api/v1/reservations/", "maker"),
+        Page("API: desk day (staff)", f"/api/v1/anchors/geumcheon/reservations/?day={iso}", "staff"),
+        Page("open data", "/open-data/", "public"),
+        Page("open data: series CSV", "/open-data/anchor-utilisation.csv", "public"),
         Page("booking week (maker)", f"/book/equipment/{unit.pk}/?week={iso}", "maker"),
         Page("my reservations (~50)", "/me/reservations/", "maker"),
         Page("desk day (staff)", f"/desk/geumcheon/?date={iso}", "staff"),
@@ -329,6 +335,7 @@ def serve(test_db: str, cached: bool) -> tuple[subprocess.Popen, int]:
         # The API's throttling counts every request as deployed, at a rate wrk never reaches (it comes from one address).
         "API_RATE_ADDRESS": "100000000/min",
         "API_RATE_USER": "100000000/min",
+        "API_RATE_TOKEN": "100000000/min",
         "SECRET_KEY": os.environ["SECRET_KEY"],  # the test settings' key, so the sessions made here are valid
         "STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
         "DJANGO_SETTINGS_MODULE": "bench.settings",

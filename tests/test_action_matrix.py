@@ -22,19 +22,6 @@ NOT_VISIBLE = {"other_maker", "changsin_staff", "guro_officer"}
 WEEKDAYS = [2, 3, 4, 7, 8, 9, 10]  # December 2026, when Geumcheon is open
 
 
-@pytest.fixture
-def people(world, maker, other_maker, geumcheon_staff, changsin_staff, guro_officer, city_admin):
-    return {
-        "anonymous": None,
-        "maker": maker,
-        "other_maker": other_maker,
-        "geumcheon_staff": geumcheon_staff,
-        "changsin_staff": changsin_staff,
-        "guro_officer": guro_officer,
-        "city_admin": city_admin,
-    }
-
-
 def _book(world, maker, day, resource="overlock", **kw):
     r = services.reservation_create(
         resource=world[resource], start=at(day, 10), end=at(day, 12), booked_by=maker, user=maker, now=NOW, **kw

@@ -94,6 +94,7 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "opendata:series_json": ("/open-data/anchor-utilisation.json", EVERYONE),
     "opendata:metadata": ("/open-data/metadata.json", EVERYONE),
     "opendata:columns": ("/open-data/columns.csv", EVERYONE),
+    "api:anchor_rates": ("/api/v1/anchors/geumcheon/rates/", EVERYONE),
     "api:programmes": ("/api/v1/programmes/", EVERYONE),
     "api:programme": ("/api/v1/programmes/{programme}/", EVERYONE),
     "api:programme_register": ("/api/v1/programmes/{programme}/register/", {**POST_ONLY, "anonymous": 401}),

@@ -235,3 +235,21 @@ def test_the_documentation_page_loads_its_scripts_from_this_site(client):
     html = page.content.decode()
     assert "<script>" not in html  # the content security policy allows no inline script
     assert all(src.startswith("/") for src in re.findall(r'<script src="([^"]+)"', html))
+
+
+def test_an_anchors_rates_are_the_rates_pages_current_version(client, world):
+    from django.utils import timezone
+
+    from facilities import selectors as facility_selectors
+
+    body = client.get("/api/v1/anchors/geumcheon/rates/", HTTP_ACCEPT_LANGUAGE="en").json()
+    versions = facility_selectors.rate_versions(anchor=world["geumcheon"])
+    current, _next = facility_selectors.current_and_next_version(versions, timezone.localdate())
+    assert body["current"]["effective_from"] == current.effective_from.isoformat()
+    assert body["current"]["is_example"] is current.is_example  # example prices say so
+    rules = {r["resource"]: r for r in body["current"]["rules"]}
+    for rule in current.rules.all():
+        key = f"space:{rule.space_id}" if rule.space_id else f"equipment_kind:{rule.equipment_kind.slug}"
+        assert rules[key]["base_price_won"] == rule.base_price_won and rules[key]["unit"] == rule.unit
+    assert [d["percent"] for d in body["current"]["discounts"]] == [d.percent for d in current.discounts.all()]
+    assert client.get("/api/v1/anchors/nowhere/rates/").status_code == 404

@@ -48,7 +48,7 @@ def workshop(world, city_admin):
 
 
 def test_a_maker_finds_registers_and_cancels_and_the_waiting_list_moves_up(client, workshop, maker, other_maker):
-    listed = client.get("/api/v1/programmes/?anchor=geumcheon", HTTP_ACCEPT_LANGUAGE="en").json()
+    listed = client.get("/api/v1/programmes/?anchor=geumcheon", HTTP_ACCEPT_LANGUAGE="en").json()["results"]
     row = next(p for p in listed if p["id"] == workshop.pk)
     assert (row["title"], row["registered"], row["capacity"]) == ("Pattern class", 0, 1)
     mine, theirs = bearer(maker), bearer(other_maker)
