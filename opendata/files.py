@@ -181,11 +181,15 @@ def metadata(*, months: list[OpenDataMonth], threshold: int, now: datetime, base
         "encoding": "UTF-8 (CSV with BOM)",
         "suppression": {
             "threshold": threshold,
-            "ko": f"개인을 알아볼 수 없도록 1~{threshold - 1}건(명)인 수치와 그로부터 계산되는 수치는 비우고 "
-            "`suppressed` 열에 적습니다. 한 종류만 비워지면 합계로 되살릴 수 없도록 다른 칸도 함께 비웁니다. 0은 공개합니다.",
-            "en": f"Counts of 1 to {threshold - 1} and the figures computed from them are left blank and named in the "
-            "`suppressed` column; when a single kind would be blank, another cell is blanked too so the total "
-            "cannot give it back. Zeros are published.",
+            "ko": f"개인을 알아볼 수 없도록, 1~{threshold - 1}명(예약한 사람 수, 예약 건수가 아님)이 관련된 수치와 그로부터 "
+            "계산되는 수치는 비우고 `suppressed` 열에 적습니다. 한 종류가 비면 같은 앵커시설·같은 달의 모든 종류에서 그 "
+            "항목을 비워 합계에서 빼서 되살릴 수 없게 합니다. 사용료 구분 중 하나가 비면 구분과 위약금을 모두 비웁니다. "
+            "0은 공개합니다.",
+            "en": f"So that no one can be singled out, a figure that 1 to {threshold - 1} people stand behind (people who "
+            "booked, not bookings) and what is computed from it are left blank and named in the `suppressed` column. "
+            "A figure blank on one kind is blank on every kind of that anchor and month, so that the total minus the "
+            "others gives nothing back; one fee category blank blanks the categories and the charges. Zeros are "
+            "published.",
         },
         "series": {
             "csv": base + reverse("opendata:series_csv"),

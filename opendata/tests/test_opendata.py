@@ -10,6 +10,7 @@ from datetime import datetime
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
@@ -221,9 +222,10 @@ def test_the_page_explains_the_data_and_draws_its_charts_in_both_languages(clien
     assert "<svg" in korean and 'role="img"' in korean and "이용률" in korean
     assert "공공누리 제1유형" in korean and "예시" in korean  # the licence is an example, said so
     assert "/open-data/anchor-utilisation-2026-11.csv" in korean
-    client.cookies["django_language"] = "en"
-    english = client.get("/open-data/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Utilisation by month" in english or "이용률" in english
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get("/open-data/").content.decode()
+    assert "Utilisation by month" in english and "Seoul anchor facilities: monthly utilisation" in english
+    assert "Korea Open Government License Type 1" in english and "월별 이용률" not in english
 
 
 def test_only_a_month_that_has_ended_is_published_and_republishing_replaces_it(world, november):
