@@ -7,12 +7,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import caches
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions, permissions
 
 from . import selectors, services
 from .models import TokenScope
+from .throttles import AddressThrottle
 
 
 def request_now(request: Any) -> datetime:
@@ -23,13 +26,45 @@ def request_now(request: Any) -> datetime:
     return now
 
 
+def bad_tokens_per_minute() -> int:
+    """Wrong tokens one address may send in a minute (API_BAD_TOKENS_PER_MINUTE, 30); then every token from it
+    waits a minute, as the login lockout does."""
+    return int(getattr(settings, "API_BAD_TOKENS_PER_MINUTE", 30))
+
+
+def _bad_token_key(request: Any) -> str:
+    return f"api-bad-token:{AddressThrottle().get_ident(request)}"
+
+
+def _too_many_bad_tokens(request: Any) -> bool:
+    try:
+        return int(caches["throttle"].get(_bad_token_key(request)) or 0) >= bad_tokens_per_minute()
+    except Exception:  # the cache is unreachable: tokens are still checked, one by one
+        return False
+
+
+def _count_bad_token(request: Any) -> None:
+    try:
+        cache = caches["throttle"]
+        key = _bad_token_key(request)
+        cache.add(key, 0, 60)
+        cache.incr(key)
+    except Exception:
+        pass
+
+
 class TokenAuthentication(authentication.BaseAuthentication):
+    """Throttling runs after authentication in DRF, so wrong tokens are counted here, per address, before each
+    lookup: guessing costs a 429 after `bad_tokens_per_minute()`, not a database query per guess."""
+
     keyword = "Bearer"
 
     def authenticate(self, request: Any) -> tuple[Any, Any] | None:
         header = authentication.get_authorization_header(request).split()
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None  # no token: the session (or nobody) is asked next
+        if _too_many_bad_tokens(request):
+            raise exceptions.Throttled(wait=60)
         if len(header) != 2:
             raise exceptions.AuthenticationFailed(
                 _("Send the token as: Authorization: Bearer <token>."), "token_invalid"
@@ -40,12 +75,16 @@ class TokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("This token is not valid."), "token_invalid") from None
         token = selectors.token_by_secret(secret)
         now = request_now(request)
+        refusal = None
         if token is None or not token.user.is_active:
-            raise exceptions.AuthenticationFailed(_("This token is not valid."), "token_invalid")
-        if token.revoked_at is not None:
-            raise exceptions.AuthenticationFailed(_("This token was revoked."), "token_revoked")
-        if token.expires_at is not None and token.expires_at <= now:
-            raise exceptions.AuthenticationFailed(_("This token has expired."), "token_expired")
+            refusal = exceptions.AuthenticationFailed(_("This token is not valid."), "token_invalid")
+        elif token.revoked_at is not None:
+            refusal = exceptions.AuthenticationFailed(_("This token was revoked."), "token_revoked")
+        elif token.expires_at is not None and token.expires_at <= now:
+            refusal = exceptions.AuthenticationFailed(_("This token has expired."), "token_expired")
+        if refusal is not None:
+            _count_bad_token(request)
+            raise refusal
         services.token_mark_used(token=token, now=now)
         return token.user, token
 

@@ -27,6 +27,7 @@ from .models import IdempotencyRecord
 from .problems import problem
 
 HEADER = "Idempotency-Key"
+KEPT_HEADERS = ("Location",)  # what a replay repeats besides the body and the status
 KEY_PATTERN = re.compile(r"[\x21-\x7e]{1,255}")  # visible ASCII, as RFC 9110 tokens and UUIDs are
 
 
@@ -63,7 +64,7 @@ def respond_once(request: Request, *, now: datetime, act: Callable[[], Response]
                     title=_("This Idempotency-Key was used for another request."),
                     detail=_("Send a new key for a new request."),
                 )
-            replay = Response(kept.body, status=kept.status_code)
+            replay = Response(kept.body, status=kept.status_code, headers=kept.headers or None)
             replay["Idempotent-Replayed"] = "true"
             return replay
         response = act()
@@ -71,7 +72,8 @@ def respond_once(request: Request, *, now: datetime, act: Callable[[], Response]
             transaction.set_rollback(True)  # nothing of a refused request is kept, its key neither
             return response
         record.status_code, record.body = response.status_code, _plain(response.data)
-        record.save(update_fields=["status_code", "body"])
+        record.headers = {name: response[name] for name in KEPT_HEADERS if name in response}
+        record.save(update_fields=["status_code", "body", "headers"])
         return response
 
 

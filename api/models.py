@@ -51,6 +51,7 @@ class IdempotencyRecord(models.Model):
     fingerprint = models.CharField(max_length=64, help_text="SHA-256 of the method, path and body.")
     status_code = models.PositiveSmallIntegerField(default=0)
     body = models.JSONField(default=dict)
+    headers = models.JSONField(default=dict, help_text="The answer's headers a retry gets again (Location).")
     created_at = models.DateTimeField()
 
     class Meta:

@@ -24,7 +24,9 @@ from common.korean import fix_particles
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 # Refusals because of the state of things rather than what was sent: 409 Conflict. The rest are 400.
-CONFLICTS = frozenset({"clash", "state", "fee_changed", "charge_changed"})
+CONFLICTS = frozenset({"clash", "state", "fee_changed", "charge_changed", "already_registered"})
+# What was sent is well formed, but the rate table prices no such booking: 422, on a quote as on a booking.
+UNPROCESSABLE = frozenset({"no_price"})
 
 
 def problem_type(request: Any, code: str) -> str:
@@ -88,7 +90,13 @@ def handle(exc: Exception, context: dict[str, Any]) -> Response | None:
             extra["errors"] = {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
         return problem(
             request,
-            status_code=status.HTTP_409_CONFLICT if code in CONFLICTS else status.HTTP_400_BAD_REQUEST,
+            status_code=(
+                status.HTTP_409_CONFLICT
+                if code in CONFLICTS
+                else status.HTTP_422_UNPROCESSABLE_ENTITY
+                if code in UNPROCESSABLE
+                else status.HTTP_400_BAD_REQUEST
+            ),
             code=code,
             title=_("The request was refused."),
             detail=" ".join(messages),

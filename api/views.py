@@ -251,4 +251,5 @@ PROBLEM_CODES = {
     "not_bookable": gettext_lazy("This space or machine is not booked online."),
     "order": gettext_lazy("The end must be after the start."),
     "who": gettext_lazy("Say who the booking is for."),
+    "already_registered": gettext_lazy("You are already registered for this programme."),
 }

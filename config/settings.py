@@ -263,6 +263,9 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # The API (api/, issue 17): Django REST framework with an OpenAPI 3 schema (drf-spectacular). Errors are problem
 # details (api/problems.py); throttling counts in the "throttle" cache, Redis when there is one, so every worker
 # counts together (a per-process count would let each of them allow the rate).
+# API: wrong personal tokens one address may send in a minute before every token from it waits a minute.
+API_BAD_TOKENS_PER_MINUTE = env.int("API_BAD_TOKENS_PER_MINUTE", default=30)
+
 # Open data (opendata/): counts from 1 to this minus one are left blank in the published files.
 OPEN_DATA_MIN_COUNT = env.int("OPEN_DATA_MIN_COUNT", default=3)
 

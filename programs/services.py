@@ -246,16 +246,16 @@ def registration_create(*, programme: Programme, user: User, now: datetime) -> R
     """A place if one is free, else a place on the waiting list; never twice for one maker."""
     programme = _locked(programme)
     if not programme.is_published:
-        raise ValidationError(_("This programme is not open for registration."))
+        raise ValidationError(_("This programme is not open for registration."), code="state")
     first = programme.sessions.order_by("starts_at").first()
     if first is None:
-        raise ValidationError(_("This programme has no session yet."))
+        raise ValidationError(_("This programme has no session yet."), code="state")
     if first.starts_at <= now:
-        raise ValidationError(_("Registration closed when the programme started."))
+        raise ValidationError(_("Registration closed when the programme started."), code="state")
     if programme.registrations.filter(
         user=user, status__in=[RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED]
     ).exists():
-        raise ValidationError(_("You are already registered for this programme."))
+        raise ValidationError(_("You are already registered for this programme."), code="already_registered")
     status = (
         RegistrationStatus.REGISTERED
         if _registered_count(programme) < programme.capacity
@@ -266,7 +266,7 @@ def registration_create(*, programme: Programme, user: User, now: datetime) -> R
         with transaction.atomic():
             reg.save()
     except IntegrityError as err:
-        raise ValidationError(_("You are already registered for this programme.")) from err
+        raise ValidationError(_("You are already registered for this programme."), code="already_registered") from err
     return reg
 
 
@@ -300,7 +300,7 @@ def registration_cancel(*, registration: Registration, now: datetime) -> Registr
     programme = _locked(registration.programme)
     reg = Registration.objects.select_for_update().get(pk=registration.pk)
     if reg.status == RegistrationStatus.CANCELLED:
-        raise ValidationError(_("This registration was already cancelled."))
+        raise ValidationError(_("This registration was already cancelled."), code="state")
     reg.status, reg.cancelled_at = RegistrationStatus.CANCELLED, now
     reg.save(update_fields=["status", "cancelled_at", "updated_at"])
     promoted = _promote(programme, now=now)

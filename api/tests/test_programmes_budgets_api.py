@@ -56,7 +56,8 @@ def test_a_maker_finds_registers_and_cancels_and_the_waiting_list_moves_up(clien
     assert first.status_code == 201 and first.json()["my_registration"] == "registered"
     assert first.json()["places_left"] == 0
     again = client.post(f"/api/v1/programmes/{workshop.pk}/register/", **mine)
-    assert again.status_code == 400 and "already registered" in again.json()["detail"]
+    assert again.status_code == 409 and "already registered" in again.json()["detail"]
+    assert again.json()["code"] == "already_registered"
     waiting = client.post(f"/api/v1/programmes/{workshop.pk}/register/", **theirs).json()
     assert (waiting["my_registration"], waiting["my_waitlist_position"]) == ("waitlisted", 1)
     cancelled = client.post(f"/api/v1/programmes/{workshop.pk}/cancel-registration/", **mine)
@@ -105,7 +106,7 @@ def test_programme_refusals_and_hidden_programmes(client, workshop, world, maker
     )
     with time_machine.travel(at(4, 10, 30), tick=False):  # the programme has begun
         late = client.post(f"/api/v1/programmes/{workshop.pk}/register/", **bearer(maker))
-    assert late.status_code == 400 and not Registration.objects.exists()
+    assert late.status_code == 409 and late.json()["code"] == "state" and not Registration.objects.exists()
 
 
 def test_the_budget_books_tables_are_the_exports_cell_for_cell(client, world):

@@ -315,6 +315,7 @@ def test_a_retried_booking_with_the_same_key_is_answered_again_never_booked_twic
     again = post(client, "/api/v1/reservations/", booking(world), token, HTTP_IDEMPOTENCY_KEY=key)
     assert first.status_code == again.status_code == 201
     assert first.json() == again.json() and again["Idempotent-Replayed"] == "true"
+    assert again["Location"] == first["Location"]
     assert Reservation.objects.count() == 1
     other_body = post(client, "/api/v1/reservations/", booking(world, day=4), token, HTTP_IDEMPOTENCY_KEY=key)
     assert other_body.status_code == 422 and other_body.json()["code"] == "idempotency_key_reused"
@@ -433,7 +434,8 @@ def test_listing_costs_the_same_queries_whatever_the_number_of_reservations(clie
 def test_every_refusal_code_the_services_raise_is_documented():
     from api.views import PROBLEM_CODES
 
-    source = "\n".join(p.read_text() for p in (ROOT / "reservations" / "services").glob("*.py"))
+    files = [*(ROOT / "reservations" / "services").glob("*.py"), ROOT / "programs" / "services.py"]
+    source = "\n".join(p.read_text() for p in files)
     raised = set(re.findall(r'BookingRefused\([^()]*(?:\([^()]*\)[^()]*)*,\s*"([a-z_]+)"', source, re.S))
     raised |= set(re.findall(r'code="([a-z_]+)"', source))
     assert raised and raised <= set(PROBLEM_CODES), raised - set(PROBLEM_CODES)
@@ -566,3 +568,17 @@ def test_the_lists_items_are_what_the_documented_serializer_says(client, world, 
             documented = [dict(x) for x in ReservationSerializer(rows, many=True, context={"request": request}).data]
             assert reservation_items(rows, request) == documented
     assert any(x["hold_expires_at"] for x in documented)  # a request's hold, formatted the same way
+
+
+def test_guessing_tokens_from_one_address_is_stopped_with_429(client, maker, settings):
+    from django.core.cache import caches
+
+    caches["throttle"].clear()
+    settings.API_BAD_TOKENS_PER_MINUTE = 3
+    statuses = [client.get("/api/v1/reservations/", **api(client, f"apt_guess{i}")).status_code for i in range(4)]
+    assert statuses == [401, 401, 401, 429]
+    locked = client.get("/api/v1/reservations/", **api(client, token_for(maker), "en"))
+    assert locked.status_code == 429 and locked.json()["code"] == "throttled" and locked["Retry-After"] == "60"
+    other = client.get("/api/v1/reservations/", REMOTE_ADDR="10.0.0.9", **api(client, token_for(maker)))
+    assert other.status_code == 200  # another address is not held up
+    caches["throttle"].clear()
