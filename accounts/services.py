@@ -150,7 +150,10 @@ def evidence_review(
 ) -> CategoryEvidence:
     """Accept (which verifies the maker's category, turning on its discount) or reject with a note."""
 
-    evidence = CategoryEvidence.objects.select_for_update().select_related("user").get(pk=evidence.pk)
+    # The maker's row too (of=): accepting writes their verified category.
+    evidence = (
+        CategoryEvidence.objects.select_for_update(of=("self", "user")).select_related("user").get(pk=evidence.pk)
+    )
     if evidence.status != EvidenceStatus.PENDING:
         raise ValidationError(_("This document was already reviewed."))
     if not accept and not note.strip():

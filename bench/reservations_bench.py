@@ -24,6 +24,7 @@ from django.utils import timezone
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
+os.environ.setdefault("TEST_DATABASE_NAME", "bench_anchor_portal")  # never the test suite's database
 
 import django  # noqa: E402
 

@@ -19,6 +19,8 @@ CSRF_COOKIE_SECURE = False
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / "test-private"  # noqa: F405
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # live-server threads must not keep connections past a test
+if os.environ.get("TEST_DATABASE_NAME"):  # bench/ builds its own database, so a test run beside it is not broken
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}  # noqa: F405
 # Tasks run in-process in tests unless a test starts a real worker (the worker tests override this).
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_EAGER", default=True)  # noqa: F405  the worker started by the tests sets 0
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -198,7 +198,11 @@ def session_move(
     *, session: Session, space: Space, start: datetime, end: datetime, moved_by: User | None, now: datetime
 ) -> Session:
     """Move a session to another time or room; its room hold moves with it, and the registered makers are told."""
-    s = Session.objects.select_for_update().select_related("programme", "space", "reservation").get(pk=session.pk)
+    s = (  # the session row only: the reservation is locked by reservation_move, in the bookings' lock order
+        Session.objects.select_for_update(of=("self",))
+        .select_related("programme", "space", "reservation")
+        .get(pk=session.pk)
+    )
     if s.starts_at <= now:
         raise ValidationError(_("This session has started; it can no longer be moved."))
     programme = _locked(s.programme)

@@ -264,7 +264,7 @@ def lease_create(
 
 @transaction.atomic
 def lease_activate(*, lease: Lease) -> Lease:
-    lease = Lease.objects.select_for_update().select_related("organisation").get(pk=lease.pk)
+    lease = Lease.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=lease.pk)
     if lease.status != LeaseStatus.APPLIED:
         raise ValidationError(_("Only an applied lease can start."))
     lease.status = LeaseStatus.ACTIVE
@@ -293,7 +293,7 @@ def lease_renew(*, lease: Lease, months: int) -> Lease:
 
 @transaction.atomic
 def lease_terminate(*, lease: Lease, ends_on: date, reason: str, today: date, graduated: bool = False) -> Lease:
-    lease = Lease.objects.select_for_update().select_related("organisation").get(pk=lease.pk)
+    lease = Lease.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=lease.pk)
     if lease.status == LeaseStatus.ENDED:
         raise ValidationError(_("This lease has already ended."))
     if not reason.strip():

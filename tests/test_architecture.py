@@ -145,3 +145,22 @@ def test_every_apps_tests_are_collected_by_the_suite():
     collected = set(parser["pytest"]["testpaths"].split())
     with_tests = {p.parent.name for p in ROOT.glob("*/tests") if p.is_dir() and p.parent.name != ".venv"}
     assert with_tests - collected == set(), f"not collected: {with_tests - collected}"
+
+
+def test_a_row_lock_with_joined_rows_names_the_rows_it_locks():
+    """`select_for_update()` with `select_related()` locks every joined row too (the organisation of a lease, the
+    room of a session): a lock meant for one row must say so with `of=("self",)`."""
+    import re
+
+    # One chained expression: no assignment or statement between the calls, at most a filter or two.
+    pattern = re.compile(
+        r"select_for_update\(\)[^=;\n]{0,80}?\.select_related\(|select_related\([^)]*\)[^=;\n]{0,80}?\.select_for_update\(\)"
+    )
+    found = []
+    for app in APP_ORDER:
+        for path in (ROOT / app).rglob("*.py"):
+            if "tests" in path.parts or "migrations" in path.parts:
+                continue
+            text = re.sub(r"\s*\n\s*", " ", path.read_text())  # one chained expression on several lines
+            found += [f"{path.relative_to(ROOT)}: {m.group(0)[:80]}" for m in pattern.finditer(text)]
+    assert found == []
