@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, ParamSpec
+from typing import TYPE_CHECKING, Any, ParamSpec
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -24,7 +24,7 @@ from notifications.services import outbox_enqueue
 
 from .. import selectors, states
 from ..models import TRANSITIONS, Reservation, ReservationEvent, Series, Status
-from .booking_rules import BookingCheck, BookingRefused, check_booking, check_calendar, clash_refusal
+from .booking_rules import BookingCheck, BookingRefused, BookingRequest, check_booking, check_calendar, clash_refusal
 from .fees import ChargeChanged, cancellation_charge, freeze_fee, no_show_charge
 
 if TYPE_CHECKING:
@@ -50,17 +50,25 @@ def _log(
 
 
 def _clash_refusal_after(
-    err: IntegrityError, resource: Resource, start: datetime, end: datetime, *, exclude_pk: int | None, now: datetime
+    err: IntegrityError,
+    resource: Resource,
+    start: datetime,
+    end: datetime,
+    *,
+    exclude_pk: int | None,
+    now: datetime,
+    request: BookingRequest | None = None,
 ) -> Exception:
-    """The exclusion constraint's refusal as the clash message, with what is free instead; the error itself when it
-    is another constraint's. Asked once the failed statement is rolled back (the lookup is a query)."""
+    """The exclusion constraint's refusal as the clash message, with what is free instead (with the `request`, only
+    times that pass every other rule for the same person, as on the ordinary path); the error itself when it is
+    another constraint's. Asked once the failed statement is rolled back (the lookup is a query)."""
     if not is_exclusion_violation(err):
         return err
     clash = selectors.holding_overlapping(
         resource=resource, start=start, until=end + timedelta(minutes=resource.buffer_minutes), exclude_pk=exclude_pk
     ).first()
     if clash is not None:
-        return clash_refusal(resource, start, end, clash, exclude_pk=exclude_pk, now=now)
+        return clash_refusal(resource, start, end, clash, exclude_pk=exclude_pk, now=now, request=request)
     return BookingRefused(_("This slot was just booked by someone else."), "clash")
 
 
@@ -125,8 +133,19 @@ def _clashes_refused_after_rollback(create: Callable[P, Reservation]) -> Callabl
         try:
             return create(*args, **kwargs)
         except IntegrityError as err:
-            resource, start, end, now = (kwargs[k] for k in ("resource", "start", "end", "now"))
-            refusal_ = _clash_refusal_after(err, resource, start, end, exclude_pk=None, now=now)  # type: ignore[arg-type]
+            given: dict[str, Any] = dict(kwargs)
+            resource, start, end, now = (given[k] for k in ("resource", "start", "end", "now"))
+            request = BookingRequest(
+                resource=resource,
+                start=start,
+                end=end,
+                now=now,
+                policy=selectors.policy_for(resource.anchor),
+                user=given.get("user"),
+                as_staff=bool(given.get("as_staff", False)),
+                party_size=given.get("party_size"),
+            )
+            refusal_ = _clash_refusal_after(err, resource, start, end, exclude_pk=None, now=now, request=request)
             if refusal_ is err:
                 raise
             raise refusal_ from err

@@ -222,3 +222,31 @@ def test_a_booking_in_progress_does_not_hold_up_another_machine_of_the_same_anch
         done.set()
         holder.join()
     assert outcome["booked"].pk is not None
+
+
+def test_a_clash_only_the_constraint_sees_offers_only_times_the_maker_may_book(world, maker, monkeypatch):
+    """The race path's suggestions pass every other rule for the same maker, as the ordinary clash's do: here every
+    later time lies beyond the maker's booking window (the last bookable start is the one taken), so none is
+    offered rather than times that would be refused."""
+    _postgres_only()
+    from reservations.models import BookingPolicy
+    from reservations.services import booking_rules
+
+    BookingPolicy.objects.filter(anchor=world["geumcheon"]).update(maker_days_ahead=2)  # until 3 Dec 09:00
+    from common import pagecache
+
+    pagecache.touch()
+    services.reservation_create(
+        resource=world["cutting"], start=at(3, 9), end=at(3, 11), booked_by=maker, user=maker, now=NOW
+    )
+    monkeypatch.setattr(booking_rules, "RULES", [r for r in booking_rules.RULES if r is not booking_rules.rule_free])
+    other = UserFactory(roles=[Role.MAKER])
+    with pytest.raises(BookingRefused) as refused:
+        services.reservation_create(
+            resource=world["cutting"], start=at(3, 9), end=at(3, 11), booked_by=other, user=other, now=NOW
+        )
+    suggestions = refused.value.suggestions
+    assert refused.value.code == "clash"
+    monkeypatch.undo()
+    for start, end in suggestions:
+        services.check_booking(resource=world["cutting"], start=start, end=end, user=other, now=NOW)  # never refused
