@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from anchors.models import Anchor
+from common.models import localized
 from common.time import year_in_range
 from facilities.models import Equipment, Space
 from reservations import selectors as reservation_selectors
@@ -309,7 +310,7 @@ class RateRuleSerializer(serializers.Serializer):
         return str(obj.space.name if obj.space_id else obj.equipment_kind.name)
 
     def get_note(self, obj: Any) -> str:
-        return str(obj.note_en if _english() and obj.note_en else obj.note_ko)
+        return localized(obj, "note")
 
 
 class CategoryDiscountSerializer(serializers.Serializer):
@@ -332,15 +333,9 @@ class RateVersionSerializer(serializers.Serializer):
     discounts = CategoryDiscountSerializer(many=True, source="discounts.all")
 
     def get_basis(self, obj: Any) -> str:
-        return str(obj.basis_en if _english() and obj.basis_en else obj.basis_ko)
+        return localized(obj, "basis")
 
 
 class RatesSerializer(serializers.Serializer):
     current = RateVersionSerializer(allow_null=True)
     next = RateVersionSerializer(allow_null=True, help_text="A published version that takes effect later, if any.")
-
-
-def _english() -> bool:
-    from django.utils import translation
-
-    return translation.get_language() == "en"

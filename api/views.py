@@ -4,7 +4,6 @@ choice, Korean first)."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import timedelta
 from typing import Any
 
@@ -23,6 +22,7 @@ from rest_framework.views import APIView
 
 from anchors import selectors as anchor_selectors
 from anchors.models import Anchor
+from common import pagecache
 from facilities import selectors as facility_selectors
 from facilities.pricing import QuoteError
 from reservations import selectors as reservation_selectors
@@ -70,10 +70,9 @@ def with_etag(request: Request, response: Any) -> Any:
         return response
     if hasattr(response, "render"):
         response.render()
-    etag = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
+    etag = pagecache.etag_of(response.content)  # as the pages' cache makes them
     response["ETag"] = etag
-    asked = [tag.strip().removeprefix("W/") for tag in request.headers.get("If-None-Match", "").split(",")]
-    if etag in asked:
+    if pagecache.etag_matches(request, etag):
         not_modified = HttpResponseNotModified()
         for header in ("ETag", "Vary", "Content-Language", "Cache-Control"):
             if header in response:

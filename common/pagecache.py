@@ -83,6 +83,17 @@ KEPT_HEADERS = (
 MAX_QUERY_STRING = 300  # longer query strings are rendered, never stored (a flood of unique URLs fills nothing)
 
 
+def etag_of(body: bytes) -> str:
+    """The ETag of a response body (pages kept here and the API's answers): a hash of the bytes."""
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def etag_matches(request: HttpRequest, etag: str) -> bool:
+    """The client already holds this body: `If-None-Match` names the ETag (among others, weak or not)."""
+    asked = request.headers.get("If-None-Match", "")
+    return bool(asked) and etag in (tag.strip().removeprefix("W/") for tag in asked.split(","))
+
+
 def _cache() -> BaseCache:
     return caches["pages"]
 
@@ -329,7 +340,7 @@ class PageCacheMiddleware:
             entry = {
                 "stamp": stamp,
                 "minute": minute,
-                "etag": '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"',
+                "etag": etag_of(response.content),
                 "headers": {h: response[h] for h in KEPT_HEADERS if h in response},
                 "body": response.content,
                 "cache_control": "no-cache" if scope == "public" else "private, no-cache",
@@ -340,7 +351,7 @@ class PageCacheMiddleware:
                 _failed("storing a page")
             response["ETag"] = entry["etag"]
             response["Cache-Control"] = entry["cache_control"]
-            if request.headers.get("If-None-Match") == entry["etag"]:
+            if etag_matches(request, entry["etag"]):
                 return self._respond(request, entry)
         return response
 
@@ -372,7 +383,7 @@ class PageCacheMiddleware:
 
     @staticmethod
     def _respond(request: HttpRequest, entry: dict[str, Any]) -> HttpResponse:
-        if request.headers.get("If-None-Match") == entry["etag"]:
+        if etag_matches(request, entry["etag"]):
             response: HttpResponse = HttpResponseNotModified()
         else:
             response = HttpResponse(entry["body"] if request.method == "GET" else b"")

@@ -121,11 +121,4 @@ def utilisation_by_kind(
         colour = COLOURS[colour_index % len(COLOURS)]
         body.append(f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" fill="{colour}"/>')
         body.append(f'<text x="{label_w + w + 6:.1f}" y="{y + 17}" fill="#222">{value:g}%</text>')
-    svg = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" '
-        f'aria-labelledby="{ident}-title {ident}-desc" class="w-100 h-auto" font-family="sans-serif" font-size="12">'
-        f'<title id="{ident}-title">{escape(title)}</title><desc id="{ident}-desc">{escape(description)}</desc>'
-        + "".join(body)
-        + "</svg>"
-    )
-    return Chart(title, description, svg)
+    return Chart(title, description, _frame(title, description, body, ident, height))

@@ -9,13 +9,12 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count
 from django.utils import translation
 
 from anchors.models import Anchor, AnchorStatus
 from budgets import selectors as budget_selectors
 from common.numbers import one_decimal, percent
-from facilities.models import DiscountCategory, Equipment, EquipmentKind, EquipmentStatus, Space, SpaceKind
+from facilities.models import DiscountCategory, EquipmentKind, SpaceKind
 from reservations import figures
 from reservations.models import Status
 
@@ -49,30 +48,6 @@ def operating_anchors() -> list[Anchor]:
     return list(Anchor.objects.filter(status=AnchorStatus.OPERATING).select_related("district").order_by("sort_order"))
 
 
-def _bookable(anchor_ids: list[int]) -> dict[tuple[int, str, str], int]:
-    """Bookable spaces per (anchor, "space", kind) and machines (not retired) per (anchor, "equipment", kind id):
-    what `figures.bookable_resources` counts, by kind (2 queries)."""
-    out: dict[tuple[int, str, str], int] = {}
-    for r in (
-        Space.objects.filter(anchor_id__in=anchor_ids, bookable=True)
-        .values("anchor_id", "kind")
-        .annotate(n=Count("pk"))
-    ):
-        out[(r["anchor_id"], "space", r["kind"])] = r["n"]
-    for r in (
-        Equipment.objects.filter(space__anchor_id__in=anchor_ids, bookable=True)
-        .exclude(status=EquipmentStatus.RETIRED)
-        .values("space__anchor_id", "kind_id")
-        .annotate(n=Count("pk"))
-    ):
-        out[(r["space__anchor_id"], "equipment", str(r["kind_id"]))] = r["n"]
-    return out
-
-
-def _kind_key(anchor_id: int, space_kind: str | None, equipment_kind_id: int | None) -> tuple[int, str, str]:
-    return (anchor_id, "space", space_kind) if space_kind else (anchor_id, "equipment", str(equipment_kind_id))
-
-
 def month_rows(*, year: int, month: int) -> list[dict[str, Any]]:
     """Every row of the month, before suppression: each anchor's row, then its space kinds and machine kinds (every
     kind bookable now or booked in the month). `_people` holds how many people stand behind each figure."""
@@ -82,7 +57,7 @@ def month_rows(*, year: int, month: int) -> list[dict[str, Any]]:
     deliveries = budget_selectors.delivery_by_anchor(anchors=anchors, first=first, last=last)
     res = figures.reservations_in(anchor_ids=ids, first=first, last=last)
     by_kind = figures.usage_by_kind(res)
-    bookable = _bookable(ids)
+    bookable = figures.bookable_by_kind(anchor_ids=ids)
     people = figures.people_by(res, "anchor_id")
     people_by_status = figures.people_by(res, "anchor_id", "status")
     people_by_kind = figures.people_by(res, "anchor_id", "space__kind", "equipment__kind_id")

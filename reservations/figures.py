@@ -79,20 +79,31 @@ class Usage:
         return percent(self.booked_hours, self.capacity_hours)
 
 
-def bookable_resources(*, anchor_ids: list[int]) -> dict[int, int]:
-    """Bookable spaces and machines (not retired) per anchor: what open hours are multiplied by."""
-    out = {a: 0 for a in anchor_ids}
+def bookable_by_kind(*, anchor_ids: list[int]) -> dict[tuple[int, str, str], int]:
+    """Bookable spaces per (anchor, "space", space kind) and machines, retired ones excluded, per (anchor,
+    "equipment", machine kind id as text): the resources open hours are multiplied by (2 queries)."""
+    out: dict[tuple[int, str, str], int] = {}
     for row in (
-        Space.objects.filter(anchor_id__in=anchor_ids, bookable=True).values("anchor_id").annotate(n=Count("pk"))
+        Space.objects.filter(anchor_id__in=anchor_ids, bookable=True)
+        .values("anchor_id", "kind")
+        .annotate(n=Count("pk"))
     ):
-        out[row["anchor_id"]] += row["n"]
+        out[(row["anchor_id"], "space", row["kind"])] = row["n"]
     for row in (
         Equipment.objects.filter(space__anchor_id__in=anchor_ids, bookable=True)
         .exclude(status=EquipmentStatus.RETIRED)
-        .values("space__anchor_id")
+        .values("space__anchor_id", "kind_id")
         .annotate(n=Count("pk"))
     ):
-        out[row["space__anchor_id"]] += row["n"]
+        out[(row["space__anchor_id"], "equipment", str(row["kind_id"]))] = row["n"]
+    return out
+
+
+def bookable_resources(*, anchor_ids: list[int]) -> dict[int, int]:
+    """Bookable spaces and machines (not retired) per anchor: what open hours are multiplied by."""
+    out = {a: 0 for a in anchor_ids}
+    for (anchor_id, _type, _kind), n in bookable_by_kind(anchor_ids=anchor_ids).items():
+        out[anchor_id] += n
     return out
 
 
