@@ -63,7 +63,9 @@ STAMP_KEY = "stamp"
 # request (common/catalogue.py keeps those reads in each process while it stands still).
 CATALOGUE_KEY = "catalogue"
 CATALOGUE_APPS = frozenset({"anchors", "facilities"})
-CATALOGUE_MODELS = frozenset({"reservations.bookingpolicy", "reservations.quota"})
+CATALOGUE_MODELS = frozenset(
+    {"reservations.bookingpolicy", "reservations.quota", "allocation.allocationpolicy", "allocation.lotterywindow"}
+)
 # The apps whose models pages show: a write to any of their models retires every cached page.
 # Besides the project's own apps (those whose code lives in this repository, see watched_apps): a logout (its
 # session deleted) retires the pages kept for that session, and roles are groups.

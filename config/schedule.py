@@ -9,6 +9,7 @@ SCHEDULE: dict[str, dict] = {
         "task": "reservations.tasks.booking_housekeeping",
         "every_minutes": 5,
     },
+    "Lotteries, offers of freed slots": {"task": "allocation.tasks.allocation_housekeeping", "every_minutes": 5},
     "Programme reminders and waiting lists": {"task": "programs.tasks.programme_housekeeping", "every_minutes": 10},
     "Warn of expiring certifications": {
         "task": "facilities.tasks.certification_warnings",

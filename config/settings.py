@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "facilities",
     "tenants",
     "reservations",
+    "allocation",
     "programs",
     "budgets",
     "opendata",

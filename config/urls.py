@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("facilities.urls")),
     path("", include("tenants.urls")),
     path("", include("reservations.urls")),
+    path("", include("allocation.urls")),
     path("", include("programs.urls")),
     path("", include("notifications.urls")),
     path("budgets/", include("budgets.urls")),

@@ -19,7 +19,7 @@ from facilities import selectors as facility_selectors
 from facilities.models import Closure, Equipment, EquipmentStatus, Resource, Space
 from facilities.pricing import QuoteError
 
-from . import states
+from . import hooks, states
 from .models import HOLDING, MAX_BLOCKED_SPAN, BookingPolicy, Quota, Reservation, Status
 
 if TYPE_CHECKING:
@@ -333,6 +333,9 @@ GRID_STATES = {
     "training": _("training needed"),
     "quota": _("weekly limit reached"),
     "later": _("not yet open for booking"),
+    "lottery": _("by lottery: apply"),
+    "offered": _("held for someone waiting"),
+    "suspended": _("your online booking is suspended"),
 }
 
 
@@ -423,6 +426,8 @@ def resource_week(
         and not facility_selectors.user_is_certified(user=user, kind=resource.kind, on=now.astimezone(SEOUL).date())
     )
     quota = quota_left(resource=resource, user=user, week_start=start, exclude_pk=exclude_pk)
+    # Spans a later app's rule refuses (a lottery window, a freed slot held for someone waiting, a suspension).
+    blocks = hooks.grid_blocks(resource=resource, start=start, end=end + length, user=user, as_staff=as_staff, now=now)
 
     def overlaps_closure(s: datetime, e: datetime) -> bool:
         return closed_during(closures, space_id, s, e)
@@ -452,6 +457,9 @@ def resource_week(
             return "training"
         if quota is not None and quota[1] < length:
             return "quota"
+        for block in blocks:
+            if block.start < e and block.end > s:
+                return block.state
         return "free"
 
     rows = [

@@ -19,6 +19,7 @@ APP_ORDER = [
     "facilities",
     "tenants",
     "reservations",
+    "allocation",
     "programs",
     "budgets",
     "opendata",

@@ -110,6 +110,29 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "api_tokens:revoke": ("/accounts/api-tokens/1/revoke/", LOGGED_IN_POST),
     "api:schema": ("/api/v1/schema/", EVERYONE),
     "api:docs": ("/api/v1/docs/", EVERYONE),
+    # Fair allocation (issue 18): lotteries are public; waiting lists and strikes are the maker's own; the desk's
+    # pages are its anchor's staff's.
+    "allocation:windows": ("/lottery/", EVERYONE),
+    "allocation:window": ("/lottery/{window}/", EVERYONE),
+    "allocation:apply": ("/lottery/{window}/apply/", LOGGED_IN_POST),
+    "allocation:withdraw": ("/lottery/{window}/withdraw/", LOGGED_IN_POST),
+    "allocation:draw": ("/lottery/{window}/draw/", EVERYONE),
+    "allocation:draw_json": ("/lottery/{window}/draw.json", EVERYONE),
+    "allocation:desk_windows": ("/desk/geumcheon/lottery/", MANAGE_GEUMCHEON),
+    "allocation:window_create": ("/desk/geumcheon/lottery/new/", MANAGE_GEUMCHEON),
+    "allocation:window_cancel": ("/desk/geumcheon/lottery/{window}/cancel/", MANAGE_GEUMCHEON_POST),
+    "allocation:my_waits": ("/me/waiting/", LOGGED_IN),
+    "allocation:wait_join": ("/waiting/join/", LOGGED_IN_POST),
+    "allocation:wait_accept": ("/waiting/{wait}/accept/", LOGGED_IN_POST),
+    "allocation:wait_withdraw": ("/waiting/{wait}/withdraw/", LOGGED_IN_POST),
+    "allocation:desk_waits": ("/desk/geumcheon/waiting/", MANAGE_GEUMCHEON),
+    "allocation:standing": ("/me/standing/", LOGGED_IN),
+    "allocation:appeal": (
+        "/me/standing/strikes/{strike}/appeal/",
+        {**{r: 404 for r in ROLES}, "anonymous": 302, "maker": 200},
+    ),
+    "allocation:desk_strikes": ("/desk/geumcheon/strikes/", MANAGE_GEUMCHEON),
+    "allocation:decide": ("/desk/geumcheon/appeals/{appeal}/decide/", MANAGE_GEUMCHEON_POST),
     "anchors:list": ("/anchors/", EVERYONE),
     "anchors:detail": ("/anchors/geumcheon/", EVERYONE),
     "anchors:update": (
@@ -345,6 +368,48 @@ def objects(seeded, maker, city_admin, settings, tmp_path):
     )
     feed = CalendarFeed.objects.create(user=maker)
 
+    from datetime import time as clock
+
+    from allocation import services as allocation_services
+
+    seed_now = datetime(2026, 12, 1, 9, tzinfo=SEOUL)
+    window = allocation_services.window_create(
+        anchor=g,
+        by=city_admin,
+        title="추첨",
+        target=overlock,
+        first_day=date(2026, 12, 10),
+        last_day=date(2026, 12, 10),
+        weekdays=[3],
+        day_start=clock(10),
+        day_end=clock(12),
+        slot_minutes=120,
+        opens_at=seed_now,
+        closes_at=datetime(2026, 12, 2, 18, tzinfo=SEOUL),
+        now=seed_now,
+    )
+    allocation_services.application_submit(
+        window=window, user=maker, slot_starts=[datetime(2026, 12, 10, 10, tzinfo=SEOUL)], now=seed_now
+    )
+    allocation_services.lottery_draw(window_id=window.pk, now=datetime(2026, 12, 2, 18, 5, tzinfo=SEOUL))
+    wait = allocation_services.wait_join(
+        user=city_admin, resource=overlock, start=reservation.start_at, end=reservation.end_at, now=seed_now
+    )
+    late = reservation_services.reservation_create(
+        resource=overlock,
+        start=datetime(2026, 12, 2, 10, tzinfo=SEOUL),
+        end=datetime(2026, 12, 2, 11, tzinfo=SEOUL),
+        booked_by=maker,
+        user=maker,
+        now=seed_now,
+    )
+    reservation_services.reservation_mark_no_show(
+        reservation=late, by=None, now=datetime(2026, 12, 2, 11, tzinfo=SEOUL)
+    )
+    appeal = allocation_services.appeal_submit(
+        strike=late.strike, user=maker, reason="아팠습니다", now=datetime(2026, 12, 2, 12, tzinfo=SEOUL)
+    )
+
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from accounts import services as account_services
@@ -413,6 +478,10 @@ def objects(seeded, maker, city_admin, settings, tmp_path):
         "budget_line": budget_line.pk,
         "budget_record": budget_record.pk,
         "report": report.pk,
+        "window": window.pk,
+        "wait": wait.pk,
+        "strike": late.strike.pk,
+        "appeal": appeal.pk,
     }
 
 

@@ -8,7 +8,7 @@ A rule that quotes an example value (the shipped opening hours, notice, window, 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -61,6 +61,9 @@ class BookingRequest:
     as_staff: bool = False
     party_size: int | None = None
     exclude_pk: int | None = None
+    # What a rule read once for this request, shared with the copies `clash_refusal` checks its suggestions with
+    # (`replace` keeps the same dict), so a rule that reads the database reads it once for all of them.
+    memo: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def minutes(self) -> int:
@@ -311,6 +314,14 @@ RULES: list[Rule] = [
     rule_quota,
     rule_free,
 ]
+
+
+def add_rule(rule: Rule, *, before: Rule) -> None:
+    """A later app's rule (reservations/hooks.py), asked just before `before`; adding it again changes nothing."""
+    if rule not in RULES:
+        RULES.insert(RULES.index(before), rule)
+
+
 # What an approval asks again: the anchor may have closed the day or the room since the request.
 CALENDAR_RULES: list[Rule] = [rule_open_day, rule_opening_hours, rule_closure]
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from common import pagecache
 
+from .. import hooks
 from ..models import BookingPolicy, Reservation, ReservationEvent, Status
 from .lifecycle import notify_maker, reservation_mark_no_show
 
@@ -36,7 +37,9 @@ def reservations_expire_requests(*, now: datetime) -> int:
                     to_status=Status.EXPIRED,
                     reason=_("not approved in time"),
                 )
-                notify_maker(Reservation.objects.get(pk=pk), "expired", event, now)
+                expired = Reservation.objects.select_related("space", "equipment").get(pk=pk)
+                notify_maker(expired, "expired", event, now)
+                hooks.emit("freed", reservation=expired, start=expired.start_at, end=expired.end_at, now=now)
                 n += 1
     return n
 

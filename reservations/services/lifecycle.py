@@ -22,7 +22,7 @@ from common.examples import refusal
 from facilities.models import Equipment, Resource, Space
 from notifications.services import outbox_enqueue
 
-from .. import selectors, states
+from .. import hooks, selectors, states
 from ..models import TRANSITIONS, Reservation, ReservationEvent, Series, Status
 from .booking_rules import BookingCheck, BookingRefused, BookingRequest, check_booking, check_calendar, clash_refusal
 from .fees import ChargeChanged, cancellation_charge, freeze_fee, no_show_charge
@@ -320,6 +320,7 @@ def reservation_reject(*, reservation: Reservation, by: User | None, reason: str
         r, to=Status.REJECTED, by=by, now=now, reason=reason.strip(), extra_fields={"hold_expires_at": None}
     )
     notify_maker(r, "rejected", event, now)
+    hooks.emit("freed", reservation=r, start=r.start_at, end=r.end_at, now=now)
     return r
 
 
@@ -352,6 +353,9 @@ def reservation_cancel(
     )
     if notify:
         notify_maker(r, "cancelled", event, now)
+    if charge:
+        hooks.emit("late_cancellation", reservation=r, start=r.start_at, end=r.end_at, now=now)
+    hooks.emit("freed", reservation=r, start=r.start_at, end=r.end_at, now=now)
     return r
 
 
@@ -374,7 +378,7 @@ def reservation_mark_no_show(*, reservation: Reservation, by: User | None, now: 
     r = _locked(reservation)
     _refuse_unless(states.why_not_no_show(r, now=now, policy=selectors.policy_for(r.anchor)))
     charge = no_show_charge(r)
-    return _transition(
+    r = _transition(
         r,
         to=Status.NO_SHOW,
         by=by,
@@ -382,6 +386,8 @@ def reservation_mark_no_show(*, reservation: Reservation, by: User | None, now: 
         detail={"charge_won": charge},
         extra_fields={"charge_won": charge},
     )[0]
+    hooks.emit("no_show", reservation=r, start=r.start_at, end=r.end_at, now=now)
+    return r
 
 
 @transaction.atomic
@@ -447,6 +453,7 @@ def reservation_move(
     resource = r.resource
     check = check_move(reservation=r, start=start, end=end, as_staff=as_staff, now=now)
     old = {"start": r.start_at.isoformat(), "end": r.end_at.isoformat(), "fee_won": r.fee_won}
+    old_start, old_end = r.start_at, r.end_at
     before = r.status
     r.start_at, r.end_at = start, end
     r.blocked_until = end + timedelta(minutes=resource.buffer_minutes)
@@ -469,4 +476,5 @@ def reservation_move(
         notify_maker(r, "moved", event, now)
     if r.status == Status.REQUESTED and before != Status.REQUESTED:
         _alert_staff(r, event, now)
+    hooks.emit("freed", reservation=r, start=old_start, end=old_end, now=now)
     return r

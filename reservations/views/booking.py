@@ -126,7 +126,18 @@ class BookingView(LoginRequiredMixin, ResourceMixin, TemplateView):
     def _refused(self, form, err: ValidationError):
         form_errors_from(form, err)
         suggestions = getattr(err, "suggestions", [])
-        return self.render_to_response(self.get_context_data(form=form, suggestions=suggestions), status=400)
+        # A maker refused because the slot is taken may wait for it (the allocation app's waiting list).
+        can_wait = getattr(err, "code", "") in ("clash", "offered") and not form.staff
+        wait_slot = (form.cleaned_data["start_at"], form.cleaned_data["end_at"]) if can_wait else None
+        return self.render_to_response(
+            self.get_context_data(
+                form=form,
+                suggestions=suggestions,
+                wait_slot=wait_slot,
+                resource_key=selectors.resource_key(self.get_resource()),
+            ),
+            status=400,
+        )
 
     def post(self, request, *args, **kwargs):
         form = self.get_form(request.POST)

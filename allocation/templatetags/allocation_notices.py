@@ -1,0 +1,27 @@
+"""Fair allocation's notices on other apps' pages (reservations may not import allocation): on a resource's week,
+the lottery windows that allocate it and the viewer's suspension, each with the way forward."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django import template
+
+from .. import selectors
+from ..rules import anchor_id_of, suspension_message
+
+register = template.Library()
+
+
+@register.inclusion_tag("allocation/_resource_notices.html")
+def allocation_notices(resource: Any, user: Any, now: datetime) -> dict[str, object]:
+    anchor_id = anchor_id_of(resource)
+    windows = [
+        w for w in selectors.scheduled_windows(anchor_id) if selectors.covers(w, resource) and w.last_day >= now.date()
+    ]
+    suspension = selectors.active_suspension(user=user, anchor_id=anchor_id, now=now)
+    return {
+        "windows": [(w, selectors.phase(w, now)) for w in windows],
+        "suspension": suspension_message(suspension) if suspension is not None else "",
+    }

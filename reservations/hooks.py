@@ -1,0 +1,61 @@
+"""What an app after reservations adds to bookings without reservations importing it (the allocation app: lottery
+windows, waiting lists, strikes), registered when that app loads:
+
+- booking rules, put into `booking_rules.RULES` before a named rule (`add_rule`), so every path that asks the rules
+  (booking, moving, series, the slots a clash suggests) asks them too;
+- spans of a week grid that are not bookable for a reason of theirs (`grid_blocks`), so a cell shown as free is
+  bookable by the person looking;
+- what follows an event of a reservation's life (`listen`/`emit`): a slot freed (cancelled, rejected, expired,
+  moved away), a no-show, a late cancellation. Listeners run inside the event's transaction: what they write
+  stands or falls with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+EVENTS = ("freed", "no_show", "late_cancellation")
+
+_listeners: dict[str, list[Callable[..., None]]] = {event: [] for event in EVENTS}
+_grid_blocks: list[Callable[..., list[GridBlock]]] = []
+
+
+@dataclass(frozen=True)
+class GridBlock:
+    """From `start` to `end` a booking by the person looking is refused by a later app's rule; `state` names it in
+    `selectors.GRID_STATES`."""
+
+    start: datetime
+    end: datetime
+    state: str
+
+
+def listen(event: str, fn: Callable[..., None]) -> None:
+    """`fn(reservation=, start=, end=, now=)` runs after `event` (one of EVENTS), inside its transaction."""
+    if event not in _listeners:
+        raise KeyError(event)
+    if fn not in _listeners[event]:
+        _listeners[event].append(fn)
+
+
+def emit(event: str, *, reservation: Any, start: datetime, end: datetime, now: datetime) -> None:
+    for fn in _listeners[event]:
+        fn(reservation=reservation, start=start, end=end, now=now)
+
+
+def register_grid_blocks(fn: Callable[..., list[GridBlock]]) -> None:
+    """`fn(resource=, start=, end=, user=, as_staff=, now=)` returns the spans of that week it refuses."""
+    if fn not in _grid_blocks:
+        _grid_blocks.append(fn)
+
+
+def grid_blocks(
+    *, resource: Any, start: datetime, end: datetime, user: Any, as_staff: bool, now: datetime
+) -> list[GridBlock]:
+    found: list[GridBlock] = []
+    for fn in _grid_blocks:
+        found.extend(fn(resource=resource, start=start, end=end, user=user, as_staff=as_staff, now=now))
+    return found
