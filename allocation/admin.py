@@ -21,7 +21,7 @@ class AllocationPolicyAdmin(admin.ModelAdmin):
         "suspension_city_wide",
         "is_example",
     ]
-    list_filter = ["is_example", "suspension_city_wide"]
+    list_filter = ["anchor", "is_example", "suspension_city_wide"]
     search_fields = ["anchor__name_ko", "anchor__name_en"]
     actions = [confirm_examples]
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import MakerCategory
 from facilities.models import EquipmentKind, SpaceKind
@@ -23,7 +24,9 @@ WEEKDAYS = [
 
 class WindowForm(forms.Form):
     title = forms.CharField(
-        label=_("Title"), max_length=120, help_text=_("For example: Laser cutter, January Saturdays")
+        label=pgettext_lazy("lottery", "Title"),
+        max_length=120,
+        help_text=_("For example: Laser cutter, January Saturdays"),
     )
     target = forms.ChoiceField(label=_("What is allocated"))
     first_day = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}))

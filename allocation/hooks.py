@@ -43,6 +43,7 @@ def register() -> None:
     booking_rules.add_rule(rules.rule_lottery, before=booking_rules.rule_free)
     booking_rules.add_rule(rules.rule_offer_hold, before=booking_rules.rule_free)
     reservation_hooks.register_grid_blocks(rules.grid_blocks)
+    reservation_hooks.register_desk_blocks(rules.desk_blocks)
     reservation_hooks.listen("freed", _freed)
     reservation_hooks.listen("no_show", _no_show)
     reservation_hooks.listen("late_cancellation", _late_cancellation)

@@ -41,9 +41,10 @@ def render_lottery(row, now: datetime) -> Message | None:
         return None
     kind = row.kind.split(":", 1)[1]
     url = window.get_absolute_url()
+    title = mark(window.title, window.is_example)
     if kind == "cancelled":
         return _message(
-            _("The lottery %(title)s was called off") % {"title": window.title},
+            _("The lottery %(title)s was called off") % {"title": title},
             [window.anchor.name, window.cancelled_reason],
             url,
             _("See the window"),
@@ -63,10 +64,10 @@ def render_lottery(row, now: datetime) -> Message | None:
         ]
         lines.append(_("The booking is confirmed under the usual terms; see it among your reservations."))
         return _message(
-            _("You won a slot in the lottery %(title)s") % {"title": window.title}, lines, url, _("See the result")
+            _("You won a slot in the lottery %(title)s") % {"title": title}, lines, url, _("See the result")
         )
     return _message(
-        _("No slot for you in the lottery %(title)s") % {"title": window.title},
+        _("No slot for you in the lottery %(title)s") % {"title": title},
         [
             window.anchor.name,
             _("You may wait for any of your choices: if it frees, it is offered to the first maker waiting."),

@@ -123,6 +123,8 @@ class LotteryWindow(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
     )
     cancelled_reason = models.CharField(_("cancelled because"), max_length=300, blank=True)
+    # A window the portal ships to show how lotteries work (`allocation/seed.py`), not one an anchor declared.
+    is_example = models.BooleanField(_("example data"), default=False, help_text=EXAMPLE_HELP)
 
     class Meta:
         verbose_name = _("lottery window")
@@ -271,11 +273,17 @@ class SlotWait(TimeStampedModel):
                 condition=~Q(status=WaitStatus.OFFERED) | Q(offer_expires_at__isnull=False),
                 name="wait_offer_has_deadline",
             ),
+            # One live wait per maker and slot (one constraint per kind of resource: the other column is NULL).
             models.UniqueConstraint(
-                fields=["user", "space", "equipment", "start_at", "end_at"],
-                condition=Q(status__in=LIVE_WAITS),
-                name="wait_once_per_slot",
-                nulls_distinct=False,
+                fields=["user", "space", "start_at", "end_at"],
+                condition=Q(status__in=LIVE_WAITS, space__isnull=False),
+                name="wait_once_per_space_slot",
+                violation_error_message=_("You are already waiting for this slot."),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "equipment", "start_at", "end_at"],
+                condition=Q(status__in=LIVE_WAITS, equipment__isnull=False),
+                name="wait_once_per_equipment_slot",
                 violation_error_message=_("You are already waiting for this slot."),
             ),
         ]

@@ -56,10 +56,11 @@ def rule_suspended(r: BookingRequest) -> BookingRefused | None:
 
 
 def lottery_message(window: Any) -> str:
-    return _(
+    message = _(
         "%(title)s: these slots are allocated by lottery. Apply by %(closes)s; after the draw, slots left free can "
         "be booked as usual."
     ) % {"title": window.title, "closes": local_text(window.closes_at)}
+    return refusal(message, window.is_example)
 
 
 def rule_lottery(r: BookingRequest) -> BookingRefused | None:
@@ -112,3 +113,17 @@ def grid_blocks(
         if offer.user_id != viewer:
             blocks.append(GridBlock(offer.start_at - buffer, offer.end_at + buffer, "offered"))
     return blocks
+
+
+def desk_blocks(*, anchor: Any, start: datetime, end: datetime, now: datetime) -> dict[str, list[GridBlock]]:
+    """The desk's day grid: freed slots held for a maker waiting (the desk may not book them either)."""
+    from reservations.selectors import resource_key
+
+    found: dict[str, list[GridBlock]] = {}
+    for offer in selectors.live_offers_at(anchor=anchor, start=start, end=end, now=now):
+        resource = offer.resource
+        buffer = timedelta(minutes=resource.buffer_minutes)
+        found.setdefault(resource_key(resource), []).append(
+            GridBlock(offer.start_at - buffer, offer.end_at + buffer, "offered")
+        )
+    return found

@@ -271,6 +271,13 @@ def live_offers(*, resource: Resource, start: datetime, end: datetime, now: date
     )
 
 
+def live_offers_at(*, anchor: Anchor, start: datetime, end: datetime, now: datetime) -> QuerySet[SlotWait]:
+    """Open offers at an anchor overlapping the span (the desk's day), with their resources."""
+    return SlotWait.objects.filter(
+        anchor=anchor, status=WaitStatus.OFFERED, offer_expires_at__gt=now, start_at__lt=end, end_at__gt=start
+    ).select_related("space", "equipment")
+
+
 def waiting_for(*, resource: Resource, start: datetime, end: datetime) -> QuerySet[SlotWait]:
     """Makers waiting for a slot of this resource that overlaps the span, first come first."""
     return SlotWait.objects.filter(
@@ -287,7 +294,7 @@ def slot_is_held(*, resource: Resource, start: datetime, end: datetime) -> bool:
 def my_waits(*, user: User, now: datetime) -> tuple[list[SlotWait], list[SlotWait]]:
     """A maker's live waits (offers first), and the last 20 that ended."""
     base = SlotWait.objects.filter(user=user).select_related("anchor", "space", "equipment__kind", "reservation")
-    live = list(base.filter(status__in=LIVE_WAITS).order_by("-status", "start_at", "pk"))
+    live = sorted(base.filter(status__in=LIVE_WAITS), key=lambda w: (w.status != WaitStatus.OFFERED, w.start_at, w.pk))
     ended = list(base.exclude(status__in=LIVE_WAITS).order_by("-updated_at", "-pk")[:20])
     return live, ended
 

@@ -7,14 +7,6 @@ from django.utils import timezone
 
 
 @shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
-def lottery_draw_task(window_id: int) -> bool:
-    """Draw one window (once: a second run, or a second worker, finds it drawn)."""
-    from . import services
-
-    return services.lottery_draw(window_id=window_id, now=timezone.now()) is not None
-
-
-@shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
 def offer_freed_slot(resource_key: str, start: str, end: str) -> int:
     """A slot freed: offer it to the first maker waiting for it who could book it."""
     from reservations import selectors as reservation_selectors

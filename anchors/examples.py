@@ -30,6 +30,7 @@ EXAMPLE_VALUES: list[tuple[str, str, str | None]] = [
     ("facilities", "InventoryItem", "anchor"),
     ("reservations", "BookingPolicy", "anchor"),
     ("reservations", "Quota", "anchor"),
+    ("allocation", "AllocationPolicy", "anchor"),
     ("budgets", "LineShare", "anchor"),
     ("facilities", "EquipmentKind", None),
 ]

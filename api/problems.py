@@ -24,7 +24,7 @@ from common.korean import fix_particles
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 # Refusals because of the state of things rather than what was sent: 409 Conflict. The rest are 400.
-CONFLICTS = frozenset({"clash", "state", "fee_changed", "charge_changed", "already_registered"})
+CONFLICTS = frozenset({"clash", "state", "fee_changed", "charge_changed", "already_registered", "lottery", "offered"})
 # What was sent is well formed, but the rate table prices no such booking: 422, on a quote as on a booking.
 UNPROCESSABLE = frozenset({"no_price"})
 

@@ -251,4 +251,7 @@ PROBLEM_CODES = {
     "order": gettext_lazy("The end must be after the start."),
     "who": gettext_lazy("Say who the booking is for."),
     "already_registered": gettext_lazy("You are already registered for this programme."),
+    "lottery": gettext_lazy("The slot is allocated by lottery: apply in its window on the portal."),
+    "offered": gettext_lazy("The freed slot is held for a maker from its waiting list until their offer lapses."),
+    "suspended": gettext_lazy("Your online booking is suspended after repeated no-shows; the desk can book for you."),
 }

@@ -3,8 +3,8 @@ windows, waiting lists, strikes), registered when that app loads:
 
 - booking rules, put into `booking_rules.RULES` before a named rule (`add_rule`), so every path that asks the rules
   (booking, moving, series, the slots a clash suggests) asks them too;
-- spans of a week grid that are not bookable for a reason of theirs (`grid_blocks`), so a cell shown as free is
-  bookable by the person looking;
+- spans of a week grid that are not bookable for a reason of theirs (`grid_blocks`), and of the desk's day grid
+  (`desk_blocks`), so a cell shown as free is bookable by the person looking;
 - what follows an event of a reservation's life (`listen`/`emit`): a slot freed (cancelled, rejected, expired,
   moved away), a no-show, a late cancellation. Listeners run inside the event's transaction: what they write
   stands or falls with it.
@@ -21,6 +21,7 @@ EVENTS = ("freed", "no_show", "late_cancellation")
 
 _listeners: dict[str, list[Callable[..., None]]] = {event: [] for event in EVENTS}
 _grid_blocks: list[Callable[..., list[GridBlock]]] = []
+_desk_blocks: list[Callable[..., dict[str, list[GridBlock]]]] = []
 
 
 @dataclass(frozen=True)
@@ -58,4 +59,18 @@ def grid_blocks(
     found: list[GridBlock] = []
     for fn in _grid_blocks:
         found.extend(fn(resource=resource, start=start, end=end, user=user, as_staff=as_staff, now=now))
+    return found
+
+
+def register_desk_blocks(fn: Callable[..., dict[str, list[GridBlock]]]) -> None:
+    """`fn(anchor=, start=, end=, now=)` returns, per resource key, the spans the desk may not book either."""
+    if fn not in _desk_blocks:
+        _desk_blocks.append(fn)
+
+
+def desk_blocks(*, anchor: Any, start: datetime, end: datetime, now: datetime) -> dict[str, list[GridBlock]]:
+    found: dict[str, list[GridBlock]] = {}
+    for fn in _desk_blocks:
+        for key, blocks in fn(anchor=anchor, start=start, end=end, now=now).items():
+            found.setdefault(key, []).extend(blocks)
     return found

@@ -198,6 +198,7 @@ def day_grid(
     )
     closures = list(facility_selectors.closures_overlapping(anchor=anchor, start=open_at, end=close_at))
     latest = now + timedelta(days=policy_for(anchor).staff_days_ahead)
+    blocked = hooks.desk_blocks(anchor=anchor, start=open_at, end=close_at, now=now)  # e.g. a slot held for a wait
     rows = []
     for resource in resources:
         key = resource_key(resource)
@@ -234,6 +235,8 @@ def day_grid(
                     and not closed_during(closures, space_id, s, e)
                 )
                 state = "free" if fits else "short"
+                if fits and any(b.start < e and b.end > s for b in blocked.get(key, ())):
+                    state = next(b.state for b in blocked[key] if b.start < e and b.end > s)
             row.cells.append(Cell(s, e, state, hit))
         rows.append(row)
     return slots, rows, hours

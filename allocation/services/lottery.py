@@ -94,6 +94,7 @@ def window_create(
     wins_per_maker: int = 1,
     category_weights: dict[str, int] | None = None,
     recent_win_days: int = 0,
+    is_example: bool = False,
 ) -> LotteryWindow:
     """Declare a window. Its slots, limits and weights are fixed from here on (shown to applicants before they
     apply); its seed is drawn now and only its hash is shown until the draw."""
@@ -130,6 +131,7 @@ def window_create(
         wins_per_maker=wins_per_maker,
         category_weights=_check_weights(category_weights or {}),
         recent_win_days=recent_win_days,
+        is_example=is_example,
         created_by=by,
         created_at=now,
     )
@@ -407,6 +409,7 @@ def published(draw: Draw) -> dict[str, Any]:
             "choices_per_maker": w.choices_per_maker,
             "category_weights": w.category_weights,
             "recent_win_days": w.recent_win_days,
+            "is_example": w.is_example,
         },
         "algorithm": draw.algorithm,
         "drawn_at": draw.drawn_at.isoformat(),

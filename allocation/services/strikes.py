@@ -43,8 +43,8 @@ def _event(
     kind: str,
     by: Any = None,
     reason: str = "",
-    strike=None,
-    suspension=None,
+    strike: Strike | None = None,
+    suspension: Suspension | None = None,
 ) -> StandingEvent:
     return StandingEvent.objects.create(
         user_id=user_id,

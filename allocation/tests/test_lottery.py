@@ -394,3 +394,16 @@ def test_staff_declare_a_window_on_the_desk_and_makers_may_not(client, world, ge
     client.post(reverse("allocation:window_cancel", args=["geumcheon", w.pk]), {"reason": "기계 점검"})
     w.refresh_from_db()
     assert w.state == WindowState.CANCELLED
+
+
+def test_the_periodic_job_draws_each_closed_window_once_when_run_twice(window_for, world, makers, time_machine):
+    from allocation.tasks import allocation_housekeeping
+
+    w = window_for(world["overlock"])
+    apply(w, makers[0], at(3, 10))
+    time_machine.move_to(at(2, 17), tick=False)
+    assert allocation_housekeeping()["drawn"] == 0  # still open
+    time_machine.move_to(DRAW_AT, tick=False)
+    assert allocation_housekeeping()["drawn"] == 1
+    assert allocation_housekeeping()["drawn"] == 0
+    assert Draw.objects.filter(window=w).count() == 1 and Reservation.objects.count() == 1

@@ -243,3 +243,41 @@ def test_the_pages_let_a_maker_wait_take_an_offer_and_let_go(
     response = client.post(reverse("allocation:wait_accept", args=[first.pk]))
     assert Reservation.objects.filter(user=makers[1], status=Status.CONFIRMED).count() == 1
     assert response.status_code == 302
+
+
+def test_the_desk_grid_shows_a_held_slot_and_offers_no_booking_there(
+    client, world, makers, busy, geumcheon_staff, django_capture_on_commit_callbacks, time_machine
+):
+    r, first, second = busy
+    later = NOW + timedelta(hours=1)
+    time_machine.move_to(later, tick=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        reservation_services.reservation_cancel(reservation=r, by=makers[0], now=later)
+    _slots, rows, _hours = reservation_selectors.day_grid(anchor=world["geumcheon"], day=at(3, 0).date(), now=later)
+    row = next(row for row in rows if row.resource.pk == world["overlock"].pk and row.kind == "equipment")
+    states = {c.start: c.state for c in row.cells}
+    assert states[at(3, 10)] == "offered" and states[at(3, 11, 30)] == "offered" and states[at(3, 12)] == "free"
+    with pytest.raises(BookingRefused):  # the desk is refused there too, as the grid says
+        reservation_services.reservation_create(
+            resource=world["overlock"],
+            start=at(3, 10),
+            end=at(3, 11),
+            booked_by=geumcheon_staff,
+            guest_name="손님",
+            as_staff=True,
+            now=later,
+        )
+    client.force_login(geumcheon_staff)
+    page = client.get("/desk/geumcheon/?date=2026-12-03").content.decode()
+    assert "slot-unavailable" in page
+
+
+def test_a_maker_refused_a_taken_slot_is_offered_to_wait_for_it(client, world, makers, busy, time_machine):
+    time_machine.move_to(NOW, tick=False)
+    client.force_login(makers[3])
+    url = f"/book/equipment/{world['overlock'].pk}/new/"
+    data = {"date": "2026-12-03", "start": "10:00", "end": "11:00", "step": "preview"}
+    page = client.post(url, data)
+    assert page.status_code == 400
+    body = page.content.decode()
+    assert reverse("allocation:wait_join") in body and 'name="resource"' in body

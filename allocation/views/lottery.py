@@ -201,16 +201,32 @@ class DrawView(TemplateView):
         data = services.published(draw)
         check = pure.verify(data)
         user = self.request.user
+        label = selectors.applicant_label(window, user.pk) if user.is_authenticated else ""
+        entries = {e["applicant"]: e for e in data["entries"]}
+        won: dict[str, list] = {}
+        for w in draw.result["won"]:
+            won.setdefault(w["applicant"], []).append((parse_moment(w["slot"]), w["rank"]))
+        rows = [
+            {
+                "n": n,
+                "applicant": applicant,
+                "weight": entries[applicant]["weight"],
+                "choices": [parse_moment(k) for k in entries[applicant]["choices"]],
+                "won": won.get(applicant, []),
+                "mine": applicant == label,
+            }
+            for n, applicant in enumerate(draw.result["order"], start=1)
+        ]
+        reasons = data["refusal_reasons"]
         ctx.update(
             window=window,
             anchor=window.anchor,
             draw=draw,
-            data=data,
             check=check,
-            order=list(enumerate(draw.result["order"], start=1)),
-            won_by={w["applicant"]: w for w in draw.result["won"]},
-            label=selectors.applicant_label(window, user.pk) if user.is_authenticated else "",
-            refusal_reasons=data["refusal_reasons"],
+            rows=rows,
+            places=[(parse_moment(k), n) for k, n in sorted(data["places"].items())],
+            refusals=[(a, parse_moment(k), reasons.get(f"{a} {k}", "")) for a, k in data["refusals"]],
+            label=label,
         )
         return ctx
 

@@ -434,7 +434,11 @@ def test_listing_costs_the_same_queries_whatever_the_number_of_reservations(clie
 def test_every_refusal_code_the_services_raise_is_documented():
     from api.views import PROBLEM_CODES
 
-    files = [*(ROOT / "reservations" / "services").glob("*.py"), ROOT / "programs" / "services.py"]
+    files = [
+        *(ROOT / "reservations" / "services").glob("*.py"),
+        ROOT / "programs" / "services.py",
+        ROOT / "allocation" / "rules.py",  # the booking rules fair allocation adds
+    ]
     source = "\n".join(p.read_text() for p in files)
     raised = set(re.findall(r'BookingRefused\([^()]*(?:\([^()]*\)[^()]*)*,\s*"([a-z_]+)"', source, re.S))
     raised |= set(re.findall(r'code="([a-z_]+)"', source))
