@@ -3,6 +3,7 @@ and the choices the booking rules refused at the draw, the result is fixed. It i
 anyone can check a published draw with Python alone:
 
     python draw.py draw.json        # the file from the draw's page; prints what matches and exits 1 if not
+    python draw.py --seed-hash <the hash shown when the window was declared> draw.json
 
 The algorithm (`weighted-serial-v1`):
 1. The applications digest is the SHA-256 of the canonical JSON (sorted keys, no spaces, ASCII) of
@@ -103,41 +104,70 @@ class Check:
     seed_matches: bool
     digest_matches: bool
     result_matches: bool
+    weights_match: bool = True
 
     @property
     def ok(self) -> bool:
-        return self.seed_matches and self.digest_matches and self.result_matches
+        return self.seed_matches and self.digest_matches and self.result_matches and self.weights_match
 
 
-def verify(published: dict[str, Any]) -> Check:
+def weight_is_declared(weight: str, window: dict[str, Any]) -> bool:
+    w = Fraction(weight)
+    bases = {Fraction(1), *(Fraction(int(v)) for v in window.get("category_weights", {}).values())}
+    if not window.get("recent_win_days"):
+        return w in bases
+    return any(w > 0 and (base / w).denominator == 1 for base in bases)  # base / (1 + k) for a whole k ≥ 0
+
+
+NOTHING_MATCHES = Check(seed_matches=False, digest_matches=False, result_matches=False, weights_match=False)
+
+
+def verify(published: dict[str, Any], seed_hash: str | None = None) -> Check:
     """Re-run a published draw (the JSON of its page) and compare: the seed with the hash committed before the
-    window opened, the digest with the applications, the result with the one published."""
-    refused = {tuple(pair) for pair in published["refusals"]}
-    outcome = run(
-        seed=published["seed"],
-        entries=published["entries"],
-        places=published["places"],
-        wins_per_maker=published["wins_per_maker"],
-        may_take=lambda applicant, slot: (applicant, slot) not in refused,
-    )
-    return Check(
-        seed_matches=sha256_hex(published["seed"]) == published["seed_hash"],
-        digest_matches=applications_digest(published["entries"], published["places"], published["wins_per_maker"])
-        == published["applications_digest"],
-        result_matches=outcome.as_json() == published["result"]
-        and sorted(map(tuple, outcome.refused)) == sorted(refused),
-    )
+    window opened (`seed_hash`, as you noted it then; else the one in the file), the digest with the applications,
+    the weights with the ones the window declared, and the result with the one published. A file that is not a
+    draw matches nothing."""
+    try:
+        refused = {tuple(pair) for pair in published["refusals"]}
+        outcome = run(
+            seed=published["seed"],
+            entries=published["entries"],
+            places=published["places"],
+            wins_per_maker=published["wins_per_maker"],
+            may_take=lambda applicant, slot: (applicant, slot) not in refused,
+        )
+        committed = seed_hash or published["seed_hash"]
+        window = published.get("window", {})
+        return Check(
+            seed_matches=sha256_hex(published["seed"]) == published["seed_hash"] == committed,
+            digest_matches=applications_digest(published["entries"], published["places"], published["wins_per_maker"])
+            == published["applications_digest"],
+            result_matches=outcome.as_json() == published["result"]
+            and sorted(map(tuple, outcome.refused)) == sorted(refused),
+            weights_match=all(weight_is_declared(e["weight"], window) for e in published["entries"]),
+        )
+    except (KeyError, TypeError, ValueError, ZeroDivisionError, AttributeError):
+        return NOTHING_MATCHES
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2:
-        print("usage: python draw.py draw.json", file=sys.stderr)
+    args = argv[1:]
+    seed_hash = None
+    if len(args) == 3 and args[0] == "--seed-hash":
+        seed_hash, args = args[1], args[2:]
+    if len(args) != 1:
+        print("usage: python draw.py [--seed-hash <hash published when the window opened>] draw.json", file=sys.stderr)
         return 2
-    with open(argv[1], encoding="utf-8") as f:
-        published = json.load(f)
-    check = verify(published)
-    print(f"seed matches its hash:        {'yes' if check.seed_matches else 'NO'}")
+    try:
+        with open(args[0], encoding="utf-8") as f:
+            published = json.load(f)
+    except (OSError, ValueError) as err:
+        print(f"cannot read {args[0]}: {err}", file=sys.stderr)
+        return 2
+    check = verify(published, seed_hash=seed_hash)
+    print(f"seed matches its hash:         {'yes' if check.seed_matches else 'NO'}")
     print(f"applications match the digest: {'yes' if check.digest_matches else 'NO'}")
+    print(f"weights are those declared:    {'yes' if check.weights_match else 'NO'}")
     print(f"re-run gives the same result:  {'yes' if check.result_matches else 'NO'}")
     return 0 if check.ok else 1
 

@@ -1,7 +1,8 @@
 """Two guarantees PostgreSQL keeps for fair allocation (spelled out here, as reservations' 0002 does):
 
 - one open offer per slot: no two waiting-list offers of one resource overlap while offered (btree_gist exclusion);
-- a draw is never changed: a trigger refuses any UPDATE or DELETE of a draw's row.
+- a draw is never changed: a trigger refuses any UPDATE or DELETE of a draw's row;
+- a window's seed and its published hash are never changed: a trigger refuses an UPDATE that touches them.
 """
 
 from django.db import migrations
@@ -19,6 +20,14 @@ END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER allocation_draw_immutable BEFORE UPDATE OR DELETE ON allocation_draw
     FOR EACH ROW EXECUTE FUNCTION allocation_draw_immutable();
+CREATE OR REPLACE FUNCTION allocation_seed_fixed() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'a lottery window keeps the seed it was declared with' USING ERRCODE = 'integrity_constraint_violation';
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER allocation_seed_fixed BEFORE UPDATE ON allocation_lotterywindow
+    FOR EACH ROW WHEN (OLD.seed IS DISTINCT FROM NEW.seed OR OLD.seed_hash IS DISTINCT FROM NEW.seed_hash)
+    EXECUTE FUNCTION allocation_seed_fixed();
 """
 
 
@@ -38,6 +47,8 @@ def remove(apps, schema_editor):
         schema_editor.execute(f"ALTER TABLE allocation_slotwait DROP CONSTRAINT IF EXISTS wait_one_offer_per_{field}")
     schema_editor.execute("DROP TRIGGER IF EXISTS allocation_draw_immutable ON allocation_draw")
     schema_editor.execute("DROP FUNCTION IF EXISTS allocation_draw_immutable()")
+    schema_editor.execute("DROP TRIGGER IF EXISTS allocation_seed_fixed ON allocation_lotterywindow")
+    schema_editor.execute("DROP FUNCTION IF EXISTS allocation_seed_fixed()")
 
 
 class Migration(migrations.Migration):

@@ -7,6 +7,7 @@ window drawn; a failure anywhere rolls back every reservation of the draw and le
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
@@ -15,12 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import MakerCategory
 from anchors.models import Anchor
 from common import pagecache
+from common.time import year_in_range
 from facilities.models import Equipment, EquipmentKind, Resource, Space, SpaceKind
 from notifications.services import outbox_enqueue
 from reservations import selectors as reservation_selectors
@@ -36,6 +38,7 @@ from ..rules import rule_suspended
 if TYPE_CHECKING:
     from accounts.models import User
 
+logger = logging.getLogger(__name__)
 MAX_SLOTS = 600  # slots in one window (e.g. a quarter's Saturdays in 30-minute steps for one room is ~300)
 MAX_PERIOD_DAYS = 120
 
@@ -109,6 +112,8 @@ def window_create(
         raise _refuse(_("Applications must close after they open."), "closes")
     if closes_at - opens_at < timedelta(hours=1):
         raise _refuse(_("Leave makers at least an hour to apply."), "closes")
+    if not all(year_in_range(d.year) for d in (first_day, last_day, opens_at, closes_at)):
+        raise _refuse(_("Give dates between the years 2000 and 2100."), "period")
     if last_day < first_day:
         raise _refuse(_("The last day comes before the first."), "period")
     if (last_day - first_day).days > MAX_PERIOD_DAYS:
@@ -202,11 +207,22 @@ def _application_refusal(
     return None if refused is None else refused.messages[0]
 
 
+def _share_window(pk: int) -> None:
+    """Applications and withdrawals hold the window's row in share mode: they do not wait for each other, but the
+    draw (which takes it for update) waits for those under way, and they wait for the draw and then find it drawn.
+    An application sent at the closing moment is either in the draw or refused, never left out unseen. (SQLite runs
+    one write transaction at a time anyway.)"""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id FROM allocation_lotterywindow WHERE id = %s FOR SHARE", [pk])
+
+
 @transaction.atomic
 def application_submit(
     *, window: LotteryWindow, user: User, slot_starts: list[datetime], now: datetime
 ) -> list[Application]:
     """The maker's choices, best first, replacing any they gave before (while the window is open)."""
+    _share_window(window.pk)  # lock order: the window, then the maker (as the draw takes them)
     # One submission at a time per maker (a double click, two tabs): the maker's row, as a booking does.
     list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
     w = LotteryWindow.objects.select_related("anchor", "space", "equipment__kind", "equipment_kind").get(pk=window.pk)
@@ -242,6 +258,7 @@ def application_submit(
 
 @transaction.atomic
 def application_withdraw(*, window: LotteryWindow, user: User, now: datetime) -> int:
+    _share_window(window.pk)
     w = LotteryWindow.objects.get(pk=window.pk)
     if not selectors.is_open(w, now):
         raise _refuse(_("Applications for this window are closed."), "closed")
@@ -285,13 +302,26 @@ def draw_inputs(window: LotteryWindow) -> tuple[list[dict[str, Any]], dict[str, 
     return entries, who
 
 
-def _places(window: LotteryWindow, resources: list[Resource], wanted: set[str], now: datetime) -> dict[str, int]:
-    """Per slot anyone chose: how many of the window's resources no booking holds at the draw."""
+def _free_resources(window: LotteryWindow, resources: list[Resource], wanted: set[str]) -> dict[str, list[Resource]]:
+    """Per slot anyone chose: the window's resources no booking holds at the draw, in order (their count is the
+    slot's places)."""
     slots = {selectors.slot_key(s): (s, e) for s, e in selectors.slots_of(window)}
     return {
-        key: sum(1 for r in resources if not selectors.slot_is_held(resource=r, start=slots[key][0], end=slots[key][1]))
+        key: [r for r in resources if not selectors.slot_is_held(resource=r, start=slots[key][0], end=slots[key][1])]
         for key in sorted(wanted)
     }
+
+
+def _lock_for_draw(user_ids: list[int], resources: list[Resource]) -> None:
+    """Every applicant's row, then every resource's row, each in id order, before the first booking: the draw then
+    books in the order bookings lock (the maker, then the resource) without ever waiting for a maker while it holds
+    a resource, so a maker booking at the same moment cannot deadlock with it."""
+    list(
+        get_user_model().objects.select_for_update().filter(pk__in=user_ids).order_by("pk").values_list("pk", flat=True)
+    )
+    for model in {type(r) for r in resources}:
+        pks = sorted(r.pk for r in resources if type(r) is model)
+        list(model.objects.select_for_update().filter(pk__in=pks).order_by("pk").values_list("pk", flat=True))
 
 
 def lottery_draw(*, window_id: int, now: datetime) -> Draw | None:
@@ -311,8 +341,10 @@ def lottery_draw(*, window_id: int, now: datetime) -> Draw | None:
         w.save(update_fields=["state", "updated_at"])
         entries, who = draw_inputs(w)
         resources = selectors.target_resources(w)
+        _lock_for_draw(sorted(who.values()), resources)
         wanted = {slot for e in entries for slot in e["choices"]}
-        places = _places(w, resources, wanted, now)
+        free = _free_resources(w, resources, wanted)
+        places = {key: len(found) for key, found in free.items()}
         slots = {selectors.slot_key(s): (s, e) for s, e in selectors.slots_of(w)}
         users = {u.pk: u for u in get_user_model().objects.filter(pk__in=who.values())}
         booked: dict[tuple[str, str], Any] = {}
@@ -326,7 +358,7 @@ def lottery_draw(*, window_id: int, now: datetime) -> Draw | None:
                 reasons[f"{applicant} {slot}"] = "suspended"
                 return False
             last: BookingRefused | None = None
-            for resource in resources:
+            for resource in list(free[slot]):  # only those free at the draw and not yet given in it
                 try:
                     with transaction.atomic():
                         booked[(applicant, slot)] = reservation_services.reservation_create(
@@ -340,6 +372,7 @@ def lottery_draw(*, window_id: int, now: datetime) -> Draw | None:
                             notify=False,
                             now=now,
                         )
+                    free[slot].remove(resource)
                     return True
                 except BookingRefused as err:
                     last = err
@@ -386,13 +419,18 @@ def _tell_applicants(window: LotteryWindow, who: dict[str, int], winners: set[st
 
 
 def lottery_draw_due(*, now: datetime) -> int:
-    """Draw every window whose applications have closed (the periodic job): each in its own transaction."""
+    """Draw every window whose applications have closed (the periodic job), each in its own transaction: one that
+    fails is logged and left scheduled for the next run, and the others are drawn all the same."""
     drawn = 0
     for pk in LotteryWindow.objects.filter(state=WindowState.SCHEDULED, closes_at__lte=now).values_list(
         "pk", flat=True
     ):
-        if lottery_draw(window_id=pk, now=now) is not None:
-            drawn += 1
+        try:
+            made = lottery_draw(window_id=pk, now=now)
+        except Exception:
+            logger.exception("the draw of lottery window %s failed; it is tried again at the next run", pk)
+            continue
+        drawn += made is not None
     return drawn
 
 
@@ -421,5 +459,4 @@ def published(draw: Draw) -> dict[str, Any]:
         "places": draw.places,
         "refusals": draw.refusals,
         "result": {"order": draw.result["order"], "won": draw.result["won"]},
-        "refusal_reasons": draw.result.get("reasons", {}),
     }

@@ -91,9 +91,17 @@ def strike_record(*, reservation: Reservation, kind: str, now: datetime) -> Stri
     _event(user_id=strike.user_id, anchor_id=strike.anchor_id, at=now, kind=StandingEventKind.STRIKE, strike=strike)
     _tell("strike", user_id=strike.user_id, object_id=strike.pk, anchor_id=strike.anchor_id, now=now)
     active = list(selectors.active_strikes(user=strike.user_id, anchor=strike.anchor_id, now=now))
-    current = selectors.active_suspension(user=reservation.user, anchor_id=reservation.anchor_id, now=now)
+    # A suspension this anchor imposed rests on this strike too (an appeal of an earlier one must not lift it);
+    # one imposed by another anchor (for every anchor) does not stand in for this anchor's own threshold.
+    current = Suspension.objects.filter(
+        user_id=strike.user_id,
+        imposed_by_id=strike.anchor_id,
+        lifted_at__isnull=True,
+        starts_at__lte=now,
+        ends_at__gt=now,
+    ).first()
     if current is not None:
-        current.strikes.add(strike)  # it rests on this one too: an appeal of an earlier one must not lift it
+        current.strikes.add(strike)
     elif len(active) >= policy.strike_threshold:
         _suspend(strike, active, policy, now)
     return strike

@@ -171,6 +171,9 @@ def wait_offer_freed(*, resource: Resource, start: datetime, end: datetime, now:
     with transaction.atomic():
         lock_resource(resource)
         policy = selectors.policy_for(resource.anchor)
+        # What freed may complete a slot that was held only by the buffer after (or before) it.
+        buffer = timedelta(minutes=resource.buffer_minutes)
+        start, end = start - buffer, end + buffer
         _lapse_stale(resource, start, end, now)
         for wait in selectors.waiting_for(resource=resource, start=start, end=end).select_related("user"):
             if wait.start_at <= now:

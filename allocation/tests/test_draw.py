@@ -29,6 +29,7 @@ def run(seed=SEED, entries=ENTRIES, places=PLACES, wins=1, refused=()):
 
 def published(outcome, seed=SEED, entries=ENTRIES, places=PLACES, wins=1):
     return {
+        "window": {"category_weights": {"district_resident": 2}, "recent_win_days": 30},
         "seed": seed,
         "seed_hash": pure.sha256_hex(seed),
         "applications_digest": pure.applications_digest(entries, places, wins),
@@ -124,8 +125,39 @@ def test_the_standalone_checker_runs_without_the_portal(tmp_path):
     good.write_text(json.dumps(published(outcome)))
     script = Path(pure.__file__)
     ok = subprocess.run([sys.executable, str(script), str(good)], capture_output=True, text=True, cwd=tmp_path)
-    assert ok.returncode == 0 and ok.stdout.count("yes") == 3
+    assert ok.returncode == 0 and ok.stdout.count("yes") == 4
+    pinned = subprocess.run(
+        [sys.executable, str(script), "--seed-hash", pure.sha256_hex(SEED), str(good)], capture_output=True, text=True
+    )
+    assert pinned.returncode == 0
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({**published(outcome), "seed": "0" * 64}))
     failed = subprocess.run([sys.executable, str(script), str(bad)], capture_output=True, text=True, cwd=tmp_path)
     assert failed.returncode == 1 and "NO" in failed.stdout
+
+
+def test_a_draw_redone_with_another_seed_and_its_own_hash_fails_against_the_hash_published_in_advance():
+    """Someone who swaps the seed, recomputes its hash, the digest and the result makes a file that agrees with
+    itself; it still fails against the hash the window showed before anyone applied."""
+    other = "7" * 64
+    forged = published(run(seed=other), seed=other)
+    assert pure.verify(forged).ok  # self-consistent
+    assert not pure.verify(forged, seed_hash=pure.sha256_hex(SEED)).seed_matches
+
+
+def test_a_weight_the_window_did_not_declare_is_found():
+    inflated = [dict(e) for e in ENTRIES]
+    inflated[0] = {**inflated[0], "weight": "5"}
+    data = published(run(entries=inflated), entries=inflated)
+    check = pure.verify(data)
+    assert check.digest_matches and check.result_matches and not check.weights_match and not check.ok
+    without_recent = {
+        **published(run()),
+        "window": {"category_weights": {"district_resident": 2}, "recent_win_days": 0},
+    }
+    assert not pure.verify(without_recent).weights_match  # "1/2" needs the recent-wins rule
+
+
+def test_a_file_that_is_not_a_draw_matches_nothing_and_never_raises():
+    for junk in ({}, {"seed": 1}, {**published(run()), "entries": [{"applicant": "a", "weight": "0", "choices": []}]}):
+        assert pure.verify(junk) == pure.NOTHING_MATCHES

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import time, timedelta
+from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -268,6 +269,9 @@ def test_a_draw_cannot_be_edited_or_deleted_afterwards(window_for, world, maker)
             attempt()
     draw.refresh_from_db()
     assert draw.result["won"]
+    with pytest.raises(DatabaseError), transaction.atomic():
+        LotteryWindow.objects.filter(pk=w.pk).update(seed_hash="0" * 64)
+    LotteryWindow.objects.filter(pk=w.pk).update(title="바뀐 제목")  # the rest of the row may change
 
 
 def test_the_declared_weights_enter_the_published_entries(window_for, world, makers):
@@ -350,7 +354,7 @@ def test_the_pages_let_a_maker_apply_and_anyone_check_the_draw(client, window_fo
     time_machine.move_to(DRAW_AT, tick=False)
     client.logout()
     draw_page = client.get(reverse("allocation:draw", args=[w.pk]))
-    assert draw_page.status_code == 200 and draw_page.content.decode().count("✅") == 3
+    assert draw_page.status_code == 200 and draw_page.content.decode().count("✅") == 4
     data = client.get(reverse("allocation:draw_json", args=[w.pk])).json()
     assert pure.verify(data).ok and makers[0].email not in str(data)
     assert client.get(reverse("allocation:windows")).status_code == 200
@@ -407,3 +411,33 @@ def test_the_periodic_job_draws_each_closed_window_once_when_run_twice(window_fo
     assert allocation_housekeeping()["drawn"] == 1
     assert allocation_housekeeping()["drawn"] == 0
     assert Draw.objects.filter(window=w).count() == 1 and Reservation.objects.count() == 1
+
+
+def test_the_command_re_runs_a_stored_or_downloaded_draw_and_fails_on_a_changed_one(
+    window_for, world, makers, tmp_path
+):
+    import json
+
+    from django.core.management import CommandError, call_command
+
+    w = window_for(overlocks())
+    for m in makers[:3]:
+        apply(w, m, at(3, 10), at(3, 12))
+    draw = services.lottery_draw(window_id=w.pk, now=DRAW_AT)
+    out = StringIO()
+    call_command("verify_draw", str(w.pk), stdout=out)
+    assert "The draw checks out." in out.getvalue()
+    data = services.published(draw)
+    good = tmp_path / "draw.json"
+    good.write_text(json.dumps(data))
+    call_command("verify_draw", "--file", str(good), stdout=StringIO())
+    data["result"]["won"] = data["result"]["won"][::-1]
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data))
+    with pytest.raises(CommandError):
+        call_command("verify_draw", "--file", str(bad), stdout=StringIO())
+    (tmp_path / "junk.json").write_text('{"seed": 1}')
+    with pytest.raises(CommandError):
+        call_command("verify_draw", "--file", str(tmp_path / "junk.json"), stdout=StringIO())
+    with pytest.raises(CommandError):
+        call_command("verify_draw", "999999", stdout=StringIO())

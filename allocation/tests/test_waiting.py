@@ -281,3 +281,25 @@ def test_a_maker_refused_a_taken_slot_is_offered_to_wait_for_it(client, world, m
     assert page.status_code == 400
     body = page.content.decode()
     assert reverse("allocation:wait_join") in body and 'name="resource"' in body
+
+
+def test_a_slot_held_only_by_the_buffer_of_an_offer_is_offered_once_that_offer_is_let_go(
+    world, makers, django_capture_on_commit_callbacks, time_machine
+):
+    overlock = world["overlock"]
+    overlock.buffer_minutes = 15
+    overlock.save()
+    r = book(overlock, at(3, 10), at(3, 12), makers[0])
+    a = wait(makers[1], overlock, at(3, 10), at(3, 11), now=NOW + timedelta(minutes=1))
+    b = wait(makers[2], overlock, at(3, 11), at(3, 12), now=NOW + timedelta(minutes=2))
+    later = NOW + timedelta(hours=1)
+    time_machine.move_to(later, tick=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        reservation_services.reservation_cancel(reservation=r, by=makers[0], now=later)
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert a.status == WaitStatus.OFFERED and b.status == WaitStatus.WAITING  # 11:00 is inside a's buffer
+    with django_capture_on_commit_callbacks(execute=True):
+        services.wait_withdraw(wait=a, user=makers[1], now=later)
+    b.refresh_from_db()
+    assert b.status == WaitStatus.OFFERED

@@ -199,7 +199,7 @@ class DrawView(TemplateView):
         ctx = super().get_context_data(**kwargs)
         window, draw = _draw_of(self.kwargs["pk"])
         data = services.published(draw)
-        check = pure.verify(data)
+        check = pure.verify(data, seed_hash=window.seed_hash)  # the hash shown since the window was declared
         user = self.request.user
         label = selectors.applicant_label(window, user.pk) if user.is_authenticated else ""
         entries = {e["applicant"]: e for e in data["entries"]}
@@ -217,7 +217,6 @@ class DrawView(TemplateView):
             }
             for n, applicant in enumerate(draw.result["order"], start=1)
         ]
-        reasons = data["refusal_reasons"]
         ctx.update(
             window=window,
             anchor=window.anchor,
@@ -225,7 +224,7 @@ class DrawView(TemplateView):
             check=check,
             rows=rows,
             places=[(parse_moment(k), n) for k, n in sorted(data["places"].items())],
-            refusals=[(a, parse_moment(k), reasons.get(f"{a} {k}", "")) for a, k in data["refusals"]],
+            refusals=[(a, parse_moment(k)) for a, k in data["refusals"]],
             label=label,
         )
         return ctx

@@ -215,8 +215,8 @@ def test_the_desk_declares_makers_apply_the_draw_runs_and_a_loser_waits(site, li
         anon = anon_ctx.new_page()
         anon.goto(f"{base}/lottery/{window.pk}/draw/")
         checks = anon.locator("section[aria-labelledby=check-h] li")
-        expect(checks).to_have_count(3)
-        for i in range(3):
+        expect(checks).to_have_count(4)
+        for i in range(4):
             expect(checks.nth(i)).to_contain_text("✅")
         expect(anon.locator("section[aria-labelledby=check-h]")).not_to_contain_text("❌")
         expect(anon.locator("main")).to_contain_text(draw.seed)
