@@ -191,3 +191,19 @@ def _korean_by_default():
     translation.activate("ko")
     yield
     translation.activate("ko")
+
+
+def forget_throttle_counts() -> None:
+    """The API's request counts of this test process only. `cache.clear()` on Redis empties the whole database,
+    the other test processes' counts (and pages) included, which made their throttling tests flaky."""
+    from django.core.cache import caches
+
+    cache = caches["throttle"]
+    client = getattr(getattr(cache, "_cache", None), "get_client", None)
+    if client is None:
+        cache.clear()  # in this process's memory
+        return
+    redis = client(None, write=True)
+    keys = list(redis.scan_iter(match=f"{cache.key_prefix}:*"))
+    if keys:
+        redis.delete(*keys)

@@ -27,10 +27,24 @@ def anchor_id_of(resource: Resource) -> int:
     return resource.anchor_id if isinstance(resource, Space) else resource.space.anchor_id
 
 
+def _gate(r: BookingRequest) -> selectors.Gate:
+    """Read once per booking check (and its suggestions, which share the memo)."""
+    key = ("allocation-gate", r.user.pk if r.user is not None else None, type(r.resource).__name__, r.resource.pk)
+    if key not in r.memo:
+        r.memo[key] = selectors.gate(
+            user_id=r.user.pk if r.user is not None and not r.as_staff else None,
+            anchor_id=anchor_id_of(r.resource),
+            resource=r.resource,
+            now=r.now,
+        )
+    return r.memo[key]  # type: ignore[return-value]
+
+
 def _suspension(r: BookingRequest) -> Any:
     key = ("suspension", r.user.pk if r.user is not None else None)
     if key not in r.memo:
-        r.memo[key] = selectors.active_suspension(user=r.user, anchor_id=anchor_id_of(r.resource), now=r.now)
+        found = _gate(r).suspension_id
+        r.memo[key] = selectors.suspension_by_id(found) if found is not None else None
     return r.memo[key]
 
 
@@ -75,8 +89,10 @@ def rule_lottery(r: BookingRequest) -> BookingRefused | None:
 def _offers(r: BookingRequest) -> list[Any]:
     key = ("offers", type(r.resource).__name__, r.resource.pk)
     if key not in r.memo:
-        r.memo[key] = list(
-            selectors.live_offers(resource=r.resource, start=r.now, end=r.now + timedelta(days=3660), now=r.now)
+        r.memo[key] = (
+            list(selectors.live_offers(resource=r.resource, start=r.now, end=r.now + timedelta(days=3660), now=r.now))
+            if _gate(r).any_offer
+            else []
         )
     return r.memo[key]  # type: ignore[return-value]
 
@@ -99,16 +115,20 @@ def grid_blocks(
     *, resource: Resource, start: datetime, end: datetime, user: Any, as_staff: bool, now: datetime
 ) -> list[GridBlock]:
     """The spans of a week grid these rules refuse for the person looking."""
-    if not as_staff and user is not None and user.is_authenticated:
-        if selectors.active_suspension(user=user, anchor_id=anchor_id_of(resource), now=now) is not None:
-            return [GridBlock(start, end, "suspended")]
+    viewer = user.pk if user is not None and user.is_authenticated else None
+    found = selectors.gate(
+        user_id=None if as_staff else viewer, anchor_id=anchor_id_of(resource), resource=resource, now=now
+    )
+    if found.suspension_id is not None:
+        return [GridBlock(start, end, "suspended")]
     blocks = []
     if not as_staff:
         blocks += [
             GridBlock(s, e, "lottery") for s, e, _w in selectors.lottery_spans(resource=resource, start=start, end=end)
         ]
+    if not found.any_offer:
+        return blocks
     buffer = timedelta(minutes=resource.buffer_minutes)
-    viewer = user.pk if user is not None and user.is_authenticated else None
     for offer in selectors.live_offers(resource=resource, start=start - buffer, end=end + buffer, now=now):
         if offer.user_id != viewer:
             blocks.append(GridBlock(offer.start_at - buffer, offer.end_at + buffer, "offered"))

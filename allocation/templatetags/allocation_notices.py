@@ -20,7 +20,9 @@ def allocation_notices(resource: Any, user: Any, now: datetime) -> dict[str, obj
     windows = [
         w for w in selectors.scheduled_windows(anchor_id) if selectors.covers(w, resource) and w.last_day >= now.date()
     ]
-    suspension = selectors.active_suspension(user=user, anchor_id=anchor_id, now=now)
+    viewer = user.pk if user is not None and user.is_authenticated else None
+    found = selectors.gate(user_id=viewer, anchor_id=anchor_id, resource=resource, now=now).suspension_id
+    suspension = selectors.suspension_by_id(found) if found is not None else None
     return {
         "windows": [(w, selectors.phase(w, now)) for w in windows],
         "suspension": suspension_message(suspension) if suspension is not None else "",

@@ -12,6 +12,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from conftest import forget_throttle_counts
 from reservations import selectors as reservation_selectors
 from reservations import services
 from reservations.tests.conftest import NOW, at
@@ -190,11 +191,10 @@ def test_the_api_takes_no_writes_here_and_says_so(client, world, maker):
 
 
 def test_over_the_rate_an_address_gets_429_with_retry_after(client, world, monkeypatch):
-    from django.core.cache import caches
 
     from api.throttles import AddressThrottle
 
-    caches["throttle"].clear()
+    forget_throttle_counts()
     monkeypatch.setattr(AddressThrottle, "THROTTLE_RATES", {"address": "3/min"})
     try:
         statuses = [client.get("/api/v1/anchors/").status_code for _ in range(4)]
@@ -205,7 +205,7 @@ def test_over_the_rate_an_address_gets_429_with_retry_after(client, world, monke
         assert re.fullmatch(r"\d+초 뒤에 다시 시도해 주세요\.", refused.json()["detail"])
         assert refused["Content-Type"] == "application/problem+json"
     finally:
-        caches["throttle"].clear()
+        forget_throttle_counts()
 
 
 def test_a_throttle_whose_cache_fails_lets_the_request_through(client, world, monkeypatch):

@@ -19,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.tests.factories import UserFactory
 from api import services as api_services
 from api.models import ApiToken, IdempotencyRecord
+from conftest import forget_throttle_counts
 from reservations import services
 from reservations.models import Reservation, Status
 from reservations.tests.conftest import NOW, at
@@ -446,11 +447,10 @@ def test_every_refusal_code_the_services_raise_is_documented():
 
 
 def test_each_token_has_its_own_rate_and_gets_429_with_retry_after(client, maker, monkeypatch):
-    from django.core.cache import caches
 
     from api.throttles import TokenThrottle
 
-    caches["throttle"].clear()
+    forget_throttle_counts()
     monkeypatch.setattr(TokenThrottle, "THROTTLE_RATES", {"token": "2/min"})
     busy, calm = token_for(maker), token_for(maker)
     statuses = [client.get("/api/v1/reservations/", **api(client, busy)).status_code for _ in range(3)]
@@ -458,7 +458,7 @@ def test_each_token_has_its_own_rate_and_gets_429_with_retry_after(client, maker
     over = client.get("/api/v1/reservations/", **api(client, busy, "en"))
     assert over.json()["code"] == "throttled" and int(over["Retry-After"]) > 0
     assert client.get("/api/v1/reservations/", **api(client, calm)).status_code == 200  # the owner's other token
-    caches["throttle"].clear()
+    forget_throttle_counts()
 
 
 def test_answers_kept_for_keys_are_forgotten_after_a_day(client, world, maker):
@@ -575,9 +575,8 @@ def test_the_lists_items_are_what_the_documented_serializer_says(client, world, 
 
 
 def test_guessing_tokens_from_one_address_is_stopped_with_429(client, maker, settings):
-    from django.core.cache import caches
 
-    caches["throttle"].clear()
+    forget_throttle_counts()
     settings.API_BAD_TOKENS_PER_MINUTE = 3
     statuses = [client.get("/api/v1/reservations/", **api(client, f"apt_guess{i}")).status_code for i in range(4)]
     assert statuses == [401, 401, 401, 429]
@@ -585,4 +584,4 @@ def test_guessing_tokens_from_one_address_is_stopped_with_429(client, maker, set
     assert locked.status_code == 429 and locked.json()["code"] == "throttled" and locked["Retry-After"] == "60"
     other = client.get("/api/v1/reservations/", REMOTE_ADDR="10.0.0.9", **api(client, token_for(maker)))
     assert other.status_code == 200  # another address is not held up
-    caches["throttle"].clear()
+    forget_throttle_counts()

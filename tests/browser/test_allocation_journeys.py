@@ -20,6 +20,8 @@ from playwright.sync_api import expect
 
 from common.time import SEOUL
 
+from .test_four_journeys import SIDEWAYS, WCAG  # the same scans as the four journeys
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
@@ -29,19 +31,6 @@ PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1280, "height": 800}
 PASSWORD = "correct-horse-battery"
 AXE = Axe()
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-# What sticks out past the right edge of a phone's screen (outside any element that scrolls by itself).
-SIDEWAYS = """() => {
-  const doc = document.documentElement;
-  if (doc.scrollWidth <= window.innerWidth + 1) return [];
-  const out = [];
-  for (const e of document.querySelectorAll('body *')) {
-    const r = e.getBoundingClientRect();
-    if (r.right > window.innerWidth + 1 && !e.closest('.table-responsive, .overflow-auto'))
-      out.push(e.tagName.toLowerCase() + '.' + [...e.classList].join('.') + ' ' + (e.textContent || '').trim().slice(0, 30));
-  }
-  return out.slice(0, 5);
-}"""
 
 
 @pytest.fixture
