@@ -27,3 +27,16 @@ def allocation_notices(resource: Any, user: Any, now: datetime) -> dict[str, obj
         "windows": [(w, selectors.phase(w, now)) for w in windows],
         "suspension": suspension_message(suspension) if suspension is not None else "",
     }
+
+
+@register.inclusion_tag("allocation/_strike_notice.html")
+def strike_notice(reservation: Any, kind: str) -> dict[str, object]:
+    """On the question before a no-show or a charged cancellation: whether it counts as a strike for the maker, and
+    what strikes lead to, under the anchor's terms (marked when they are examples)."""
+    policy = selectors.policy_for(reservation.anchor_id)
+    counts = (
+        reservation.user_id is not None
+        and policy.strikes_enabled
+        and (kind == "no_show" or (kind == "late_cancellation" and policy.late_cancellation_strikes))
+    )
+    return {"counts": counts, "policy": policy}

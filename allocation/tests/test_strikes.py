@@ -481,3 +481,17 @@ def test_the_decide_url_takes_no_get(client, world, appeal, geumcheon_staff):
     client.force_login(geumcheon_staff)
     assert client.get(_decide_url(world["geumcheon"], appeal)).status_code == 405
     _unchanged(appeal)
+
+
+def test_the_desk_is_told_before_marking_a_no_show_that_it_counts_as_a_strike(client, world, maker, geumcheon_staff):
+    policy = terms(world["geumcheon"])  # threshold 2, suspended for 10 days
+    r = book(world["overlock"], at(3, 10), at(3, 12), maker)
+    client.force_login(geumcheon_staff)
+    with time_machine.travel(at(3, 10, 30), tick=False):
+        body = client.get(reverse("reservations:no_show", args=[r.pk])).content.decode()
+    assert "경고가 2회가 되면 온라인 예약이 10일 동안 정지됩니다" in body
+    policy.strikes_enabled = False
+    policy.save()
+    with time_machine.travel(at(3, 10, 30), tick=False):
+        body = client.get(reverse("reservations:no_show", args=[r.pk])).content.decode()
+    assert "경고가 2회가 되면" not in body
