@@ -6,10 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
-
 from reservations import hooks as reservation_hooks
-from reservations import selectors as reservation_selectors
 from reservations.services import booking_rules
 
 from . import rules
@@ -17,12 +14,9 @@ from .models import StrikeKind
 
 
 def _freed(*, reservation: Any, start: datetime, end: datetime, now: datetime) -> None:
-    """Offer the freed slot to those waiting for it, once the freeing transaction has committed."""
-    from .tasks import offer_freed_slot
+    from .services.waiting import offer_after_commit
 
-    key = reservation_selectors.resource_key(reservation.resource)
-    first, last = start.isoformat(), end.isoformat()
-    transaction.on_commit(lambda: offer_freed_slot.delay(key, first, last))
+    offer_after_commit(resource=reservation.resource, start=start, end=end)
 
 
 def _no_show(*, reservation: Any, start: datetime, end: datetime, now: datetime) -> None:

@@ -52,15 +52,11 @@ def render_lottery(row, now: datetime) -> Message | None:
     draw = getattr(window, "draw", None)
     if draw is None:
         return None
-    label = selectors.applicant_label(window, row.user_id)
-    won = [w for w in draw.result["won"] if w["applicant"] == label]
+    won = selectors.draw_outcome(window=window, draw=draw, user_id=row.user_id).won
     if kind == "won" and won:
         lines = [
             window.anchor.name,
-            *[
-                _("Your choice %(rank)s: %(slot)s") % {"rank": w["rank"], "slot": w["slot"][:16].replace("T", " ")}
-                for w in won
-            ],
+            *[_("Your choice %(rank)s: %(slot)s") % {"rank": rank, "slot": _local(slot)} for slot, rank in won],
         ]
         lines.append(_("The booking is confirmed under the usual terms; see it among your reservations."))
         return _message(

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from common.examples import refusal
 from facilities.models import Resource, Space
 from reservations.hooks import GridBlock
+from reservations.selectors import resource_key
 from reservations.services import BookingRefused, BookingRequest
 from reservations.services.booking_rules import local_text
 
@@ -131,19 +132,19 @@ def grid_blocks(
     buffer = timedelta(minutes=resource.buffer_minutes)
     for offer in selectors.live_offers(resource=resource, start=start - buffer, end=end + buffer, now=now):
         if offer.user_id != viewer:
-            blocks.append(GridBlock(offer.start_at - buffer, offer.end_at + buffer, "offered"))
+            blocks.append(_held(offer, resource))
     return blocks
+
+
+def _held(offer: Any, resource: Resource) -> GridBlock:
+    """The span an offer keeps anyone else from booking: its slot and the resource's buffer on either side."""
+    buffer = timedelta(minutes=resource.buffer_minutes)
+    return GridBlock(offer.start_at - buffer, offer.end_at + buffer, "offered")
 
 
 def desk_blocks(*, anchor: Any, start: datetime, end: datetime, now: datetime) -> dict[str, list[GridBlock]]:
     """The desk's day grid: freed slots held for a maker waiting (the desk may not book them either)."""
-    from reservations.selectors import resource_key
-
     found: dict[str, list[GridBlock]] = {}
     for offer in selectors.live_offers_at(anchor=anchor, start=start, end=end, now=now):
-        resource = offer.resource
-        buffer = timedelta(minutes=resource.buffer_minutes)
-        found.setdefault(resource_key(resource), []).append(
-            GridBlock(offer.start_at - buffer, offer.end_at + buffer, "offered")
-        )
+        found.setdefault(resource_key(offer.resource), []).append(_held(offer, offer.resource))
     return found

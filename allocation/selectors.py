@@ -183,6 +183,36 @@ def applicant_label(window: LotteryWindow | int, user_id: int) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()[:12]
 
 
+@dataclass(frozen=True)
+class DrawOutcome:
+    """One maker's result in a drawn window: their code, the slots they won (start, rank), and the choices they did
+    not win (slot key, start, rank, the rule that refused it at the draw if one did)."""
+
+    label: str
+    won: list[tuple[datetime, int]]
+    lost: list[tuple[str, datetime, int, str]]
+
+
+def draw_outcome(*, window: LotteryWindow, draw: Any, user_id: int) -> DrawOutcome:
+    label = applicant_label(window, user_id)
+    won = [w for w in draw.result["won"] if w["applicant"] == label]
+    won_slots = {w["slot"] for w in won}
+    reasons = draw.result.get("reasons", {})
+    ranks = {
+        slot_key(start): rank
+        for start, rank in window.applications.filter(user_id=user_id).values_list("slot_start", "rank")
+    }
+    return DrawOutcome(
+        label=label,
+        won=[(datetime.fromisoformat(w["slot"]), w["rank"]) for w in won],
+        lost=[
+            (key, datetime.fromisoformat(key), rank, reasons.get(f"{label} {key}", ""))
+            for key, rank in sorted(ranks.items(), key=lambda kv: kv[1])
+            if key not in won_slots
+        ],
+    )
+
+
 def windows_for_public(*, now: datetime) -> dict[str, list[LotteryWindow]]:
     """Windows to show makers: open now, opening soon, and drawn or closed in the last 60 days."""
     recent = now - timedelta(days=60)

@@ -28,7 +28,7 @@ from notifications.services import outbox_enqueue
 from reservations import selectors as reservation_selectors
 from reservations import services as reservation_services
 from reservations.services import BookingRefused, BookingRequest
-from reservations.services.booking_rules import first_refusal, rule_quota, rule_training
+from reservations.services.booking_rules import first_refusal, local_text, rule_quota, rule_training
 
 from .. import draw as pure
 from .. import selectors
@@ -228,7 +228,7 @@ def application_submit(
     w = LotteryWindow.objects.select_related("anchor", "space", "equipment__kind", "equipment_kind").get(pk=window.pk)
     if not selectors.is_open(w, now):
         if now < w.opens_at and w.state == WindowState.SCHEDULED:
-            raise _refuse(_("Applications open at %(at)s.") % {"at": _local(w.opens_at)}, "not_open")
+            raise _refuse(_("Applications open at %(at)s.") % {"at": local_text(w.opens_at)}, "not_open")
         raise _refuse(_("Applications for this window are closed."), "closed")
     if not slot_starts:
         raise _refuse(_("Choose at least one slot."), "empty")
@@ -264,12 +264,6 @@ def application_withdraw(*, window: LotteryWindow, user: User, now: datetime) ->
         raise _refuse(_("Applications for this window are closed."), "closed")
     deleted, _detail = w.applications.filter(user=user).delete()
     return deleted
-
-
-def _local(moment: datetime) -> str:
-    from reservations.services.booking_rules import local_text
-
-    return local_text(moment)
 
 
 def weight_of(window: LotteryWindow, user: Any, wins: int) -> Fraction:

@@ -115,12 +115,13 @@ def _locked_wait(wait: SlotWait, user: User) -> SlotWait:
     return found
 
 
-def _offer_next_after_commit(wait: SlotWait) -> None:
+def offer_after_commit(*, resource: Resource, start: datetime, end: datetime) -> None:
+    """Offer what freed to those waiting, by a task, once the transaction that freed it has committed."""
     from ..tasks import offer_freed_slot
 
-    key = reservation_selectors.resource_key(wait.resource)
-    start, end = wait.start_at.isoformat(), wait.end_at.isoformat()
-    transaction.on_commit(lambda: offer_freed_slot.delay(key, start, end))
+    key = reservation_selectors.resource_key(resource)
+    first, last = start.isoformat(), end.isoformat()
+    transaction.on_commit(lambda: offer_freed_slot.delay(key, first, last))
 
 
 @transaction.atomic
@@ -132,7 +133,7 @@ def wait_withdraw(*, wait: SlotWait, user: User, now: datetime) -> SlotWait:
     w.status, w.closed_at = WaitStatus.WITHDRAWN if not was_offered else WaitStatus.DECLINED, now
     w.save(update_fields=["status", "closed_at", "updated_at"])
     if was_offered:
-        _offer_next_after_commit(w)
+        offer_after_commit(resource=w.resource, start=w.start_at, end=w.end_at)
     return w
 
 

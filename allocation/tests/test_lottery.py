@@ -188,7 +188,9 @@ def test_the_draw_books_the_winners_tells_everyone_and_publishes_a_draw_that_che
     assert booked.count() == 4 and len(draw.result["won"]) == 4
     assert {r.user_id for r in booked} <= {m.pk for m in makers} and len({r.user_id for r in booked}) == 4
     assert all(r.fee_won > 0 for r in booked)  # the fee applies, frozen as for any booking
-    assert not Reservation.objects.filter(start_at=at(3, 10)).values("equipment_id").annotate().filter(pk=None).exists()
+    for start in (at(3, 10), at(3, 12)):  # each slot's two places went to the two overlocks, one each
+        machines = list(booked.filter(start_at=start).values_list("equipment_id", flat=True))
+        assert len(machines) == 2 and len(set(machines)) == 2
     kinds = sorted(Outbox.objects.filter(kind__startswith="lottery:").values_list("kind", flat=True))
     assert kinds == ["lottery:lost"] + ["lottery:won"] * 4
     data = services.published(draw)
@@ -275,22 +277,18 @@ def test_a_draw_cannot_be_edited_or_deleted_afterwards(window_for, world, maker)
 
 
 def test_the_declared_weights_enter_the_published_entries(window_for, world, makers):
-    from accounts.models import CategoryEvidence, EvidenceStatus
-
     w = window_for(world["overlock"], category_weights={"district_resident": 3})
     resident = makers[0]
-    if hasattr(resident, "verified_categories") and "district_resident" not in resident.verified_categories:
-        resident.maker_category = "district_resident"
-        resident.save()
-        CategoryEvidence.objects.filter(user=resident).update(status=EvidenceStatus.ACCEPTED)
-    apply(w, resident, at(3, 10))
-    apply(w, makers[1], at(3, 10))
+    resident.category_claimed, resident.category_verified_at = "district_resident", NOW
+    resident.save()
+    unverified = makers[2]
+    unverified.category_claimed = "district_resident"  # claimed, not yet verified: no weight
+    unverified.save()
+    for m in (resident, makers[1], unverified):
+        apply(w, m, at(3, 10))
     entries, who = services.draw_inputs(w)
     weights = {who[e["applicant"]]: e["weight"] for e in entries}
-    assert weights[makers[1].pk] == "1"
-    assert weights[resident.pk] == (
-        "3" if "district_resident" in type(resident).objects.get(pk=resident.pk).verified_categories else "1"
-    )
+    assert weights == {resident.pk: "3", makers[1].pk: "1", unverified.pk: "1"}
 
 
 @pytest.mark.django_db(transaction=True)

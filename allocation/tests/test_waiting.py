@@ -133,8 +133,7 @@ def test_an_offer_skips_a_maker_who_could_not_book_it_now(
 ):
     r, first, second = busy
     time_machine.move_to(NOW + timedelta(hours=1), tick=False)
-    # makers[1] meanwhile booked the other overlock at the same time... their quota or clash is theirs; here: the
-    # first in line is suspended, so the second is offered the slot.
+    # The first in line is suspended meanwhile, so the second is offered the slot.
     from allocation.models import Suspension
 
     Suspension.objects.create(

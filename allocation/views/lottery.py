@@ -68,27 +68,7 @@ class WindowDetailView(TemplateView):
         draw = getattr(window, "draw", None) if window.state == WindowState.DRAWN else None
         outcome = None
         if draw is not None and user.is_authenticated and mine:
-            label = selectors.applicant_label(window, user.pk)
-            won = [w for w in draw.result["won"] if w["applicant"] == label]
-            won_slots = {w["slot"] for w in won}
-            booked = draw.result.get("booked", {})
-            outcome = {
-                "label": label,
-                "won": [
-                    {"slot": parse_moment(w["slot"]), "rank": w["rank"], "booking": booked.get(f"{label} {w['slot']}")}
-                    for w in won
-                ],
-                "lost": [
-                    {
-                        "key": key,
-                        "start": parse_moment(key),
-                        "rank": rank,
-                        "reason": draw.result.get("reasons", {}).get(f"{label} {key}"),
-                    }
-                    for key, rank in sorted(mine.items(), key=lambda kv: kv[1])
-                    if key not in won_slots
-                ],
-            }
+            outcome = selectors.draw_outcome(window=window, draw=draw, user_id=user.pk)
         slots = selectors.slots_of(window)
         ctx.update(
             window=window,

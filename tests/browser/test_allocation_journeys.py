@@ -106,7 +106,7 @@ def test_the_desk_declares_makers_apply_the_draw_runs_and_a_loser_waits(site, li
     desk.get_by_role("link", name="추첨 공고하기").click()
     desk.wait_for_url("**/desk/geumcheon/lottery/new/")
     now = timezone.localtime(timezone.now(), SEOUL)
-    desk.locator("#id_title").fill("오버록 목요일 추첨")  # labelled "목록명" (see the report)
+    desk.get_by_label("제목").fill("오버록 목요일 추첨")
     desk.get_by_label("배정 대상").select_option(f"equipment:{overlock.pk}")
     desk.get_by_label("첫날").fill("2026-12-03")
     desk.get_by_label("마지막 날").fill("2026-12-10")
