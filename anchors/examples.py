@@ -31,6 +31,7 @@ EXAMPLE_VALUES: list[tuple[str, str, str | None]] = [
     ("reservations", "BookingPolicy", "anchor"),
     ("reservations", "Quota", "anchor"),
     ("allocation", "AllocationPolicy", "anchor"),
+    ("billing", "BillingPolicy", "anchor"),
     ("budgets", "LineShare", "anchor"),
     ("facilities", "EquipmentKind", None),
 ]

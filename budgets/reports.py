@@ -210,7 +210,7 @@ def build(*, anchor: Anchor | None, year: int, month: int) -> ReportData:
         [
             _("Fee revenue"),
             sum(c.reservations for c in categories),
-            d.usage.fee_revenue_won,
+            d.fee_revenue,
             sum(c.discounts_won for c in categories),
         ]
     )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from anchors.models import Anchor
+from billing.selectors import Revenue, revenue_by_anchor
 from common.money import to_unit
 from facilities.models import OpeningHours, RateTableVersion
 from programs.models import Programme, Session
@@ -425,6 +426,9 @@ class Delivery:
     # it, the portal has nothing to count and the delivery figures are blank, not 0.
     recorded_from: date | None = None
     has_budget: bool = True  # some budget line of the period's year funds the anchor (else "budgeted" is blank)
+    # The billing ledger's fee revenue of the period (billing.selectors.revenue_by_anchor): the fees and charges
+    # its payers were charged, which equal the bookings' own figures (reservations.figures; a test holds them so).
+    ledger: Revenue | None = None
 
     @property
     def has_records(self) -> bool:
@@ -464,7 +468,18 @@ class Delivery:
 
     @property
     def fee_revenue(self) -> int | None:
-        return self.usage.fee_revenue_won if self.takes_bookings else None
+        """Fee revenue as the billing ledger holds it: what was charged for the bookings that start in the period,
+        net of credit notes and before VAT (docs/billing.md)."""
+        if not self.takes_bookings:
+            return None
+        return self.ledger.charged_won if self.ledger is not None else 0
+
+    @property
+    def fee_received(self) -> int | None:
+        """Money received at the anchor in the period, less refunds (every kind: fees, deposits, rents)."""
+        if not self.has_records or self.ledger is None:
+            return None
+        return self.ledger.received_won
 
     @property
     def programmes(self) -> int | None:
@@ -601,6 +616,7 @@ def delivery_by_anchor(*, anchors: list[Anchor], first: date, last: date) -> dic
     start, end = period_bounds(first, last)
     programmes = programme_figures_by_anchor(anchor_ids=ids, start=start, end=end)
     since = records_from(anchor_ids=ids)
+    ledger = revenue_by_anchor(anchor_ids=ids, first=first, last=last)
     return {
         a: Delivery(
             first=first,
@@ -616,6 +632,7 @@ def delivery_by_anchor(*, anchors: list[Anchor], first: date, last: date) -> dic
             programme_figures=programmes[a],
             recorded_from=since.get(a),
             has_budget=a in budgeted,
+            ledger=ledger[a],
         )
         for a in ids
     }

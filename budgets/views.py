@@ -703,9 +703,10 @@ def delivery_tables(d: selectors.Delivery, when: str, anchor: Anchor) -> list[Ta
             [_("Participants"), d.participants],
             [_("Cost per booked hour (won)"), d.cost_per_booked_hour],
             [_("Cost per participant (won)"), d.cost_per_participant],
+            [_("Received at the anchor, less refunds (won)"), d.fee_received],
         ],
         examples=({1} if d.utilisation_is_example else set())
-        | ({2} if d.fee_revenue_is_example else set())
+        | ({2, 9} if d.fee_revenue_is_example else set())
         | ({3, 4} if d.occupancy_is_example else set())
         | ({5, 6, 8} if d.programmes_are_example else set())
         | ({7, 8} if d.unit_costs_are_example else set()),

@@ -64,7 +64,13 @@ STAMP_KEY = "stamp"
 CATALOGUE_KEY = "catalogue"
 CATALOGUE_APPS = frozenset({"anchors", "facilities"})
 CATALOGUE_MODELS = frozenset(
-    {"reservations.bookingpolicy", "reservations.quota", "allocation.allocationpolicy", "allocation.lotterywindow"}
+    {
+        "reservations.bookingpolicy",
+        "reservations.quota",
+        "allocation.allocationpolicy",
+        "allocation.lotterywindow",
+        "billing.billingpolicy",
+    }
 )
 # The apps whose models pages show: a write to any of their models retires every cached page.
 # Besides the project's own apps (those whose code lives in this repository, see watched_apps): a logout (its

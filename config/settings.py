@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "tenants",
     "reservations",
     "allocation",
+    "billing",
     "programs",
     "budgets",
     "opendata",
@@ -373,5 +374,11 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+# Online payments (billing/providers.py). The sandbox takes no money, so it is on only for development (DEBUG) unless
+# named; a deployment names its real provider's class here and its settings in the environment.
+BILLING_PROVIDERS = {"sandbox": "billing.providers.SandboxProvider"}
+BILLING_ONLINE_PROVIDER = env.str("BILLING_ONLINE_PROVIDER", default="sandbox" if DEBUG else "")
+BILLING_SANDBOX_SECRET = env.str("BILLING_SANDBOX_SECRET", default="")
 # The right-hand side of the Message-ID of every e-mail and of every calendar event's UID.
 MESSAGE_ID_DOMAIN = env.str("MESSAGE_ID_DOMAIN", default="anchors.seoul.example")

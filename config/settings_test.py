@@ -39,3 +39,4 @@ if CACHES["throttle"]["BACKEND"].endswith("RedisCache"):  # noqa: F405
 # The suite sends many API requests from one address; the throttling tests set their own low rates.
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"address": "100000/min", "user": "100000/min", "token": "100000/min"}  # noqa: F405
 API_BAD_TOKENS_PER_MINUTE = 100000  # tests send wrong tokens on purpose from one address; one test lowers it
+BILLING_ONLINE_PROVIDER = "sandbox"  # the sandbox takes no money; the tests pay with it

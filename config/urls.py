@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("tenants.urls")),
     path("", include("reservations.urls")),
     path("", include("allocation.urls")),
+    path("", include("billing.urls")),
     path("", include("programs.urls")),
     path("", include("notifications.urls")),
     path("budgets/", include("budgets.urls")),

@@ -6,8 +6,9 @@ windows, waiting lists, strikes), registered when that app loads:
 - spans of a week grid that are not bookable for a reason of theirs (`grid_blocks`), and of the desk's day grid
   (`desk_blocks`), so a cell shown as free is bookable by the person looking;
 - what follows an event of a reservation's life (`listen`/`emit`): a slot freed (cancelled, rejected, expired,
-  moved away), a no-show, a late cancellation. Listeners run inside the event's transaction: what they write
-  stands or falls with it.
+  moved away), a no-show, a late cancellation, and any change at all (`changed`: made, moved, a status, a charge
+  waived; what billing keeps its charges in line with). Listeners run inside the event's transaction: what they
+  write stands or falls with it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-EVENTS = ("freed", "no_show", "late_cancellation")
+EVENTS = ("freed", "no_show", "late_cancellation", "changed")
 
 _listeners: dict[str, list[Callable[..., None]]] = {event: [] for event in EVENTS}
 _grid_blocks: list[Callable[..., list[GridBlock]]] = []

@@ -40,6 +40,7 @@ def reservations_expire_requests(*, now: datetime) -> int:
                 expired = Reservation.objects.select_related("space", "equipment").get(pk=pk)
                 notify_maker(expired, "expired", event, now)
                 hooks.emit("freed", reservation=expired, start=expired.start_at, end=expired.end_at, now=now)
+                hooks.emit("changed", reservation=expired, start=expired.start_at, end=expired.end_at, now=now)
                 n += 1
     return n
 

@@ -44,9 +44,12 @@ def _log(
     reason: str = "",
     detail: dict[str, object] | None = None,
 ) -> ReservationEvent:
-    return ReservationEvent.objects.create(
+    event = ReservationEvent.objects.create(
         reservation=reservation, at=at, by=by, from_status=from_status, to_status=to, reason=reason, detail=detail or {}
     )
+    # Every write of a reservation is logged here, so this is where what depends on all of them hears of it.
+    hooks.emit("changed", reservation=reservation, start=reservation.start_at, end=reservation.end_at, now=at)
+    return event
 
 
 def _clash_refusal_after(

@@ -12,7 +12,17 @@ from importlib.util import find_spec
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-SEED_APPS = ["anchors", "facilities", "tenants", "reservations", "allocation", "programs", "budgets", "opendata"]
+SEED_APPS = [
+    "anchors",
+    "facilities",
+    "tenants",
+    "reservations",
+    "allocation",
+    "billing",
+    "programs",
+    "budgets",
+    "opendata",
+]
 
 
 class Command(BaseCommand):
