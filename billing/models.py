@@ -9,6 +9,7 @@ invoice still asks for, what was paid and what is to be refunded are computed in
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -22,6 +23,9 @@ from common.examples import EXAMPLE_HELP
 from common.models import TimeStampedModel
 from reservations.models import Reservation
 from tenants.models import Lease, Organisation
+
+if TYPE_CHECKING:
+    from .selectors import DocumentState
 
 
 class Invoicing(models.TextChoices):
@@ -187,6 +191,11 @@ class Document(models.Model):
     seller = models.JSONField(_("issued by"), default=dict)
     buyer = models.JSONField(_("issued to"), default=dict)
     is_example = models.BooleanField(_("rests on example data"), default=False)
+
+    # Set by billing.selectors.with_states (not columns): what it still asks for, and how late it is.
+    state: DocumentState
+    days_late: int
+    bucket: str
 
     class Meta:
         verbose_name = _("invoice or credit note")

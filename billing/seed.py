@@ -1,8 +1,9 @@
 """Each anchor that takes bookings or has start-up spaces gets the portal's example billing terms (an invoice per
-booking, due in 14 days, no VAT, card, cash, transfer and online; no bank account number: the sources give none,
-and a made-up one could be paid into), marked as examples until the operator confirms them. Then the leases'
-rents of this month and every reservation not yet in line with its charges are billed (a second run changes
-nothing)."""
+booking, due in 14 days, card, cash, transfer and online; no bank account number: the sources give none,
+and a made-up one could be paid into), marked as examples until the operator confirms them. Then every
+reservation not yet in line with its charges is billed (a second run changes nothing). Rents are billed by the
+daily job (billing.tasks.billing_daily), not by the seed: the example leases stay example records a test or an
+operator may still remove."""
 
 from __future__ import annotations
 
@@ -26,9 +27,6 @@ def load(*, now: datetime) -> Counter:
     ):
         BillingPolicy.objects.create(anchor=anchor, is_example=True, created_at=now)
         tally["Billing policy created"] += 1
-    billed = services.leases_bill(now=now)
-    if billed:
-        tally["Rent and lease deposit charges"] += billed
     synced = services.reservations_sync_all(now=now)
     if synced:
         tally["Reservations billed"] += synced

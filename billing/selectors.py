@@ -238,7 +238,7 @@ def owed_by_anchor(anchor: Anchor, *, today: date) -> Owed:
     return owed
 
 
-def settled_invoice_ids(anchor: Anchor) -> QuerySet[Document]:
+def settled_invoice_ids(anchor: Anchor) -> QuerySet[Any, dict[str, Any]]:
     """Invoices whose total equals what was paid and nothing corrects them: the bulk of the history, left out of
     the ageing's reads (a subquery)."""
     return (

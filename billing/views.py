@@ -61,6 +61,9 @@ def _methods_offered(anchor_id: int, *, desk: bool) -> list[tuple[str, str]]:
     return [(m, Method(m).label) for m in taken if (m != Method.ONLINE) == desk]
 
 
+REFUND_METHODS = [(m, Method(m).label) for m in (Method.CARD, Method.CASH, Method.TRANSFER, Method.ONLINE)]
+
+
 class PaymentForm(forms.Form):
     amount = forms.CharField(label=gettext_lazy("Amount (won)"), max_length=20)
     method = forms.ChoiceField(label=gettext_lazy("How"), choices=())
@@ -109,7 +112,7 @@ class DocumentView(LoginRequiredMixin, TemplateView):
                 )
             if state.refund_due > 0:
                 ctx["refund_form"] = kwargs.get("refund_form") or RefundForm(
-                    methods=[(m, Method(m).label) for m in (Method.CARD, Method.CASH, Method.TRANSFER, Method.ONLINE)],
+                    methods=REFUND_METHODS,
                     initial={"amount": f"{state.refund_due:,}", "once": secrets.token_urlsafe(16)},
                 )
         ctx["can_pay_online"] = (
@@ -160,7 +163,9 @@ def _form_post(request, code: str, form_class, record):
     doc = _document(request.user, code)
     if not may(request.user, "billing.manage_anchor", doc.anchor):
         raise PermissionDenied
-    methods = [(m, Method(m).label) for m in Method.values if m != Method.CREDIT]
+    # The choices the page offered, no others: the desk records card, cash and transfers the anchor takes; a refund
+    # goes back the way it can (an online refund through the provider).
+    methods = _methods_offered(doc.anchor_id, desk=True) if form_class is PaymentForm else REFUND_METHODS
     form = form_class(request.POST, methods=methods)
     if form.is_valid():
         try:

@@ -59,6 +59,9 @@ OWNER_OR_DESK = {
     "city_admin": 200,
 }
 
+# What only its payer sees (their statement, the online payment they started): anyone else gets 404.
+PAYER_ONLY = {r: 404 for r in ROLES} | {"anonymous": 302, "maker": 200}
+
 # The desk's question page for an action on a maker's reservation: its maker may see it but not act (403).
 DESK_ONLY = {**OWNER_OR_DESK, "maker": 403}
 
@@ -269,6 +272,19 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "budgets:report_file": ("/budgets/reports/{report}/xlsx/", {**MANAGE_GEUMCHEON, "city_admin": 200}),
     "reservations:closure_affected": ("/desk/geumcheon/closures/{closure}/affected/", MANAGE_GEUMCHEON),
     "reservations:checkin_code": ("/desk/check-in/{checkin}/", {**OWNER_OR_DESK, "maker": 404}),
+    "billing:mine": ("/me/billing/", LOGGED_IN),
+    "billing:statement": ("/me/billing/{account}/statement/2026-12/", PAYER_ONLY),
+    "billing:document": ("/billing/{invoice}/", OWNER_OR_DESK),
+    "billing:document_pdf": ("/billing/{invoice}/pdf/", OWNER_OR_DESK),
+    "billing:pay": ("/billing/{invoice}/pay/", LOGGED_IN_POST),
+    "billing:payment_record": ("/billing/{invoice}/payments/", LOGGED_IN_POST),
+    "billing:refund_record": ("/billing/{invoice}/refunds/", LOGGED_IN_POST),
+    "billing:sandbox_checkout": ("/billing-sandbox/{intent}/", PAYER_ONLY),
+    "billing:webhook": ("/billing-webhooks/sandbox/", POST_ONLY | {"anonymous": 405}),
+    "billing:desk": ("/desk/geumcheon/billing/", MANAGE_GEUMCHEON),
+    "billing:closing": ("/desk/geumcheon/billing/closing/", MANAGE_GEUMCHEON),
+    "billing:bank": ("/desk/geumcheon/billing/bank/", MANAGE_GEUMCHEON),
+    "billing:deposit_settle": ("/desk/geumcheon/billing/deposits/{reservation}/", MANAGE_GEUMCHEON_POST),
 }
 
 
@@ -283,6 +299,11 @@ OWNERS_RESERVATION = {
     "reservations:no_show",
     "api:reservation",
     "api:reservation_ics",
+    # The maker's invoice of that reservation, its PDF, the maker's statement and online payment.
+    "billing:document",
+    "billing:document_pdf",
+    "billing:statement",
+    "billing:sandbox_checkout",
 }
 # Another maker sees what a maker sees, except the first maker's own reservation and registration.
 for _name, (_url, _expected) in MATRIX.items():
@@ -460,7 +481,15 @@ def objects(seeded, maker, city_admin, settings, tmp_path):
 
     report = MonthlyReport.objects.create(anchor=g, year=2026, month=11, status="done")
     report.xlsx.save("report.xlsx", ContentFile(b"PK xlsx"))
+    from billing import services as billing_services
+    from billing.models import Document
+
+    invoice = Document.objects.get(lines__reservation=reservation)
+    intent = billing_services.intent_start(document=invoice, user=maker, now=seed_now)
     return {
+        "invoice": invoice.code,
+        "account": invoice.account_id,
+        "intent": intent.pk,
         "closure": closure.pk,
         "equipment": equipment.pk,
         "maintenance": entry.pk,

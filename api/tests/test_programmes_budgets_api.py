@@ -130,7 +130,7 @@ def test_the_budget_books_tables_are_the_exports_cell_for_cell(client, world):
     assert len(execution) == 2 and execution[0]["rows"][0][2] is not None
     assert client.get("/api/v1/budgets/1999/summary/").json()["code"] == "not_found"
     anchor = client.get("/api/v1/budgets/anchors/gaebong/?year=2021", HTTP_ACCEPT_LANGUAGE="en").json()["tables"]
-    assert [len(t["rows"]) for t in anchor] == [3, 9]
+    assert [len(t["rows"]) for t in anchor] == [3, 10]
     assert anchor[1]["rows"][0][:2] == ["Booked hours", None]  # nothing to count in 2021: blank, not 0
     for bad in ("?year=1999", "?month=13", "?year=abc", "?month=0"):
         response = client.get(f"/api/v1/budgets/anchors/gaebong/{bad}")

@@ -91,7 +91,8 @@ def payment_record(
         provider_ref=provider_ref or None,
         bank_ref=bank_ref or None,
     )
-    credit_apply(account=account, now=now)
+    if taken_already:
+        credit_apply(account=account, now=now)  # money above what the invoice asks for pays the account's others
     return payment
 
 
@@ -191,7 +192,12 @@ def webhook_receive(*, provider_name: str, body: bytes, headers: dict[str, str],
         seen = WebhookEvent.objects.filter(provider=provider.name, event_id=event.event_id).first()
         if seen is not None:
             return f"replay: {seen.outcome}"
-        intent = PaymentIntent.objects.filter(pk=_uuid(event.intent_id), provider=provider.name).first()
+        intent_id = _uuid(event.intent_id)
+        intent = (
+            PaymentIntent.objects.filter(pk=intent_id, provider=provider.name).first()
+            if intent_id is not None
+            else None
+        )
         if intent is None:
             outcome = "unknown payment"
         else:

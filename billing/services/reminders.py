@@ -16,15 +16,18 @@ def overdue_remind(*, now: datetime) -> int:
     today = now.astimezone(SEOUL).date()
     n = 0
     for doc in selectors.overdue_invoices(today=today):
+        if doc.due_on is None:
+            continue  # an invoice always has a due date; a credit note, which has none, is never overdue
         days_late = (today - doc.due_on).days
         every = selectors.policy_for(doc.anchor_id).reminder_days
         round_no = (days_late - 1) // every
         account = doc.account
-        users = (
-            [account.user_id]
-            if account.user_id
-            else list(account.organisation.members.values_list("pk", flat=True) if account.organisation_id else [])
-        )
+        company = account.organisation
+        users: list[int] = []  # a guest the desk booked has no login: the desk's list of what is owed reminds
+        if account.user_id:
+            users = [account.user_id]
+        elif company is not None:
+            users = list(company.members.values_list("pk", flat=True))
         for user_id in users:
             if outbox_enqueue(
                 key=f"billing-overdue:{doc.pk}:{round_no}:{user_id}",

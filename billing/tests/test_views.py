@@ -88,3 +88,14 @@ def test_staff_record_a_desk_payment_and_close_the_day(client, geumcheon_staff, 
     assert csv.status_code == 200 and invoice.code in csv.content.decode("utf-8-sig")
     assert client.get("/desk/geumcheon/billing/closing/?day=2026-13-45").status_code == 302
     assert client.get("/desk/geumcheon/billing/").status_code == 200
+
+
+def test_the_desk_form_takes_only_the_ways_it_offered(client, geumcheon_staff, invoice):
+    """An online payment is the provider's to confirm: a hand-made POST of one at the desk records nothing."""
+    client.force_login(geumcheon_staff)
+    for method in ("online", "credit", "bitcoin"):
+        data = {"amount": "1,000", "method": method, "once": f"forged-{method}"}
+        response = client.post(f"/billing/{invoice.code}/payments/", data)
+        assert response.status_code == 400
+        assert "online" not in [v for v, _label in response.context["payment_form"].fields["method"].choices]
+    assert not Payment.objects.exists()
