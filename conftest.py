@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -81,12 +82,81 @@ def _load_seeds() -> None:
     budgets_seed.load()
 
 
+# `make test` migrates one PostgreSQL database per run, and each test process of test-pg and test-later starts from
+# a copy of it (CREATE DATABASE ... TEMPLATE, as Django's own parallel runner does). The migrations take half a
+# minute or more of one core, which every process of both phases used to spend again; no migration reads the date, so
+# the copy is the same in the clock-shifted phase. TEST_DB_TEMPLATE_RUN names the `make` run (Makefile): a template
+# left by another run is built again, never copied. Without it (a plain `pytest`), each process migrates its own.
+TEMPLATE_RUN = os.environ.get("TEST_DB_TEMPLATE_RUN", "")
+
+
+def _uses_template() -> bool:
+    from django.db import connection
+
+    return bool(TEMPLATE_RUN) and connection.vendor == "postgresql"
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request):
+    """A copied database is there already: Django must not make it again (its `migrate` then has nothing to do)."""
+    return _uses_template() or request.config.getvalue("reuse_db")
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, django_db_blocker):
+    """This process's test database (its name has the xdist suffix by now) copied from the run's template, which
+    the first process to get here builds while the others wait on a lock."""
+    if not _uses_template():
+        return
+    from django.db import connection
+
+    creation = connection.creation
+    name = creation._get_test_db_name()
+    template = f"test_{connection.settings_dict['NAME']}_template"
+    with django_db_blocker.unblock(), creation._nodb_cursor() as lock:
+        lock.execute("SELECT pg_advisory_lock(hashtext(%s))", [template])
+        lock.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", [template])
+        row = lock.fetchone()
+        if row is None or row[0] != TEMPLATE_RUN:
+            _build_template(connection, template)
+        with creation._nodb_cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        lock.execute("SELECT pg_advisory_unlock(hashtext(%s))", [template])
+
+
+def _build_template(connection, template: str) -> None:
+    """The migrated, empty database of this run, made the way Django makes a test database."""
+    from django.conf import settings
+
+    saved_name, saved_test = connection.settings_dict["NAME"], dict(connection.settings_dict["TEST"])
+    connection.settings_dict["TEST"]["NAME"] = template
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    connection.close()
+    connection.settings_dict["NAME"] = settings.DATABASES[connection.alias]["NAME"] = saved_name
+    connection.settings_dict["TEST"] = saved_test
+    with connection.creation._nodb_cursor() as cursor:
+        cursor.execute(f'COMMENT ON DATABASE "{template}" IS %s', [TEMPLATE_RUN])
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The seed data is loaded once per test database; each test's transaction is rolled back, so every test
     starts from it (loading it per test made the seed fixtures most of the suite's time)."""
     with django_db_blocker.unblock():
         _load_seeds()
+    yield
+    if _uses_template():  # a copy is kept by Django (keepdb): dropped here, the template stays for the next phase
+        from django.db import connection
+
+        name = connection.settings_dict["NAME"]
+        with django_db_blocker.unblock():
+            connection.close()
+            try:
+                with connection.creation._nodb_cursor() as cursor:
+                    cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            except Exception as exc:  # noqa: BLE001  as pytest-django does: a warning, not a failure
+                warnings.warn(f"the test database {name} was not dropped: {exc!r}", stacklevel=1)
 
 
 @pytest.fixture

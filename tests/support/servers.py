@@ -3,6 +3,7 @@ repository's own locations (deploy/nginx/anchor-portal-locations.conf)."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import socket
 import subprocess
@@ -61,13 +62,32 @@ def production_env(tmp_path: Path, **extra) -> dict:
     return env
 
 
+def collected_static(env: dict, tmp_path: Path) -> Path:
+    """The production static files, collected once per test run and shared by every gunicorn the tests start, in
+    every xdist worker (collectstatic compresses each file: half a minute or more, which each server paid before).
+    They are made from the same sources with the same settings each time, so one copy serves them all."""
+    base = tmp_path.parent  # this process's pytest temporary folder; under xdist, one per worker beside the others
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    static, done = shared / "collected-static", shared / "collected-static.done"
+    with open(shared / "collected-static.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the other worker waits for the first one's collection
+        if not done.exists():
+            subprocess.run(
+                [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+                cwd=ROOT,
+                env={**env, "STATIC_ROOT_OVERRIDE": str(static)},
+                check=True,
+                timeout=180,
+            )
+            done.touch()
+    return static
+
+
 @contextmanager
 def gunicorn(tmp_path: Path, **extra):
     """The portal under gunicorn with the production settings; yields its base URL."""
     env = production_env(tmp_path, **extra)
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True, timeout=120
-    )
+    env["STATIC_ROOT_OVERRIDE"] = str(collected_static(env, tmp_path))
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}", "--no-control-socket"],
