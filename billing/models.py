@@ -102,7 +102,8 @@ class AccountKind(models.TextChoices):
 
 
 class Account(models.Model):
-    """Who pays: a maker, a tenant company, or a guest the desk booked (one account per name and phone)."""
+    """Who pays: a maker, a tenant company, or a guest the desk booked (one account per name and phone; a guest
+    booked without a phone has an account of their own)."""
 
     kind = models.CharField(_("kind"), max_length=10, choices=AccountKind.choices)
     user = models.OneToOneField(
@@ -127,7 +128,7 @@ class Account(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["guest_name", "guest_phone"],
-                condition=Q(kind=AccountKind.GUEST),
+                condition=Q(kind=AccountKind.GUEST) & ~Q(guest_phone=""),
                 name="billing_account_one_per_guest",
             ),
         ]

@@ -59,6 +59,16 @@ def policy_for(anchor_id: int) -> BillingPolicy:
     return BillingPolicy.from_db(DEFAULT_DB_ALIAS, POLICY_FIELDS, copy.deepcopy(row))
 
 
+def takes_online(anchor_id: int) -> bool:
+    """The anchor takes online payments and a provider is configured (the page's button and the service agree)."""
+    from django.conf import settings
+
+    provider = settings.BILLING_ONLINE_PROVIDER
+    return (
+        Method.ONLINE in policy_for(anchor_id).methods() and bool(provider) and provider in settings.BILLING_PROVIDERS
+    )
+
+
 def desired_for_reservation(r: Reservation, settlement: DepositSettlement | None) -> dict[str, tuple[int, int]]:
     """What a reservation should have cost its payer so far, per kind of charge, as (amount, of which VAT): the fee
     while it is booked (its VAT as the rate table's fee lines computed it), the charge kept after a late

@@ -469,7 +469,7 @@ class Delivery:
     @property
     def fee_revenue(self) -> int | None:
         """Fee revenue as the billing ledger holds it: what was charged for the bookings that start in the period,
-        net of credit notes and before VAT (docs/billing.md)."""
+        net of credit notes, VAT included as the rate tables charge it (docs/billing.md)."""
         if not self.takes_bookings:
             return None
         return self.ledger.charged_won if self.ledger is not None else 0

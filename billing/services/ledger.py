@@ -55,10 +55,17 @@ def _account(lookup: dict[str, Any], defaults: dict[str, Any], unique: str | tup
 
 
 def account_for_reservation(r: Reservation, *, now: datetime) -> Account:
-    """The payer of a reservation, locked: the maker, or the guest the desk booked (by name and phone)."""
+    """The payer of a reservation, locked: the account its charges are already on; else the maker, or the guest the
+    desk booked (by name and phone; a guest without a phone gets an account of their own, so two walk-ins of the
+    same name never share money)."""
+    charged_to = Charge.objects.filter(reservation_id=r.pk).values_list("account_id", flat=True).first()
+    if charged_to is not None:
+        return _lock(Account(pk=charged_to))
     if r.user_id:
         return _account({"user_id": r.user_id}, {"kind": AccountKind.MAKER}, "user", now)
-    # A guest's account is found by name and phone (a partial unique constraint: looked up, then inserted).
+    if not r.guest_phone:
+        return _lock(Account.objects.create(kind=AccountKind.GUEST, guest_name=r.guest_name, created_at=now))
+    # By name and phone (a partial unique constraint: looked up, then inserted).
     lookup = {"kind": AccountKind.GUEST, "guest_name": r.guest_name, "guest_phone": r.guest_phone}
     found = Account.objects.filter(**lookup).first()
     if found is None:
@@ -87,20 +94,23 @@ def _charge_for_differences(
     now: datetime,
     **source: Any,
 ) -> list[Charge]:
-    """A charge (or a correction) per kind whose amount or VAT differs from what was charged so far."""
+    """A charge (or a correction) per kind whose amount or VAT differs from what was charged so far. A change of
+    the VAT alone (the same fee under a rate that adds VAT and one that includes it) corrects the whole earlier
+    charge and charges it anew: a line is never of 0 won."""
     made = []
     for kind, (want, want_vat) in desired.items():
         have, have_vat = current.get(kind, (0, 0))
-        if want != have or want_vat != have_vat:
+        if want == have and want_vat == have_vat:
+            continue
+        if want != have:
+            steps = [(want - have, want_vat - have_vat)]
+        elif have:
+            steps = [(-have, -have_vat), (want, want_vat)]
+        else:
+            continue  # VAT without an amount: nothing to charge
+        for amount, vat in steps:
             made.append(
-                Charge.objects.create(
-                    account=account,
-                    amount_won=want - have,
-                    vat_won=want_vat - have_vat,
-                    at=now,
-                    kind=kind,
-                    **source,
-                )
+                Charge.objects.create(account=account, amount_won=amount, vat_won=vat, at=now, kind=kind, **source)
             )
     return made
 
@@ -226,8 +236,9 @@ def _issue(
     number = _next_number(anchor_id, local.year, kind)
     anchor = anchor if anchor is not None and anchor.pk == anchor_id else _anchor(anchor_id)
     prefix = "I" if kind == DocumentKind.INVOICE else "C"
-    total = abs(sum(c.amount_won for c in lines))
-    vat = abs(sum(c.vat_won for c in lines))
+    sign = 1 if kind == DocumentKind.INVOICE else -1  # a credit note's lines are negative; its figures are not
+    total = sign * sum(c.amount_won for c in lines)
+    vat = sign * sum(c.vat_won for c in lines)
     seller, buyer = _parties(account, anchor, policy)
     doc = Document.objects.create(
         anchor_id=anchor_id,
@@ -258,46 +269,64 @@ def _source(c: Charge) -> tuple[Any, ...]:
 
 
 def documents_issue(
-    *, account: Account, anchor_id: int, now: datetime, policy: BillingPolicy | None = None, anchor: Any = None
+    *,
+    account: Account,
+    anchor_id: int,
+    now: datetime,
+    policy: BillingPolicy | None = None,
+    anchor: Any = None,
+    before: datetime | None = None,
 ) -> list[Document]:
     """Issue the account's pending charges at one anchor (the account locked by the caller): the positive ones,
     with corrections of charges in the same batch, on one invoice; every other correction on a credit note of the
     invoice it corrects (split across invoices where it must). Then money paid above what an invoice now asks for
     goes to the account's other open invoices."""
     policy = policy or selectors.policy_for(anchor_id)
-    pending = list(Charge.objects.filter(account=account, anchor_id=anchor_id, document__isnull=True).order_by("pk"))
+    pending_qs = Charge.objects.filter(account=account, anchor_id=anchor_id, document__isnull=True)
+    if before is not None:
+        pending_qs = pending_qs.filter(at__lt=before)  # the monthly job: what was charged before the month began
+    pending = list(pending_qs.order_by("pk"))
     if not pending:
         return []
     left: dict[tuple[Any, ...], int] = defaultdict(int)
+    left_vat: dict[tuple[Any, ...], int] = defaultdict(int)
     for c in pending:
         if c.amount_won > 0:
             left[_source(c)] += c.amount_won
+            left_vat[_source(c)] += c.vat_won
     invoice_lines = [c for c in pending if c.amount_won > 0]
     credits: dict[int, list[Charge]] = defaultdict(list)
+    used: dict[tuple[int, tuple[Any, ...]], tuple[int, int]] = {}  # what this batch already credits per invoice
     for c in (c for c in pending if c.amount_won < 0):
-        need = -c.amount_won
-        netted = min(need, left[_source(c)])
+        need, need_vat = -c.amount_won, -c.vat_won
+        # A correction nets against this batch's charges of the same source only at the same VAT rate (a change of
+        # VAT alone corrects the invoiced charge on a credit note and charges it anew on an invoice).
+        same_rate = need_vat * left[_source(c)] == left_vat[_source(c)] * need
+        netted = min(need, left[_source(c)]) if same_rate else 0
         left[_source(c)] -= netted
-        parts: list[tuple[int | None, int]] = []  # (the invoice corrected, or None: this batch's invoice; amount)
+        # (the invoice corrected, or None: this batch's invoice; amount; VAT). The VAT goes with each part in
+        # proportion, never more than the invoice holds; the last part takes what is left, so the parts add up.
+        parts: list[tuple[int | None, int, int]] = []
+        rest, vat_rest = need, need_vat
         if netted:
-            parts.append((None, netted))
-        rest = need - netted
-        for doc_id, available in _credit_room(c) if rest else []:
-            take = min(rest, available)
-            parts.append((doc_id, take))
-            rest -= take
+            vat = need_vat if netted == need else (need_vat * netted) // need
+            parts.append((None, netted, vat))
+            rest, vat_rest = rest - netted, vat_rest - vat
+        for doc_id, room, vat_room in _credit_room(c, used) if rest else []:
+            take = min(rest, room)
+            vat = vat_rest if take == rest else max(0, min(vat_room, (vat_rest * take) // rest))
+            parts.append((doc_id, take, vat))
+            key = (doc_id, _source(c))
+            used[key] = (used.get(key, (0, 0))[0] + take, used.get(key, (0, 0))[1] + vat)
+            rest, vat_rest = rest - take, vat_rest - vat
             if not rest:
                 break
         if rest:
             raise BillingRefused(_("A correction is larger than what was charged; nothing was changed."))
-        vat_left = -c.vat_won
-        for i, (where, amount) in enumerate(parts):
+        for i, (where, amount, vat) in enumerate(parts):
             line = c if i == 0 else Charge(**{f.attname: getattr(c, f.attname) for f in Charge._meta.concrete_fields})
             if i:
                 line.pk = None
-            # The VAT of a correction split across invoices goes with each part in proportion; the last takes the rest.
-            vat = vat_left if i == len(parts) - 1 else (-c.vat_won * amount) // need
-            vat_left -= vat
             line.amount_won, line.vat_won = -amount, -vat
             line.save()
             if where is None:
@@ -306,7 +335,7 @@ def documents_issue(
                 credits[where].append(line)
     issued: list[Document] = []
     subtotal = sum(c.amount_won for c in invoice_lines)
-    if invoice_lines and subtotal == 0:
+    if invoice_lines and subtotal == 0 and sum(c.vat_won for c in invoice_lines) == 0:
         # Charged and corrected before any invoice (an anchor that invoices monthly): nothing was ever asked for.
         Charge.objects.filter(pk__in=[c.pk for c in invoice_lines]).delete()
     elif invoice_lines:
@@ -341,22 +370,30 @@ def documents_issue(
     return issued
 
 
-def _credit_room(c: Charge) -> list[tuple[int, int]]:
-    """The issued invoices holding charges of the same source as the correction `c`, newest first, each with how
-    much of that source it still holds (its lines less the corrections already credited against it)."""
+def _credit_room(c: Charge, used: dict[tuple[int, tuple[Any, ...]], tuple[int, int]]) -> list[tuple[int, int, int]]:
+    """The account's issued invoices holding charges of the same source as the correction `c`, newest first, each
+    with how much of that source (amount, VAT) it still holds: its lines less the corrections already credited
+    against it, less what this batch credits it already (`used`)."""
     source = {"reservation_id": c.reservation_id, "lease_id": c.lease_id, "period": c.period, "kind": c.kind}
-    held: dict[int, int] = defaultdict(int)
+    mine = Charge.objects.filter(account_id=c.account_id, **source)
+    held: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for row in (
-        Charge.objects.filter(**source, document__kind=DocumentKind.INVOICE)
+        mine.filter(document__kind=DocumentKind.INVOICE)
         .values("document_id")
-        .annotate(s=Sum("amount_won"))
+        .annotate(s=Sum("amount_won"), v=Sum("vat_won"))
     ):
-        held[row["document_id"]] += row["s"]
+        held[row["document_id"]][0] += row["s"]
+        held[row["document_id"]][1] += row["v"]
     for row in (
-        Charge.objects.filter(**source, corrects__isnull=False).values("corrects_id").annotate(s=Sum("amount_won"))
+        mine.filter(corrects__isnull=False).values("corrects_id").annotate(s=Sum("amount_won"), v=Sum("vat_won"))
     ):
-        held[row["corrects_id"]] += row["s"]
-    return sorted(((d, s) for d, s in held.items() if s > 0), key=lambda x: -x[0])
+        held[row["corrects_id"]][0] += row["s"]
+        held[row["corrects_id"]][1] += row["v"]
+    for (doc_id, src), (amount, vat) in used.items():
+        if src == _source(c):
+            held[doc_id][0] -= amount
+            held[doc_id][1] -= vat
+    return sorted(((d, a, v) for d, (a, v) in held.items() if a > 0), key=lambda x: -x[0])
 
 
 def credit_apply(*, account: Account, now: datetime) -> list[Payment]:
@@ -410,7 +447,7 @@ def invoices_issue_monthly(*, now: datetime) -> int:
     for account_id, anchor_id in list(pairs):
         with transaction.atomic():
             account = _lock(Account(pk=account_id))
-            n += len(documents_issue(account=account, anchor_id=anchor_id, now=now))
+            n += len(documents_issue(account=account, anchor_id=anchor_id, now=now, before=month_start))
     return n
 
 

@@ -9,12 +9,16 @@ import csv
 import hashlib
 import io
 import re
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import islice
 from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+
+from common.db import insert_unless_taken
 
 from .. import providers, selectors
 from ..models import Account, Document, DocumentKind, IntentStatus, Method, Payment, PaymentIntent, WebhookEvent
@@ -67,9 +71,13 @@ def payment_record(
                 return earlier
     if method not in Method.values or method == Method.CREDIT:
         raise BillingRefused(_("Choose how it was paid."))
-    if method not in selectors.policy_for(doc.anchor_id).methods():
+    if amount_won <= 0:
+        raise BillingRefused(_("Enter an amount above 0 won."))
+    # Money already taken is recorded whatever the anchor's terms say now (online turned off since the checkout
+    # began, an unusual amount): refusing it would lose it from the ledger. Only what staff type is checked.
+    if not taken_already and method not in selectors.policy_for(doc.anchor_id).methods():
         raise BillingRefused(_("This anchor does not take payments that way."))
-    if amount_won <= 0 or amount_won > MAX_WON:
+    if not taken_already and amount_won > MAX_WON:
         raise BillingRefused(_("Enter an amount above 0 won."))
     if not taken_already and amount_won > state.due:
         if state.due <= 0:
@@ -121,18 +129,15 @@ def refund_record(
             _("Invoice %(code)s has %(due)s won to refund; %(amount)s won is more. Nothing was recorded.")
             % {"code": doc.code, "due": f"{state.refund_due:,}", "amount": f"{amount_won:,}"}
         )
-    paid_that_way = [
-        p
-        for p in doc.payments.filter(method=method, amount_won__gt=0).order_by("-at", "-pk")
-        if p.method != Method.CREDIT
-    ]
     if method not in (Method.CARD, Method.CASH, Method.TRANSFER, Method.ONLINE):
         raise BillingRefused(_("Choose how it is paid back."))
-    if method == Method.ONLINE and not paid_that_way:
-        raise BillingRefused(_("Nothing on this invoice was paid online; refund it at the desk or by transfer."))
-    reference = ""
+    original, reference = None, ""
     if method == Method.ONLINE:
-        original = paid_that_way[0]
+        original = refundable_online(doc, amount_won)
+        if original is None:
+            raise BillingRefused(_("Nothing on this invoice was paid online; refund it at the desk or by transfer."))
+        # Asked last, just before the row is written under the account's lock (a payment row is never changed
+        # afterwards, so the provider's reference goes in with it): a provider that refuses leaves nothing recorded.
         reference = providers.provider().refund(original.provider_ref or "", amount_won)
     return Payment.objects.create(
         account=account,
@@ -144,9 +149,18 @@ def refund_record(
         recorded_by=by if getattr(by, "is_authenticated", False) else None,
         reference=reference,
         note=note.strip()[:300],
-        refund_of=paid_that_way[0] if paid_that_way else None,
+        refund_of=original,
         idempotency_key=idempotency_key or None,
     )
+
+
+def refundable_online(doc: Document, amount_won: int) -> Payment | None:
+    """The latest online payment of the invoice with at least `amount_won` not yet refunded, if any."""
+    for p in doc.payments.filter(method=Method.ONLINE, amount_won__gt=0).order_by("-at", "-pk"):
+        refunded = -sum(r.amount_won for r in p.refunds.all())
+        if p.amount_won - refunded >= amount_won:
+            return p
+    return None
 
 
 @transaction.atomic
@@ -156,7 +170,7 @@ def intent_start(*, document: Document, user: Any, now: datetime) -> PaymentInte
     _account, doc, state = _locked_invoice(document)
     if not selectors.may_see_account(user, doc.account):
         raise BillingRefused(_("This invoice is not yours."))
-    if Method.ONLINE not in selectors.policy_for(doc.anchor_id).methods() or not _online_configured():
+    if not selectors.takes_online(doc.anchor_id):
         raise BillingRefused(_("This anchor does not take online payments; pay at the desk or by transfer."))
     if state.due <= 0:
         raise BillingRefused(_("Invoice %(code)s is already paid; nothing was recorded.") % {"code": doc.code})
@@ -175,22 +189,17 @@ def intent_start(*, document: Document, user: Any, now: datetime) -> PaymentInte
     )
 
 
-def _online_configured() -> bool:
-    try:
-        providers.provider()
-    except LookupError:
-        return False
-    return True
-
-
 def webhook_receive(*, provider_name: str, body: bytes, headers: dict[str, str], now: datetime) -> str:
     """Handle one provider event: verified (else providers.WebhookRejected), then handled once; a replay, however
     often, finds its first handling and changes nothing. Returns what was done."""
     provider = providers.provider(provider_name)
     event = provider.verify(body, headers, now=now)
     with transaction.atomic():
-        seen = WebhookEvent.objects.filter(provider=provider.name, event_id=event.event_id).first()
-        if seen is not None:
+        # The event is claimed first (INSERT … ON CONFLICT DO NOTHING): of two deliveries at once, the second waits
+        # for the first's commit, finds the row and is a replay; if the first fails, its claim goes with it.
+        claim = WebhookEvent(provider=provider.name, event_id=event.event_id, received_at=now, outcome="")
+        if not insert_unless_taken(claim, unique_field=("provider", "event_id")):
+            seen = WebhookEvent.objects.get(provider=provider.name, event_id=event.event_id)
             return f"replay: {seen.outcome}"
         intent_id = _uuid(event.intent_id)
         intent = (
@@ -198,16 +207,16 @@ def webhook_receive(*, provider_name: str, body: bytes, headers: dict[str, str],
             if intent_id is not None
             else None
         )
-        if intent is None:
-            outcome = "unknown payment"
-        else:
-            outcome = _handle(intent, event, now)
-        WebhookEvent.objects.create(provider=provider.name, event_id=event.event_id, received_at=now, outcome=outcome)
+        outcome = "unknown payment" if intent is None else _handle(intent, event, now)
+        WebhookEvent.objects.filter(pk=claim.pk).update(outcome=outcome[:200])
     return outcome
 
 
-def _uuid(value: str) -> str | None:
-    return value if re.fullmatch(r"[0-9a-fA-F-]{32,36}", value or "") else None
+def _uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except (ValueError, TypeError, AttributeError):
+        return None
 
 
 def _handle(intent: PaymentIntent, event: providers.ProviderEvent, now: datetime) -> str:
@@ -277,15 +286,22 @@ AMOUNT_HEADERS = ("amount", "입금액", "입금", "금액")
 MEMO_HEADERS = ("memo", "적요", "내용", "입금자", "기재내용", "reference")
 
 
+MAX_ROWS = 2000
+MAX_CELL = 500  # characters kept of a cell: a statement's memo is short
+
+
 def _read_table(content: bytes, filename: str) -> list[list[str]]:
+    """The rows of a CSV or XLSX statement, at most the header, MAX_ROWS and one more (to tell there are too many),
+    20 columns each, cells cut to MAX_CELL characters: a hostile file cannot make the worker read a million rows."""
     if filename.lower().endswith(".xlsx"):
         from openpyxl import load_workbook
 
         try:
             sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
+            rows = islice(sheet.iter_rows(values_only=True, max_col=20), MAX_ROWS + 2)
+            return [["" if v is None else str(v)[:MAX_CELL] for v in row] for row in rows]
         except Exception:  # noqa: BLE001  openpyxl raises many kinds for a file that is not a workbook
             raise BillingRefused(_("The file is not a readable XLSX workbook.")) from None
-        return [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     for encoding in ("utf-8-sig", "cp949"):
         try:
             text = content.decode(encoding)
@@ -294,7 +310,10 @@ def _read_table(content: bytes, filename: str) -> list[list[str]]:
             continue
     else:
         raise BillingRefused(_("The file is neither UTF-8 nor CP949 text."))
-    return [row for row in csv.reader(io.StringIO(text))]
+    try:
+        return [[c[:MAX_CELL] for c in row[:20]] for row in islice(csv.reader(io.StringIO(text)), MAX_ROWS + 2)]
+    except csv.Error:
+        raise BillingRefused(_("The file is not a readable CSV file.")) from None
 
 
 def _column(header: list[str], names: tuple[str, ...]) -> int | None:
@@ -333,7 +352,7 @@ def bank_import(*, anchor: Any, content: bytes, filename: str, by: Any, now: dat
             _("The first row must name a date, an amount and a memo column (for example 거래일, 입금액, 적요).")
         )
     date_col, amount_col, memo_col = (int(c) for c in cols)  # type: ignore[arg-type]
-    if len(body) > 2000:
+    if len(body) > MAX_ROWS:
         raise BillingRefused(_("At most 2,000 rows at a time."))
     occurrences: dict[tuple[str, str, str], int] = {}
     planned: dict[int, int] = {}  # what earlier rows of this file pay each invoice (a dry run records nothing)

@@ -5,6 +5,7 @@ returned (a credit) once it has ended. Companies are invoiced monthly."""
 from __future__ import annotations
 
 import calendar
+import logging
 from datetime import date, datetime
 
 from django.db import transaction
@@ -17,6 +18,7 @@ from ..models import Charge, ChargeKind
 from .ledger import _charge_for_differences, _charged, account_for_organisation, documents_issue
 
 RUNNING = (LeaseStatus.ACTIVE, LeaseStatus.ENDING)
+log = logging.getLogger(__name__)
 
 
 def month_rent(lease: Lease, month: date) -> int:
@@ -38,19 +40,31 @@ def leases_bill(*, now: datetime) -> int:
     month = today.replace(day=1)
     n = 0
     for lease in Lease.objects.select_related("space", "organisation").order_by("pk"):
-        with transaction.atomic():
-            n += _bill_lease(lease, month=month, now=now)
+        try:
+            with transaction.atomic():
+                n += _bill_lease(lease, month=month, now=now)
+        except Exception:  # one lease that cannot be billed is logged; it does not stop the others or the job
+            log.exception("billing: lease %s could not be billed", lease.pk)
     return n
 
 
-def _bill_lease(lease: Lease, *, month: date, now: datetime) -> int:
+def _due(lease: Lease, month: date) -> tuple[dict[str, tuple[int, int]], int, int]:
+    """What the lease was charged as deposit, the deposit it should hold, and the month's rent still to charge."""
     charged = _charged(lease=lease, kind=ChargeKind.LEASE_DEPOSIT)
     wants_deposit = lease.deposit_won if lease.status in RUNNING else 0
     rent = month_rent(lease, month) if lease.status in RUNNING else 0
-    rent_due = rent and not Charge.objects.filter(lease=lease, kind=ChargeKind.RENT, period=month).exists()
-    if charged.get(ChargeKind.LEASE_DEPOSIT, (0, 0))[0] == wants_deposit and not rent_due:
+    if rent and Charge.objects.filter(lease=lease, kind=ChargeKind.RENT, period=month).exists():
+        rent = 0
+    return charged, wants_deposit, rent
+
+
+def _bill_lease(lease: Lease, *, month: date, now: datetime) -> int:
+    charged, wants_deposit, rent = _due(lease, month)
+    if charged.get(ChargeKind.LEASE_DEPOSIT, (0, 0))[0] == wants_deposit and not rent:
         return 0
     account = account_for_organisation(lease.organisation, now=now)
+    charged, wants_deposit, rent = _due(lease, month)  # again under the company's lock: two runs never both add
+    rent_due = bool(rent)
     made = _charge_for_differences(
         account,
         desired={ChargeKind.LEASE_DEPOSIT: (wants_deposit, 0)},

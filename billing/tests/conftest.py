@@ -12,7 +12,9 @@ __all__ = ["NOW", "at"]
 def book(world, maker, geumcheon_staff):
     """Book a resource of `world` (the overlock by default) for a maker, or a guest when `guest` is given."""
 
-    def make(resource="overlock", start=None, end=None, user=None, guest="", now=NOW, **kw):
+    def make(
+        resource="overlock", start=None, end=None, user=None, guest="", guest_phone="010-0000-0000", now=NOW, **kw
+    ):
         start = start or at(3, 10)
         end = end or start.replace(hour=start.hour + 2)
         return lifecycle.reservation_create(
@@ -22,7 +24,7 @@ def book(world, maker, geumcheon_staff):
             booked_by=geumcheon_staff if guest else (user or maker),
             user=None if guest else (user or maker),
             guest_name=guest,
-            guest_phone="010-0000-0000" if guest else "",
+            guest_phone=guest_phone if guest else "",
             as_staff=bool(guest) or kw.pop("as_staff", False),
             now=now,
             **kw,
