@@ -230,9 +230,9 @@ def bucket_of(days_late: int) -> str:
 
 def owed_by_anchor(anchor: Anchor, *, today: date) -> Owed:
     """Open invoices of the anchor (due > 0) by days past due, and invoices with money to give back (3 queries)."""
+    mine = Document.objects.filter(anchor=anchor, kind=DocumentKind.INVOICE)
     invoices = with_states(
-        Document.objects.filter(anchor=anchor, kind=DocumentKind.INVOICE)
-        .exclude(pk__in=settled_invoice_ids(anchor))
+        mine.exclude(pk__in=settled_among(mine))
         .select_related("account__user", "account__organisation")
         .order_by("due_on", "pk")
     )
@@ -248,11 +248,11 @@ def owed_by_anchor(anchor: Anchor, *, today: date) -> Owed:
     return owed
 
 
-def settled_invoice_ids(anchor: Anchor) -> QuerySet[Any, dict[str, Any]]:
-    """Invoices whose total equals what was paid and nothing corrects them: the bulk of the history, left out of
-    the ageing's reads (a subquery)."""
+def settled_among(invoices: QuerySet[Document]) -> QuerySet[Any, dict[str, Any]]:
+    """Of these invoices, those paid exactly their total with no credit note (a subquery): the bulk of the history,
+    left out of the reads that look for what is still owed or to refund."""
     return (
-        Document.objects.filter(anchor=anchor, kind=DocumentKind.INVOICE, credit_notes__isnull=True)
+        invoices.filter(credit_notes__isnull=True)
         .annotate(paid=Coalesce(Sum("payments__amount_won"), 0))
         .filter(paid=F("total_won"))
         .values("pk")
@@ -355,8 +355,9 @@ def local_day(moment: datetime) -> date:
 
 def overdue_invoices(*, today: date) -> list[Document]:
     """Invoices past their due date with something still to pay (every anchor)."""
+    late = Document.objects.filter(kind=DocumentKind.INVOICE, due_on__lt=today)
     candidates = with_states(
-        Document.objects.filter(kind=DocumentKind.INVOICE, due_on__lt=today)
+        late.exclude(pk__in=settled_among(late))  # the paid history is left out of the daily read
         .select_related("anchor", "account__user", "account__organisation")
         .order_by("due_on", "pk")
     )

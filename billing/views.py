@@ -36,7 +36,7 @@ from common.time import year_in_range
 from reservations.models import Reservation
 
 from . import providers, selectors, services
-from .models import AGEING_LABELS, Account, Document, IntentStatus, Method, PaymentIntent
+from .models import AGEING_LABELS, Account, Document, Method, PaymentIntent
 
 CODE = re.compile(r"A\d{1,6}-\d{4}-[IC]\d{5,7}")
 MAX_PK = 2**63 - 1
@@ -253,13 +253,12 @@ class SandboxCheckoutView(LoginRequiredMixin, TemplateView):
     def post(self, request, pk):
         intent = self._intent(pk)
         doc = intent.document
-        if intent.status != IntentStatus.OPEN:
+        outcome = services.sandbox_checkout(
+            intent=intent, succeeded=request.POST.get("outcome") == "pay", now=timezone.now()
+        )
+        if outcome == "handled already":
             messages.info(request, _("This payment was already handled."))
             return redirect(doc.get_absolute_url())
-        now = timezone.now()
-        sandbox = providers.provider("sandbox")
-        body, headers = sandbox.event(intent=intent, succeeded=request.POST.get("outcome") == "pay", now=now)
-        services.webhook_receive(provider_name="sandbox", body=body, headers=headers, now=now)
         if request.POST.get("outcome") == "pay":
             messages.success(request, _("Paid (sandbox: no money moved). Your receipt is on this page."))
         else:

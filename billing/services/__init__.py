@@ -18,6 +18,7 @@ from .payments import (  # noqa: F401
     parse_amount,
     payment_record,
     refund_record,
+    sandbox_checkout,
     webhook_receive,
 )
 from .reminders import overdue_remind  # noqa: F401

@@ -212,6 +212,19 @@ def webhook_receive(*, provider_name: str, body: bytes, headers: dict[str, str],
     return outcome
 
 
+@transaction.atomic
+def sandbox_checkout(*, intent: PaymentIntent, succeeded: bool, now: datetime) -> str:
+    """The sandbox's checkout: the payer pays (or gives up) and the sandbox sends its signed event to the same
+    handler as the webhook address. The account is locked first and the payment re-read, so two clicks of "pay"
+    send one event: the second finds it handled."""
+    _lock(intent.document.account)
+    intent = PaymentIntent.objects.get(pk=intent.pk)
+    if intent.status != IntentStatus.OPEN:
+        return "handled already"
+    body, headers = providers.provider("sandbox").event(intent=intent, succeeded=succeeded, now=now)
+    return webhook_receive(provider_name="sandbox", body=body, headers=headers, now=now)
+
+
 def _uuid(value: str) -> uuid.UUID | None:
     try:
         return uuid.UUID(value)
