@@ -65,6 +65,19 @@ class BillingPolicy(TimeStampedModel):
     business_registration_number = models.CharField(
         _("the operator's business registration number"), max_length=12, blank=True
     )
+    pay_first = models.BooleanField(
+        _("makers pay before a booking is confirmed"),
+        default=False,
+        help_text=_(
+            "A maker's booking with a fee is held until its invoice is paid (online or at the desk), then confirmed; "
+            "unpaid when the hold runs out, it is released. Staff bookings are confirmed at once."
+        ),
+    )
+    payment_hold_minutes = models.PositiveSmallIntegerField(
+        _("an unpaid booking is held for (minutes)"),
+        default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(10080)],
+    )
     deposit_claim_days = models.PositiveSmallIntegerField(
         _("days to record damage before a deposit is returned"),
         default=3,

@@ -73,8 +73,9 @@ def desired_for_reservation(r: Reservation, settlement: DepositSettlement | None
     """What a reservation should have cost its payer so far, per kind of charge, as (amount, of which VAT): the fee
     while it is booked (its VAT as the rate table's fee lines computed it), the charge kept after a late
     cancellation or a no-show (after any waiver), the deposit while it is held and, once settled, what was kept of
-    it for damage."""
-    booked = r.status in BOOKED
+    it for damage. A booking held until paid owes its fee and deposit from the start."""
+    # A booking held until it is paid is invoiced at once (that is what it waits for).
+    booked = r.status in BOOKED or (r.status == Status.REQUESTED and r.awaiting_payment)
     if settlement is not None:
         deposit = settlement.kept_won
     else:

@@ -20,3 +20,9 @@ def billing_daily() -> dict[str, int]:
         "synced": services.reservations_sync_all(now=now),
         "reminders": services.overdue_remind(now=now),
     }
+
+
+@shared_task
+def billing_frequent() -> dict[str, int]:
+    """Bookings held until paid whose invoices are paid are confirmed (normally at once, after the payment)."""
+    return {"confirmed": services.paid_bookings_confirm(now=timezone.now())}

@@ -23,6 +23,7 @@ SCHEDULE: dict[str, dict] = {
         "task": "opendata.tasks.publish_previous_month",
         "crontab": {"minute": "30", "hour": "6", "day_of_month": "1"},
     },
+    "Billing: confirm bookings paid": {"task": "billing.tasks.billing_frequent", "every_minutes": 5},
     "Billing: rents, monthly invoices, deposits to return, overdue reminders": {
         "task": "billing.tasks.billing_daily",
         "crontab": {"minute": "0", "hour": "1"},

@@ -5,6 +5,8 @@ windows, waiting lists, strikes), registered when that app loads:
   (booking, moving, series, the slots a clash suggests) asks them too;
 - spans of a week grid that are not bookable for a reason of theirs (`grid_blocks`), and of the desk's day grid
   (`desk_blocks`), so a cell shown as free is bookable by the person looking;
+- whether a maker's booking waits to be paid before it is confirmed (`payment_hold`: the anchor's billing terms),
+  held like a request until then;
 - what follows an event of a reservation's life (`listen`/`emit`): a slot freed (cancelled, rejected, expired,
   moved away), a no-show, a late cancellation, and any change at all (`changed`: made, moved, a status, a charge
   waived; what billing keeps its charges in line with). Listeners run inside the event's transaction: what they
@@ -23,6 +25,7 @@ EVENTS = ("freed", "no_show", "late_cancellation", "changed")
 _listeners: dict[str, list[Callable[..., None]]] = {event: [] for event in EVENTS}
 _grid_blocks: list[Callable[..., list[GridBlock]]] = []
 _desk_blocks: list[Callable[..., dict[str, list[GridBlock]]]] = []
+_payment_holds: list[Callable[..., datetime | None]] = []
 
 
 @dataclass(frozen=True)
@@ -75,3 +78,18 @@ def desk_blocks(*, anchor: Any, start: datetime, end: datetime, now: datetime) -
         for key, blocks in fn(anchor=anchor, start=start, end=end, now=now).items():
             found.setdefault(key, []).extend(blocks)
     return found
+
+
+def register_payment_hold(fn: Callable[..., datetime | None]) -> None:
+    """`fn(anchor_id=, start=, now=)` returns until when a maker's booking there is held unpaid (the anchor asks
+    to be paid before it confirms), or None. Billing registers it."""
+    if fn not in _payment_holds:
+        _payment_holds.append(fn)
+
+
+def payment_hold(*, anchor_id: int, start: datetime, now: datetime) -> datetime | None:
+    for fn in _payment_holds:
+        hold = fn(anchor_id=anchor_id, start=start, now=now)
+        if hold is not None:
+            return hold
+    return None

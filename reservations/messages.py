@@ -25,6 +25,7 @@ def _headline(kind: str) -> str:
     return {
         "confirmed": _("Your reservation is confirmed"),
         "requested": _("Your request was received and waits for the staff's approval"),
+        "awaiting_payment": _("Your booking is held until you pay"),
         "approved": _("Your request was approved"),
         "rejected": _("Your request was not approved"),
         "cancelled": _("Your reservation was cancelled"),

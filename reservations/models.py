@@ -184,6 +184,11 @@ class Reservation(TimeStampedModel):
     blocked_until = models.DateTimeField(_("blocked until"), help_text=_("The end plus the resource's buffer time."))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices)
     hold_expires_at = models.DateTimeField(_("request held until"), null=True, blank=True)
+    awaiting_payment = models.BooleanField(
+        _("held until paid"),
+        default=False,
+        help_text=_("A request held until it is paid (the anchor's billing terms), not until the staff approve it."),
+    )
     purpose = models.CharField(_("purpose"), max_length=200, blank=True)
     party_size = models.PositiveSmallIntegerField(_("party size"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)

@@ -15,6 +15,7 @@ from .ledger import (  # noqa: F401
 from .payments import (  # noqa: F401
     bank_import,
     intent_start,
+    paid_bookings_confirm,
     parse_amount,
     payment_record,
     refund_record,

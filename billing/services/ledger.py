@@ -54,11 +54,13 @@ def _account(lookup: dict[str, Any], defaults: dict[str, Any], unique: str | tup
     return found
 
 
-def account_for_reservation(r: Reservation, *, now: datetime) -> Account:
+def account_for_reservation(r: Reservation, *, now: datetime, has_charges: bool = True) -> Account:
     """The payer of a reservation, locked: the account its charges are already on; else the maker, or the guest the
     desk booked (by name and phone; a guest without a phone gets an account of their own, so two walk-ins of the
     same name never share money)."""
-    charged_to = Charge.objects.filter(reservation_id=r.pk).values_list("account_id", flat=True).first()
+    charged_to = (
+        Charge.objects.filter(reservation_id=r.pk).values_list("account_id", flat=True).first() if has_charges else None
+    )
     if charged_to is not None:
         return _lock(Account(pk=charged_to))
     if r.user_id:
@@ -134,7 +136,7 @@ def reservation_sync(*, reservation: Reservation, now: datetime) -> list[Charge]
     desired = selectors.desired_for_reservation(r, settlement)
     if all(desired.get(k, (0, 0)) == current.get(k, (0, 0)) for k in set(desired) | set(current)):
         return []
-    account = account_for_reservation(r, now=now)
+    account = account_for_reservation(r, now=now, has_charges=bool(current))
     made = _charge_for_differences(
         account,
         desired=desired,

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from common.db import insert_unless_taken
+from reservations.models import Reservation, Status
 
 from .. import providers, selectors
 from ..models import Account, Document, DocumentKind, IntentStatus, Method, Payment, PaymentIntent, WebhookEvent
@@ -101,7 +102,40 @@ def payment_record(
     )
     if taken_already:
         credit_apply(account=account, now=now)  # money above what the invoice asks for pays the account's others
+    confirm_when_paid(doc, now=now)
     return payment
+
+
+def confirm_when_paid(doc: Document, *, now: datetime) -> None:
+    """Bookings on a fully paid invoice that were held until paid are confirmed once the payment commits (in their
+    own transactions: a booking's lock comes before its payer's, never after)."""
+    if selectors.document_states([doc])[doc.pk].due > 0:
+        return
+    held = list(
+        Reservation.objects.filter(billing_charges__document=doc, status=Status.REQUESTED, awaiting_payment=True)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    if held:
+        transaction.on_commit(lambda: paid_bookings_confirm(now=now, ids=held))
+
+
+def paid_bookings_confirm(*, now: datetime, ids: list[int] | None = None) -> int:
+    """Confirm the bookings held until paid whose invoices are paid (after a payment commits, and every few
+    minutes for any a stopped process left behind)."""
+    from reservations.services import reservation_confirm_paid
+
+    held = Reservation.objects.filter(status=Status.REQUESTED, awaiting_payment=True)
+    if ids is not None:
+        held = held.filter(pk__in=ids)
+    n = 0
+    for r in held:
+        docs = selectors.with_states(
+            Document.objects.filter(lines__reservation=r, kind=DocumentKind.INVOICE).distinct()
+        )
+        if docs and all(d.state.due <= 0 for d in docs) and reservation_confirm_paid(reservation=r, now=now):
+            n += 1
+    return n
 
 
 @transaction.atomic

@@ -19,4 +19,5 @@ def reservation_documents(context, reservation):
         Document.objects.filter(Q(lines__reservation=reservation)).distinct().order_by("issued_at", "pk")
     )
     pending = Charge.objects.filter(reservation=reservation, document__isnull=True).exists()
-    return {"docs": docs, "pending": pending, "user": user}
+    held_unpaid = reservation.status == "requested" and reservation.awaiting_payment
+    return {"docs": docs, "pending": pending, "user": user, "reservation": reservation, "held_unpaid": held_unpaid}

@@ -24,7 +24,7 @@ from facilities.models import Equipment, EquipmentStatus, Resource, Space
 from facilities.pricing import Quote, QuoteError
 from facilities.selectors import DayHours
 
-from .. import selectors
+from .. import hooks, selectors
 from ..models import BookingPolicy, Reservation, Status
 
 if TYPE_CHECKING:
@@ -339,6 +339,7 @@ class BookingCheck:
     quote: Quote | None  # None for a fee-exempt hold (a programme's room)
     status: str  # the status the reservation would be created with
     hold_expires_at: datetime | None
+    awaiting_payment: bool = False  # held until paid (the anchor's billing terms), not until the staff approve
 
     @property
     def fee_won(self) -> int:
@@ -389,6 +390,10 @@ def check_booking(
     if resource.requires_approval and not as_staff:
         hold = min(now + timedelta(hours=policy.approval_hold_hours), start)
         return BookingCheck(quote=quote, status=Status.REQUESTED, hold_expires_at=hold)
+    if not as_staff and quote is not None and quote.total_won > 0:
+        paid_by = hooks.payment_hold(anchor_id=policy.anchor_id, start=start, now=now)
+        if paid_by is not None:
+            return BookingCheck(quote=quote, status=Status.REQUESTED, hold_expires_at=paid_by, awaiting_payment=True)
     return BookingCheck(quote=quote, status=Status.CONFIRMED, hold_expires_at=None)
 
 

@@ -225,6 +225,7 @@ def reservation_create(
         blocked_until=end + timedelta(minutes=resource.buffer_minutes),
         status=check.status,
         hold_expires_at=check.hold_expires_at,
+        awaiting_payment=check.awaiting_payment,
         purpose=purpose.strip(),
         party_size=party_size,
         notes=notes.strip(),
@@ -244,9 +245,12 @@ def reservation_create(
     reservation.save()  # a clash only the exclusion constraint sees is translated by reservation_create
     event = _log(reservation, to=reservation.status, by=booked_by, at=now, detail={"fee_won": reservation.fee_won})
     if notify:
-        notify_maker(reservation, "requested" if reservation.status == Status.REQUESTED else "confirmed", event, now)
-    if reservation.status == Status.REQUESTED:
-        _alert_staff(reservation, event, now)
+        kind = "confirmed"
+        if reservation.status == Status.REQUESTED:
+            kind = "awaiting_payment" if reservation.awaiting_payment else "requested"
+        notify_maker(reservation, kind, event, now)
+    if reservation.status == Status.REQUESTED and not reservation.awaiting_payment:
+        _alert_staff(reservation, event, now)  # a booking waiting to be paid asks nothing of the staff
     return reservation
 
 
@@ -308,8 +312,29 @@ def reservation_approve(*, reservation: Reservation, by: User | None, now: datet
     r = _locked(reservation)
     _refuse_unless(states.why_not_approve(r, now=now))
     check_calendar(resource=r.resource, start=r.start_at, end=r.end_at, now=now)
-    r, event = _transition(r, to=Status.CONFIRMED, by=by, now=now, extra_fields={"hold_expires_at": None})
+    r, event = _transition(
+        r, to=Status.CONFIRMED, by=by, now=now, extra_fields={"hold_expires_at": None, "awaiting_payment": False}
+    )
     notify_maker(r, "approved", event, now)
+    return r
+
+
+@transaction.atomic
+def reservation_confirm_paid(*, reservation: Reservation, now: datetime) -> Reservation | None:
+    """Confirm a booking that was held until paid, now that it is (billing asks, after the payment commits). None
+    when there is nothing to confirm: confirmed already, expired or cancelled meanwhile."""
+    r = _locked(reservation)
+    if r.status != Status.REQUESTED or not r.awaiting_payment:
+        return None
+    r, event = _transition(
+        r,
+        to=Status.CONFIRMED,
+        by=None,
+        now=now,
+        reason=_("paid"),
+        extra_fields={"hold_expires_at": None, "awaiting_payment": False},
+    )
+    notify_maker(r, "confirmed", event, now)
     return r
 
 
@@ -462,7 +487,7 @@ def reservation_move(
     r.blocked_until = end + timedelta(minutes=resource.buffer_minutes)
     # A room that needs the desk's approval needs it again for a new time the maker chose: the approval was for
     # the old one. The slot is held meanwhile, as for any request.
-    if check.status == Status.REQUESTED:
+    if check.status == Status.REQUESTED and not check.awaiting_payment:
         r.status, r.hold_expires_at = Status.REQUESTED, check.hold_expires_at
     freeze_fee(r, check.quote, r.discount_category)
     _save_guarded(r, resource, now=now)
