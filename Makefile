@@ -96,10 +96,12 @@ test-pg:
 ## Nothing may depend on today's date: the in-process tests with the clock 400 days ahead (time-machine, see conftest.py).
 ## The browser and worker tests run other processes, which keep the real clock, so they are left out here; so are the
 ## tests marked `dateless` (pytest.ini), which only read source files (imports, catalogues, settings) or run other
-## processes. The rule: a test is left out only when nothing it runs in this process can read the clock.
+## processes. The rule: a test is left out only when nothing it runs in this process can read the clock. The `sweep`
+## tests (every URL by every role, every hostile value: the permission and action matrices, hostile input) are left
+## out too: they check statuses and crashes, not dates, and every page they visit has its own tests, which run here.
 test-later:
 	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" DJANGO_ALLOW_ASYNC_UNSAFE=true TEST_CLOCK_SHIFT_DAYS=400 \
-		$(BIN)/pytest -n $(TEST_WORKERS) -q -m "not browser and not redis and not dateless" $(PYTEST_ARGS)
+		$(BIN)/pytest -n $(TEST_WORKERS) -q -m "not browser and not redis and not dateless and not sweep" $(PYTEST_ARGS)
 
 ## make api-schema: rewrite docs/api/openapi.yaml, the API's committed schema (api/tests/test_api.py fails when it
 ## drifts from what the code serves). Made on PostgreSQL, the deployed database (its integer ranges are in it).

@@ -26,3 +26,20 @@ class PolicyRequiredMixin:
                 return redirect_to_login(request.get_full_path())
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+
+class AnchorPageMixin(PolicyRequiredMixin):
+    """A page of one anchor, named by the slug in its URL (404 for an unknown one), that `policy_action` guards with
+    the anchor as its object: the desk's pages of fair allocation and of billing."""
+
+    def get_anchor(self) -> Any:
+        from django.shortcuts import get_object_or_404
+
+        from .models import Anchor
+
+        if not hasattr(self, "_anchor"):
+            self._anchor = get_object_or_404(Anchor, slug=self.kwargs["slug"])
+        return self._anchor
+
+    def get_policy_object(self) -> Any:
+        return self.get_anchor()

@@ -27,8 +27,7 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
 
-from anchors.mixins import PolicyRequiredMixin
-from anchors.models import Anchor
+from anchors.mixins import AnchorPageMixin
 from anchors.policy import may
 from budgets.tables import Table, csv_response, xlsx_response
 from common.examples import mark
@@ -344,16 +343,10 @@ class StatementView(LoginRequiredMixin, TemplateView):
 # --- The desk --------------------------------------------------------------------------------------------------
 
 
-class AnchorBillingMixin(PolicyRequiredMixin):
+class AnchorBillingMixin(AnchorPageMixin):
+    """A billing page of an anchor's desk: its staff and city admins only."""
+
     policy_action = "billing.manage_anchor"
-
-    def get_anchor(self) -> Anchor:
-        if not hasattr(self, "_anchor"):
-            self._anchor = get_object_or_404(Anchor, slug=self.kwargs["slug"])
-        return self._anchor
-
-    def get_policy_object(self) -> Anchor:
-        return self.get_anchor()
 
 
 class DeskBillingView(AnchorBillingMixin, TemplateView):

@@ -13,7 +13,7 @@ from reservations import services
 from reservations.models import Reservation, Status
 from reservations.tests.conftest import NOW, at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sweep]
 
 ROLES = ["anonymous", "maker", "other_maker", "geumcheon_staff", "changsin_staff", "guro_officer", "city_admin"]
 HOLDER = {"maker", "geumcheon_staff", "city_admin"}  # the maker it is for, and the anchor's desk

@@ -10,7 +10,7 @@ import pytest
 
 from .test_permission_matrix import MATRIX, objects, users  # noqa: F401  the same URLs and objects
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sweep]
 
 QUERIES = [
     "start=9999-12-31T23:00:00&end=0001-01-01T00:00:00&date=9999-12-31&week=9999-12-31&view=week",

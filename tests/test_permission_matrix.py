@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from reservations.tests.conftest import NOW as SEED_NOW  # the clock the session's seed was loaded with
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sweep]
 
 ROLES = [
     "anonymous",

@@ -4,25 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.shortcuts import get_object_or_404
-
-from anchors.mixins import PolicyRequiredMixin
-from anchors.models import Anchor
+from anchors.mixins import AnchorPageMixin
 from common.time import SEOUL, year_in_range
 
 
-class AnchorDeskMixin(PolicyRequiredMixin):
+class AnchorDeskMixin(AnchorPageMixin):
     """A page of an anchor's desk: its staff and city admins only."""
 
     policy_action = "allocation.manage_anchor"
-
-    def get_anchor(self) -> Anchor:
-        if not hasattr(self, "_anchor"):
-            self._anchor = get_object_or_404(Anchor, slug=self.kwargs["slug"])
-        return self._anchor
-
-    def get_policy_object(self) -> Anchor:
-        return self.get_anchor()
 
 
 def parse_moment(value: str | None) -> datetime | None:
