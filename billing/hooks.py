@@ -4,7 +4,7 @@ anchor asks to be paid first, until when a maker's booking is held unpaid."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from reservations import hooks as reservation_hooks
@@ -18,8 +18,6 @@ def _changed(*, reservation: Any, start: datetime, end: datetime, now: datetime)
 
 def _payment_hold(*, anchor_id: int, start: datetime, now: datetime) -> datetime | None:
     """Until when a maker's booking at the anchor is held unpaid, where the anchor asks to be paid first."""
-    from datetime import timedelta
-
     from .selectors import policy_for
 
     policy = policy_for(anchor_id)

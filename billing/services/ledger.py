@@ -14,6 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from anchors.models import Anchor
 from common.db import insert_unless_taken
 from common.time import SEOUL
 from reservations.figures import BOOKED
@@ -217,9 +218,7 @@ def _parties(account: Account, anchor: Any, policy: BillingPolicy) -> tuple[dict
     return seller, buyer
 
 
-def _anchor(anchor_id: int) -> Any:
-    from anchors.models import Anchor
-
+def _anchor(anchor_id: int) -> Anchor:
     return Anchor.objects.get(pk=anchor_id)
 
 
